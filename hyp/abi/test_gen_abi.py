@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks of the ABI generator: the real definition generates, the generated
+Python module agrees with the definition, and definitions that would make an
+ambiguous ABI (reused or retired numbers, unknown rights, ...) are refused.
+Output: TAP."""
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+
+def run_gen(gen, definition, out):
+    return subprocess.run([sys.executable, gen, "--def", definition, "--python", out],
+                          capture_output=True, text=True)
+
+
+def mutate(text, old, new):
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gen", required=True)
+    ap.add_argument("--def", dest="definition", required=True)
+    args = ap.parse_args()
+    with open(args.definition, encoding="utf-8") as f:
+        base = f.read()
+    abi = tomllib.loads(base)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "cloison_abi.py")
+        r = run_gen(args.gen, args.definition, out)
+        results.append(("real definition generates", r.returncode == 0, r.stderr))
+        mod = None
+        if r.returncode == 0:
+            spec = importlib.util.spec_from_file_location("cloison_abi", out)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+        ok = mod is not None and all(mod.CALLS[c["name"]]["number"] == c["number"]
+                                     for c in abi["call"])
+        results.append(("python module call numbers match definition", ok, ""))
+        ok = mod is not None and all(
+            mod.RIGHTS[t["name"]][r] == 1 << b for t in abi["type"] for r, b in t["rights"].items())
+        results.append(("python module rights match definition", ok, ""))
+        ok = mod is not None and (mod.VERSION_MAJOR, mod.VERSION_MINOR) == (
+            abi["version"]["major"], abi["version"]["minor"])
+        results.append(("python module version matches definition", ok, ""))
+        ok = mod is not None and mod.rights_mask("domain", ["start", "stop"]) == (
+            mod.RIGHTS["domain"]["start"] | mod.RIGHTS["domain"]["stop"])
+        results.append(("rights_mask combines rights", ok, ""))
+
+        bad = {
+            "duplicate call number": mutate(base, "number = 3\n", "number = 2\n"),
+            "duplicate error value": mutate(base, 'value = 1\ndoc = "a slot', 'value = 2\ndoc = "a slot'),
+            "retired number reused": base + '\n[[retired]]\nnumber = 5\nname = "old"\nretired_in = "0.1"\n',
+            "unknown right of a call": mutate(base, 'rights = ["signal"]', 'rights = ["fly"]'),
+            "grant on different bits": mutate(base, "rights = { grant = 0, read = 1, write = 2, exec = 3 }",
+                                              "rights = { grant = 3, read = 1, write = 2, exec = 0 }"),
+            "two rights on one bit": mutate(base, "read = 1, write = 2, exec = 3", "read = 1, write = 1, exec = 3"),
+            "too many arguments": mutate(base, 'args = ["len", "b0", "b1", "b2", "b3", "b4"]',
+                                         'args = ["len", "b0", "b1", "b2", "b3", "b4", "b5"]'),
+            "first error not ok": mutate(base, 'name = "ok"\nvalue = 0', 'name = "okay"\nvalue = 0'),
+            "unknown object type": mutate(base, 'object = "console"', 'object = "teapot"'),
+        }
+        for what, text in bad.items():
+            d = os.path.join(tmp, "bad.toml")
+            with open(d, "w", encoding="utf-8") as f:
+                f.write(text)
+            r = run_gen(args.gen, d, os.path.join(tmp, "bad.py"))
+            results.append((f"refuses: {what}", r.returncode == 1 and r.stderr.strip() != "",
+                            r.stderr))
+    print(f"1..{len(results)}")
+    failed = 0
+    for i, (desc, ok, detail) in enumerate(results, 1):
+        if not ok:
+            failed += 1
+            for line in detail.splitlines():
+                print("# " + line)
+        print(f"{'ok' if ok else 'not ok'} {i} - {desc}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
