@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""Cloison toolstack: system description -> compiled policy -> boot image."""

@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: MIT
+"""Command line: check, compile, pack, inspect.
+
+Exit status: 0 success, 1 invalid input (the description, an image, the
+hypervisor ELF, a file that cannot be read), 2 usage error. Nothing is
+written unless everything succeeded: outputs go to a temporary file in the
+destination directory that is renamed into place at the very end.
+"""
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+
+from . import abi as abi_mod
+from . import compiler, description, elf, inspect
+from . import policy as fmt
+from .errors import DescriptionError, InputError
+
+PROG = "cloison"
+
+
+def _split_path(value):
+    return [p for p in value.split(os.pathsep) if p]
+
+
+def _read_hyp(path):
+    try:
+        with open(path, "rb") as f:
+            img = elf.Elf(f.read())
+        img.load_end()
+        return img
+    except OSError as exc:
+        raise InputError("%s: %s" % (path, exc.strerror)) from None
+    except elf.ElfError as exc:
+        raise InputError("%s: %s" % (path, exc)) from None
+
+
+def build(desc_path, image_path=None, hyp_path=None):
+    """Validate and compile; returns (Description, Compiled, hyp Elf)."""
+    hyp = _read_hyp(hyp_path) if hyp_path else None
+    try:
+        desc = description.load(desc_path, image_path)
+    except OSError as exc:
+        raise InputError("%s: %s" % (desc_path, exc.strerror)) from None
+    return desc, compiler.compile_description(desc, hyp), hyp
+
+
+def _write_atomic(path, data):
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".cloison-", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def pack_image(hyp, compiled):
+    return elf.add_segment(hyp, compiled.bundle_base, compiled.bundle(),
+                           fmt.BUNDLE_ALIGN)
+
+
+def cmd_check(args):
+    desc, comp, _ = build(args.file, _image_path(args), args.hyp)
+    ncaps = sum(len(d.caps) for d in desc.domains)
+    print("%s: OK: %d domains, %d objects, %d caps%s"
+          % (args.file, len(desc.domains), len(desc.objects), ncaps,
+             "" if desc.images_loaded else " (images not checked)"))
+
+
+def cmd_compile(args):
+    _, comp, _ = build(args.file, _image_path(args), args.hyp)
+    _write_atomic(args.output, comp.blob)
+    print("%s: policy %d bytes, sha256 %s"
+          % (args.output, len(comp.blob), hashlib.sha256(comp.blob).hexdigest()))
+
+
+def cmd_pack(args):
+    _, comp, hyp = build(args.file, _image_path(args), args.hyp)
+    data = pack_image(hyp, comp)
+    _write_atomic(args.output, data)
+    print("%s: bundle at 0x%x, %d bytes, policy sha256 %s"
+          % (args.output, comp.bundle_base, len(comp.bundle()),
+             hashlib.sha256(comp.blob).hexdigest()))
+
+
+def cmd_inspect(args):
+    try:
+        with open(args.file, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise InputError("%s: %s" % (args.file, exc.strerror)) from None
+    try:
+        info = inspect.read(data)
+    except InputError as exc:
+        raise InputError("%s: %s" % (args.file, exc)) from None
+    sys.stdout.write(inspect.as_json(info) if args.json else inspect.text(info))
+
+
+def _image_path(args):
+    return _split_path(args.image_path) if args.image_path is not None else None
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog=PROG, description="Cloison toolstack: system description -> "
+        "policy -> boot image.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def common(sp, hyp_required=False, images_required=False):
+        sp.add_argument("file", metavar="FILE", help="system description (TOML)")
+        sp.add_argument("--image-path", metavar="DIR[:DIR]",
+                        required=images_required,
+                        help="directories searched for domain images NAME.elf, "
+                        "NAME, NAME/NAME.elf (images are checked only if given)")
+        sp.add_argument("--hyp", metavar="HYP.ELF", required=hyp_required,
+                        help="hypervisor ELF (its end fixes the memory layout)")
+
+    sp = sub.add_parser("check", help="validate a system description")
+    common(sp)
+    sp.set_defaults(func=cmd_check)
+    sp = sub.add_parser("compile", help="compile a description into a policy")
+    common(sp)
+    sp.add_argument("-o", "--output", required=True, metavar="POLICY.BIN")
+    sp.set_defaults(func=cmd_compile)
+    sp = sub.add_parser("pack", help="pack hypervisor, policy and images")
+    common(sp, hyp_required=True, images_required=True)
+    sp.add_argument("-o", "--output", required=True, metavar="IMAGE.ELF")
+    sp.set_defaults(func=cmd_pack)
+    sp = sub.add_parser("inspect", help="print the bundle of an image, or a policy")
+    sp.add_argument("file", metavar="FILE", help="boot image, bundle or policy")
+    sp.add_argument("--json", action="store_true", help="machine-readable output")
+    sp.set_defaults(func=cmd_inspect)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except DescriptionError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 1
+    except (InputError, abi_mod.AbiError) as exc:
+        print("%s: %s" % (PROG, exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print("%s: %s: %s" % (PROG, exc.filename or "", exc.strerror), file=sys.stderr)
+        return 1
+    return 0
