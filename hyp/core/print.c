@@ -83,7 +83,11 @@ static void format(struct print_sink *s, const char *fmt, va_list ap)
 		}
 		switch (*fmt) {
 		case 'c':
+			if (!left)
+				sink_pad(s, ' ', width - 1);
 			sink_put(s, (char)va_arg(ap, int));
+			if (left)
+				sink_pad(s, ' ', width - 1);
 			break;
 		case 's': {
 			const char *str = va_arg(ap, const char *);

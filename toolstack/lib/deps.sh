@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the README commands: install the Debian packages Cloison needs
+# when they are missing (only Debian's registry), then configure and build.
+
+CLOISON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CLOISON_BUILD=${CLOISON_BUILD:-$CLOISON_ROOT/build}
+
+# command-or-file : package
+CLOISON_DEPS=(
+  "qemu-system-aarch64:qemu-system-arm"
+  "aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu"
+  "aarch64-linux-gnu-ld:binutils-aarch64-linux-gnu"
+  "meson:meson"
+  "ninja:ninja-build"
+  "dtc:device-tree-compiler"
+  "python3:python3"
+  "cc:gcc"
+  "clang:clang"
+  "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+  "gcovr:gcovr"
+  "/usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs:picolibc-aarch64-linux-gnu"
+  "gdb-multiarch:gdb-multiarch"
+)
+
+cloison_install_deps() {
+  local missing=() entry what pkg
+  for entry in "${CLOISON_DEPS[@]}"; do
+    what=${entry%%:*}
+    pkg=${entry##*:}
+    if [[ $what == /* ]]; then
+      [[ -e $what ]] || missing+=("$pkg")
+    else
+      command -v "$what" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  echo "cloison: installing missing Debian packages: ${missing[*]}" >&2
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "cloison: run as root (or install them yourself): apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# The cross build (EL2/EL1 images) plus native unit tests and fuzzers.
+cloison_build() {
+  if [[ ! -f $CLOISON_BUILD/build.ninja ]]; then
+    meson setup "$CLOISON_BUILD" "$CLOISON_ROOT" \
+      --cross-file "$CLOISON_ROOT/toolstack/cross/aarch64-linux-gnu.ini" >&2 || return 1
+  fi
+  ninja -C "$CLOISON_BUILD" >&2
+}
