@@ -666,7 +666,7 @@ def _syntax_error(filename, text, exc):
         line = int(m.group(1))
         msg = msg[:m.start()] + " (column %s)" % m.group(2)
     else:
-        line = text.count("\n") + 1
+        line = max(1, len(text.splitlines()))
         msg = re.sub(r"\s*\(at end of document\)$", " (at end of file)", msg)
     return DescriptionError(filename, [Diagnostic(
         line, "syntax", "TOML syntax error: " + msg[:1].lower() + msg[1:])])

@@ -175,6 +175,7 @@ class _Scanner:
             path = path + (comp,)
             last = n == len(parts) - 1
             if last and new_aot:
+                self._record(path, self.line)
                 count = self.aot.get(path, 0)
                 self.aot[path] = count + 1
                 path = path + (count,)

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: MIT
+"""Shared helpers of the toolstack tests: import path, CLI runner, and
+small AArch64 ELF files generated on the fly (no cross build needed)."""
+
+import contextlib
+import io
+import os
+import struct
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TOOLSTACK = os.path.join(ROOT, "toolstack")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+DEFAULT_TOML = os.path.join(TOOLSTACK, "systems", "default.toml")
+if TOOLSTACK not in sys.path:
+    sys.path.insert(0, TOOLSTACK)
+
+from cloison import cli, elf  # noqa: E402
+
+RAM = 0x40000000
+
+
+def run(*argv):
+    """Run the CLI in this process; return (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = cli.main([str(a) for a in argv])
+        except SystemExit as exc:      # argparse usage errors
+            status = exc.code
+    return status, out.getvalue(), err.getvalue()
+
+
+def code(seed, n):
+    """n bytes of deterministic, seed-dependent content."""
+    out = bytearray()
+    x = seed
+    while len(out) < n:
+        x = (x * 6364136223846793005 + 1442695040888963407) & (2**64 - 1)
+        out += struct.pack("<Q", x)
+    return bytes(out[:n])
+
+
+def hyp_elf():
+    """A stand-in hypervisor: text at 0x40200000, data + bss after it."""
+    text = code(1, 0x2345)
+    data = code(2, 0x321)
+    return elf.build(0x40200000, [
+        (0x40200000, text, len(text), elf.PF_R | elf.PF_X),
+        (0x40203000, data, 0x5000, elf.PF_R | elf.PF_W),
+    ])
+
+
+def domain_elf(seed, size=0x1800, bss=0x3000):
+    text = code(seed, size)
+    data = code(seed + 100, 0x100)
+    return elf.build(RAM, [
+        (RAM, text, len(text), elf.PF_R | elf.PF_X),
+        (RAM + 0x10000, data, bss, elf.PF_R | elf.PF_W),
+    ])
+
+
+def write_images(d):
+    """The images the fixtures and tests name, written into directory d."""
+    files = {
+        "dom0.elf": domain_elf(10),
+        "guest-hello.elf": domain_elf(20),
+        "guest-big.elf": elf.build(RAM, [
+            (RAM, code(3, 0x100), 0x100, elf.PF_R | elf.PF_X),
+            (RAM + 0x100000, b"", 0x200000, elf.PF_R | elf.PF_W)]),
+        "bad-entry.elf": elf.build(RAM + 0x100000, [
+            (RAM, code(4, 0x100), 0x100, elf.PF_R | elf.PF_X)]),
+        "overlap.elf": elf.build(RAM, [
+            (RAM, code(5, 0x100), 0x2000, elf.PF_R | elf.PF_X),
+            (RAM + 0x1000, code(6, 0x100), 0x100, elf.PF_R | elf.PF_W)]),
+        "not-elf.elf": b"#!/bin/sh\necho not an ELF file\n",
+    }
+    x86 = bytearray(domain_elf(30))
+    struct.pack_into("<H", x86, 18, 62)      # e_machine = EM_X86_64
+    files["x86.elf"] = bytes(x86)
+    for name, data in files.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+    os.makedirs(os.path.join(d, "nested", "guest-sub"), exist_ok=True)
+    with open(os.path.join(d, "nested", "guest-sub", "guest-sub.elf"), "wb") as f:
+        f.write(domain_elf(40))
