@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capability words and the derivation tree.
+ *
+ * Tree shape: every slot has a parent pointer and a doubly linked list of
+ * children. Deleting a slot splices its children into its parent's list, so
+ * "descendant of X" survives the deletion of anything between X and the
+ * descendant: a revoke of X still finds it. Revoke deletes leaves first and
+ * loops instead of recursing (bounded EL2 stack).
+ */
+#include <cloison/abi/objects.h>
+#include <cloison/cap.h>
+#include <cloison/cnode.h>
+#include <cloison/object.h>
+#include <cloison/panic.h>
+#include <cloison/string.h>
+
+struct cap cap_make(uint32_t type, uint32_t rights, struct object *obj, uint64_t badge)
+{
+	struct cap c;
+
+	c.w[0] = (((uint64_t)type & CLOISON_CAP_TYPE_MASK) << CLOISON_CAP_TYPE_SHIFT) |
+		 (((uint64_t)rights & CLOISON_CAP_RIGHTS_MASK) << CLOISON_CAP_RIGHTS_SHIFT);
+	c.w[1] = (uint64_t)(uintptr_t)obj;
+	c.w[2] = badge;
+	return c;
+}
+
+static void cte_link_child(struct cte *parent, struct cte *child)
+{
+	child->parent = parent;
+	child->prev_sibling = NULL;
+	if (!parent) {
+		child->next_sibling = NULL;
+		return;
+	}
+	child->next_sibling = parent->first_child;
+	if (parent->first_child)
+		parent->first_child->prev_sibling = child;
+	parent->first_child = child;
+}
+
+static void cte_unlink(struct cte *cte)
+{
+	if (cte->prev_sibling)
+		cte->prev_sibling->next_sibling = cte->next_sibling;
+	else if (cte->parent)
+		cte->parent->first_child = cte->next_sibling;
+	if (cte->next_sibling)
+		cte->next_sibling->prev_sibling = cte->prev_sibling;
+	cte->prev_sibling = cte->next_sibling = NULL;
+	cte->parent = NULL;
+}
+
+void cte_insert(struct cte *dst, struct cap cap, struct cte *parent)
+{
+	CHECK(cte_is_empty(dst) && !cap_is_null(&cap));
+	dst->cap = cap;
+	dst->first_child = NULL;
+	cte_link_child(parent, dst);
+	object_get(cap_object(&cap));
+}
+
+void cte_move(struct cte *dst, struct cte *src)
+{
+	struct cte *c;
+	struct object *obj = cap_object(&src->cap);
+
+	CHECK(cte_is_empty(dst) && !cte_is_empty(src) && dst != src);
+	*dst = *src;
+	if (dst->prev_sibling)
+		dst->prev_sibling->next_sibling = dst;
+	else if (dst->parent)
+		dst->parent->first_child = dst;
+	if (dst->next_sibling)
+		dst->next_sibling->prev_sibling = dst;
+	for (c = dst->first_child; c; c = c->next_sibling)
+		c->parent = dst;
+	if (obj->type == CLOISON_TYPE_CNODE) {
+		struct cnode *cn = (struct cnode *)(void *)obj;
+
+		if (cn->bound == src)
+			cn->bound = dst;
+	}
+	memset(src, 0, sizeof(*src));
+}
+
+void cte_delete(struct cte *cte)
+{
+	struct cte *parent = cte->parent;
+	struct cte *c, *next;
+	struct object *obj = cap_object(&cte->cap);
+
+	CHECK(!cte_is_empty(cte));
+	cte_unlink(cte);
+	for (c = cte->first_child; c; c = next) {
+		next = c->next_sibling;
+		cte_link_child(parent, c);
+	}
+	memset(cte, 0, sizeof(*cte));
+	if (obj->type == CLOISON_TYPE_CNODE) {
+		struct cnode *cn = (struct cnode *)(void *)obj;
+
+		if (cn->bound == cte)
+			cn->bound = NULL;
+	}
+	object_put(obj);
+}
+
+void cte_revoke(struct cte *cte)
+{
+	/*
+	 * Deferred finalisation: a CNode that loses its last cap here is not
+	 * torn down (and its slots not touched) until every descendant is gone.
+	 */
+	object_defer_begin();
+	while (cte->first_child) {
+		struct cte *leaf = cte->first_child;
+
+		while (leaf->first_child)
+			leaf = leaf->first_child;
+		cte_delete(leaf);
+	}
+	object_defer_end();
+}
+
+bool cte_is_ancestor(const struct cte *anc, const struct cte *cte)
+{
+	const struct cte *p;
+
+	for (p = cte->parent; p; p = p->parent)
+		if (p == anc)
+			return true;
+	return false;
+}

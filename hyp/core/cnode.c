@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* CNodes: slot lookup, teardown, and the cnode_* calls. */
+#include <cloison/abi/calls.h>
+#include <cloison/abi/errors.h>
+#include <cloison/cnode.h>
+#include <cloison/hypercall.h>
+#include <cloison/object.h>
+
+#include "hypercall_table.h"
+
+struct cte *cnode_slot(struct cnode *cn, uint64_t index)
+{
+	if (!cn || index >= cn->nslots)
+		return NULL;
+	return &cn->slots[index];
+}
+
+void cnode_setup(struct cnode *cn, uint32_t nslots)
+{
+	cn->nslots = nslots;
+	cn->bound = NULL;
+}
+
+void cnode_finalise(struct cnode *cn)
+{
+	uint32_t i;
+
+	for (i = 0; i < cn->nslots; i++)
+		if (!cte_is_empty(&cn->slots[i]))
+			cte_delete(&cn->slots[i]);
+}
+
+/* cnode_identify, cnode_delete: args[0] = index in the CNode named by x0. */
+static uint64_t cnode_decode_index(struct hc_ctx *ctx)
+{
+	struct cnode *cn = (struct cnode *)(void *)cap_object(&ctx->cte->cap);
+	struct cte *slot = cnode_slot(cn, ctx->args[0]);
+
+	if (!slot)
+		return CLOISON_ERR_INVALID_SLOT;
+	if (cte_is_empty(slot))
+		return CLOISON_ERR_EMPTY_SLOT;
+	ctx->aux = slot;
+	return CLOISON_ERR_OK;
+}
+
+uint64_t hc_decode_cnode_identify(struct hc_ctx *ctx)
+{
+	return cnode_decode_index(ctx);
+}
+
+void hc_invoke_cnode_identify(struct hc_ctx *ctx)
+{
+	ctx->res[0] = cap_type(&ctx->aux->cap);
+	ctx->res[1] = cap_rights(&ctx->aux->cap);
+	ctx->res[2] = cap_badge(&ctx->aux->cap);
+}
+
+uint64_t hc_decode_cnode_delete(struct hc_ctx *ctx)
+{
+	return cnode_decode_index(ctx);
+}
+
+void hc_invoke_cnode_delete(struct hc_ctx *ctx)
+{
+	cte_delete(ctx->aux);
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains: lifecycle state machine and CSpace binding.
+ *
+ *   created --finish_build--> built --start--> running <--stop/resume--> stopped
+ *   any state except destroyed --destroy--> destroyed
+ *
+ * destroy empties the domain's hold on its CSpace at once (so whatever only
+ * the domain held goes), but the object itself stays until its last cap.
+ */
+#include <cloison/abi/errors.h>
+#include <cloison/abi/objects.h>
+#include <cloison/cnode.h>
+#include <cloison/domain.h>
+#include <cloison/hypercall.h>
+
+#include "hypercall_table.h"
+
+static uint32_t domain_next_id = 1;
+
+void domain_reset_ids(void)
+{
+	domain_next_id = 1;
+}
+
+void domain_setup(struct domain *d)
+{
+	d->state = CLOISON_DOMAIN_CREATED;
+	d->id = domain_next_id++;
+}
+
+struct cnode *domain_cspace(const struct domain *d)
+{
+	if (cte_is_empty(&d->cspace))
+		return NULL;
+	return (struct cnode *)(void *)cap_object(&d->cspace.cap);
+}
+
+static void domain_drop_cspace(struct domain *d)
+{
+	if (!cte_is_empty(&d->cspace))
+		cte_delete(&d->cspace);
+}
+
+void domain_finalise(struct domain *d)
+{
+	domain_drop_cspace(d);
+	d->state = CLOISON_DOMAIN_DESTROYED;
+}
+
+static struct domain *ctx_domain(const struct hc_ctx *ctx)
+{
+	return (struct domain *)(void *)cap_object(&ctx->cte->cap);
+}
+
+uint64_t hc_decode_domain_set_cspace(struct hc_ctx *ctx)
+{
+	struct domain *d = ctx_domain(ctx);
+	struct cte *cn_cte;
+	struct cnode *cn;
+	uint64_t err;
+
+	if (d->state != CLOISON_DOMAIN_CREATED || !cte_is_empty(&d->cspace))
+		return CLOISON_ERR_BAD_STATE;
+	err = hypercall_lookup(ctx, ctx->args[0], &cn_cte);
+	if (err)
+		return err;
+	if (cap_type(&cn_cte->cap) != CLOISON_TYPE_CNODE)
+		return CLOISON_ERR_WRONG_TYPE;
+	/* Handing a CNode to a domain is a grant of every cap in it. */
+	if (!cap_has_rights(&cn_cte->cap, CLOISON_RIGHT_CNODE_WRITE | CLOISON_RIGHT_GRANT))
+		return CLOISON_ERR_NO_RIGHTS;
+	cn = (struct cnode *)(void *)cap_object(&cn_cte->cap);
+	if (cn->bound)
+		return CLOISON_ERR_BAD_STATE; /* already some domain's CSpace */
+	ctx->aux = cn_cte;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_domain_set_cspace(struct hc_ctx *ctx)
+{
+	struct domain *d = ctx_domain(ctx);
+	struct cnode *cn = (struct cnode *)(void *)cap_object(&ctx->aux->cap);
+
+	cte_insert(&d->cspace, ctx->aux->cap, ctx->aux);
+	cn->bound = &d->cspace;
+}
+
+static uint64_t domain_decode_transition(struct hc_ctx *ctx, uint32_t from)
+{
+	struct domain *d = ctx_domain(ctx);
+
+	if (d->state != from)
+		return CLOISON_ERR_BAD_STATE;
+	if (from == CLOISON_DOMAIN_CREATED && cte_is_empty(&d->cspace))
+		return CLOISON_ERR_BAD_STATE; /* nothing to run with */
+	return CLOISON_ERR_OK;
+}
+
+uint64_t hc_decode_domain_finish_build(struct hc_ctx *ctx)
+{
+	return domain_decode_transition(ctx, CLOISON_DOMAIN_CREATED);
+}
+
+void hc_invoke_domain_finish_build(struct hc_ctx *ctx)
+{
+	ctx_domain(ctx)->state = CLOISON_DOMAIN_BUILT;
+}
+
+uint64_t hc_decode_domain_start(struct hc_ctx *ctx)
+{
+	return domain_decode_transition(ctx, CLOISON_DOMAIN_BUILT);
+}
+
+void hc_invoke_domain_start(struct hc_ctx *ctx)
+{
+	ctx_domain(ctx)->state = CLOISON_DOMAIN_RUNNING;
+}
+
+uint64_t hc_decode_domain_stop(struct hc_ctx *ctx)
+{
+	return domain_decode_transition(ctx, CLOISON_DOMAIN_RUNNING);
+}
+
+void hc_invoke_domain_stop(struct hc_ctx *ctx)
+{
+	ctx_domain(ctx)->state = CLOISON_DOMAIN_STOPPED;
+}
+
+uint64_t hc_decode_domain_resume(struct hc_ctx *ctx)
+{
+	return domain_decode_transition(ctx, CLOISON_DOMAIN_STOPPED);
+}
+
+void hc_invoke_domain_resume(struct hc_ctx *ctx)
+{
+	ctx_domain(ctx)->state = CLOISON_DOMAIN_RUNNING;
+}
+
+uint64_t hc_decode_domain_destroy(struct hc_ctx *ctx)
+{
+	if (ctx_domain(ctx)->state == CLOISON_DOMAIN_DESTROYED)
+		return CLOISON_ERR_BAD_STATE;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_domain_destroy(struct hc_ctx *ctx)
+{
+	struct domain *d = ctx_domain(ctx);
+
+	d->state = CLOISON_DOMAIN_DESTROYED;
+	domain_drop_cspace(d);
+}
+
+uint64_t hc_decode_domain_query(struct hc_ctx *ctx)
+{
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_domain_query(struct hc_ctx *ctx)
+{
+	struct domain *d = ctx_domain(ctx);
+
+	ctx->res[0] = d->state;
+	ctx->res[1] = d->id;
+}

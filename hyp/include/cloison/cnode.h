@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* CNodes: tables of capability slots. A domain's CSpace is one CNode. */
+#ifndef CLOISON_CNODE_H
+#define CLOISON_CNODE_H
+
+#include <cloison/cap.h>
+#include <cloison/object.h>
+
+struct cnode {
+	struct object obj;
+	uint32_t nslots;
+	uint32_t reserved;
+	struct cte *bound; /* the domain's cspace slot that names us, if any */
+	struct cte slots[];
+};
+
+static inline uint64_t cnode_size(uint64_t nslots)
+{
+	return sizeof(struct cnode) + nslots * sizeof(struct cte);
+}
+
+/* The slot at index, or NULL when index is out of range. */
+struct cte *cnode_slot(struct cnode *cn, uint64_t index);
+
+/* Set up a freshly carved, zeroed CNode. */
+void cnode_setup(struct cnode *cn, uint32_t nslots);
+
+/* Finalisation: delete every cap it holds. */
+void cnode_finalise(struct cnode *cn);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains: the object and its lifecycle (created -> built -> running <->
+ * stopped, any -> destroyed). Running a domain is issue F3; here the state
+ * machine and the CSpace binding are kept.
+ */
+#ifndef CLOISON_DOMAIN_H
+#define CLOISON_DOMAIN_H
+
+#include <cloison/cap.h>
+#include <cloison/object.h>
+
+struct cnode;
+
+struct domain {
+	struct object obj;
+	uint32_t state; /* CLOISON_DOMAIN_* */
+	uint32_t id;
+	/*
+	 * The CSpace is held through a real cap (a child of the cnode cap it
+	 * was set from), so revoking that cnode cap takes the CSpace away.
+	 */
+	struct cte cspace;
+};
+
+void domain_setup(struct domain *d);
+
+/* The domain's CSpace, or NULL (none set, or taken away by revoke). */
+struct cnode *domain_cspace(const struct domain *d);
+
+void domain_finalise(struct domain *d);
+
+/* Reset the id counter (boot and test fixtures). */
+void domain_reset_ids(void);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall entry. The arch trap handler (F3) calls hypercall_dispatch with
+ * the calling domain and its x0..x7; on return regs[0] is the error and
+ * regs[1..7] the results (zero beyond what the call returns).
+ *
+ * Each call is a decode function (every check, no side effect) and an
+ * invoke function (only mutation; cannot fail). The table mapping numbers
+ * to them is generated from hyp/abi/cloison-abi.toml.
+ */
+#ifndef CLOISON_HYPERCALL_H
+#define CLOISON_HYPERCALL_H
+
+#include <cloison/cap.h>
+#include <cloison/types.h>
+
+struct domain;
+struct cnode;
+struct object;
+
+struct hc_ctx {
+	struct domain *caller;
+	struct cnode *cspace; /* caller's CSpace (NULL: it has none) */
+	const uint64_t *args; /* x2..x7 */
+	struct cte *cte; /* the slot named by x0 (NULL for object "none") */
+	uint64_t res[7]; /* x1..x7 */
+	/* filled by decode for invoke */
+	struct cte *dst;
+	struct cte *aux;
+	uint64_t v[4];
+};
+
+void hypercall_dispatch(struct domain *caller, uint64_t regs[8]);
+
+/*
+ * Decode helpers shared by the per-object call files.
+ * hypercall_lookup: the slot `slot` of the caller's CSpace, checked non-empty.
+ * hypercall_dest: the empty destination slot (dest_cnode, dest_index); sets
+ * *cross when it lies outside the caller's own CSpace.
+ */
+uint64_t hypercall_lookup(struct hc_ctx *ctx, uint64_t slot, struct cte **out);
+uint64_t hypercall_dest(struct hc_ctx *ctx, uint64_t dest_cnode, uint64_t dest_index,
+			struct cte **out, bool *cross);
+
+#endif

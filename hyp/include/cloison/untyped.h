@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Untyped memory pools. A pool hands out memory by a bump allocator (the
+ * mark); memory below the mark is in use by carved objects and is never
+ * handed out again while any of them lives; when the last one dies the
+ * mark drops to 0. Every carved range is zeroed when it is handed out.
+ */
+#ifndef CLOISON_UNTYPED_H
+#define CLOISON_UNTYPED_H
+
+#include <cloison/object.h>
+
+struct untyped {
+	struct object obj;
+	paddr_t base; /* pool memory: [base, base + size) */
+	uint64_t size;
+	uint64_t mark; /* bytes from base already handed out */
+	uint64_t nlive; /* carved objects still alive */
+};
+
+/* Where a carve would put an object; filled by untyped_plan (no effects). */
+struct untyped_plan {
+	uint64_t hdr_off; /* offset of the object header in the pool */
+	uint64_t data_off; /* offset of the data (frame/pool memory), if any */
+	uint64_t end; /* new mark */
+};
+
+/*
+ * Plan an object of hdr_size header bytes followed (if data_size) by
+ * data_size bytes aligned to data_align. Returns CLOISON_ERR_NO_MEMORY if
+ * it does not fit (all arithmetic overflow-checked), 0 otherwise.
+ */
+uint64_t untyped_plan(const struct untyped *ut, uint64_t hdr_size, uint64_t data_size,
+		      uint64_t data_align, struct untyped_plan *plan);
+
+/* Zero the planned range, advance the mark, count a live child; returns the header. */
+void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan, uint32_t type);
+
+/* A carved object died (object.c). */
+void untyped_child_died(struct untyped *ut);
+
+/* Initialise an untyped object over [base, base + size). */
+void untyped_setup(struct untyped *ut, paddr_t base, uint64_t size);
+
+/* Physical address of an offset in the pool. */
+static inline paddr_t untyped_pa(const struct untyped *ut, uint64_t off)
+{
+	return pa_add(ut->base, off);
+}
+
+#endif
