@@ -31,6 +31,11 @@ def run(*argv):
     return status, out.getvalue(), err.getvalue()
 
 
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def code(seed, n):
     """n bytes of deterministic, seed-dependent content."""
     out = bytearray()

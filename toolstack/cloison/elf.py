@@ -124,8 +124,8 @@ def add_segment(elf, paddr, payload, align):
         out += s.pack()
     hdr = list(EHDR.unpack_from(out, 0))
     hdr[5] = phoff
-    hdr[10] = PHDR.size
-    hdr[11] = len(segs)
+    hdr[9] = PHDR.size
+    hdr[10] = len(segs)
     out[:EHDR.size] = EHDR.pack(*hdr)
     return bytes(out)
 
