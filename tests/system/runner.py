@@ -49,9 +49,11 @@ QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
               "expect", "expect_output", "qemu_args", "description"}
 
-RESULT_RE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
-BEGIN_RE = re.compile(r"^TEST-BEGIN (\S+)$")
-END_RE = re.compile(r"^TEST-END (\S+) passed=(\d+) failed=(\d+)$")
+# Lines may carry the hypervisor's per-domain console prefix "[name] ".
+PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
+RESULT_RE = re.compile(PREFIX + r"TEST (\S+) (PASS|FAIL)(?: (.*))?$")
+BEGIN_RE = re.compile(PREFIX + r"TEST-BEGIN (\S+)$")
+END_RE = re.compile(PREFIX + r"TEST-END (\S+) passed=(\d+) failed=(\d+)$")
 
 
 class ScenarioError(Exception):
@@ -119,17 +121,33 @@ def qemu_command(scenario, build_dir):
 def classify(res, timed_out, silent_for=None):
     """Set res.verdict and res.reason from the console output and exit code."""
     lines = [l.rstrip("\r") for l in res.output.split("\n")]
-    began, ended, end_counts = False, False, None
+    # Several domains may each report a block; results are matched to the
+    # open block of the same console prefix.
+    open_blocks, counts, bad_counts = {}, {}, []
+    began = ended = False
     for line in lines:
-        if BEGIN_RE.match(line):
+        m = BEGIN_RE.match(line)
+        if m:
             began = True
+            open_blocks[m.group(1)] = m.group(2)
+            counts[m.group(1)] = [0, 0]
+            continue
         m = RESULT_RE.match(line)
         if m:
-            res.tests.append((m.group(1), m.group(2) == "PASS", m.group(3) or ""))
+            ok = m.group(3) == "PASS"
+            res.tests.append((m.group(2), ok, m.group(4) or ""))
+            if m.group(1) in counts:
+                counts[m.group(1)][0 if ok else 1] += 1
+            continue
         m = END_RE.match(line)
-        if m:
-            ended = True
-            end_counts = (int(m.group(2)), int(m.group(3)))
+        if m and m.group(1) in open_blocks:
+            want = [int(m.group(3)), int(m.group(4))]
+            if counts[m.group(1)] != want:
+                bad_counts.append(f"TEST-END {m.group(2)} says passed={want[0]} failed={want[1]} "
+                                  f"but {counts[m.group(1)][0]} passed / "
+                                  f"{counts[m.group(1)][1]} failed lines were seen")
+            del open_blocks[m.group(1)]
+    ended = began and not open_blocks
     passed = sum(1 for t in res.tests if t[1])
     failed = len(res.tests) - passed
     names = {t[0] for t in res.tests if t[1]}
@@ -152,9 +170,8 @@ def classify(res, timed_out, silent_for=None):
         res.verdict, res.reason = "PASS", "booted and powered off cleanly"
     elif not began or not ended:
         res.verdict, res.reason = "CRASH", "no complete TEST-BEGIN/TEST-END block"
-    elif end_counts != (passed, failed):
-        res.verdict, res.reason = "CRASH", (f"TEST-END says {end_counts} but "
-                                            f"{passed} passed / {failed} failed lines were seen")
+    elif bad_counts:
+        res.verdict, res.reason = "CRASH", bad_counts[0]
     elif missing:
         res.verdict, res.reason = "CRASH", f"expected tests missing: {', '.join(missing)}"
     elif failed:
