@@ -6,7 +6,10 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
+import struct
+import subprocess
 import tempfile
 import unittest
 
@@ -145,6 +148,44 @@ class PackTest(unittest.TestCase):
             self.pack(hyp, out)
             self.check_image(hyp, out)
             self.assertEqual(support.run("inspect", out)[0], 0)
+
+
+QEMU = shutil.which("qemu-system-aarch64")
+
+
+@unittest.skipUnless(QEMU, "qemu-system-aarch64 not installed")
+class QemuLoadTest(unittest.TestCase):
+    """QEMU's `-kernel image.elf` loads the bundle where the policy says.
+    The CPU is never started (-S): memory is read back through the monitor."""
+
+    def test_qemu_loads_bundle_and_images(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            support.write_images(tmp)
+            hyp = os.path.join(tmp, "hyp.elf")
+            with open(hyp, "wb") as f:
+                f.write(support.hyp_elf())
+            out = os.path.join(tmp, "image.elf")
+            status, _, err = support.run("pack", support.DEFAULT_TOML, "--hyp", hyp,
+                                         "--image-path", tmp, "-o", out)
+            self.assertEqual((status, err), (0, ""))
+            info = inspect.read(support.read(out))
+            base = info["bundle"]["load_addr"]
+            seg = info["policy"]["segments"][0]
+            want = support.read(out)
+            img = elf.Elf(want)
+            bundle = img.segment_bytes(img.loads()[-1])
+            cmds = "xp /4xg 0x%x\nxp /4xg 0x%x\nquit\n" % (base, base + seg["offset"])
+            r = subprocess.run([QEMU, "-M", "virt,virtualization=on,gic-version=3",
+                                "-cpu", "cortex-a57", "-m", "512M", "-display", "none",
+                                "-serial", "none", "-monitor", "stdio", "-nic", "none",
+                                "-S", "-kernel", out], input=cmds, capture_output=True,
+                               text=True, timeout=20)
+            words = [int(w, 16) for line in r.stdout.splitlines()
+                     for w in re.findall(r"0x([0-9a-f]{16})", line.split(":", 1)[-1])
+                     if re.match(r"^[0-9a-f]{16}:", line)]
+            expect = list(struct.unpack("<4Q", bundle[:32])) + \
+                list(struct.unpack("<4Q", bundle[seg["offset"]:seg["offset"] + 32]))
+            self.assertEqual(words, expect, r.stdout + r.stderr)
 
 
 class ElfTest(unittest.TestCase):
