@@ -123,6 +123,7 @@ class Domain:
         self.priority = DEFAULT_PRIORITY
         self.cspace_slots = None
         self.autostart = True
+        self.ctx = "domain '%s'" % name
         self.caps = []
         self.obj = None
         self.index = None
@@ -323,6 +324,7 @@ class _Checker:
                 name = None
             dom = Domain(name or "#%d" % (n + 1), self.pos.line(path))
             dom.table, dom.path, dom.index = t, path, len(self.d.domains)
+            dom.ctx = "domain '%s'" % name if name else ctx
             self.d.domains.append(dom)
             if name is not None and self.claim("domain", name, path):
                 obj = Object("domain", name, self.pos.line(path + ("name",)))
@@ -384,7 +386,7 @@ class _Checker:
 
     def domain(self, dom):
         t, path = dom.table, dom.path
-        ctx = "domain '%s'" % dom.name
+        ctx = dom.ctx
         self.fields(t, path, ("name", "image", "memory", "phys", "vcpus",
                               "budget_us", "period_us", "priority",
                               "cspace_slots", "autostart", "cap"), ctx)
@@ -466,7 +468,7 @@ class _Checker:
         dom.priority = prio if prio is not None else DEFAULT_PRIORITY
 
     def cap(self, dom, t, path, n):
-        dctx = "domain '%s'" % dom.name
+        dctx = dom.ctx
         ctx = "cap #%d of %s" % (n + 1, dctx)
         name = self.string(t, "name", path, ctx, required=True)
         valid = name is not None and self.name(name, path + ("name",), ctx)
@@ -545,9 +547,9 @@ class _Checker:
             if len(dom.caps) > dom.cspace_slots - 1:
                 cap = dom.caps[dom.cspace_slots - 1]
                 self.err(cap.line, "too-many-caps",
-                         "domain '%s': cap '%s' does not fit: %d caps, but a CSpace "
+                         "%s: cap '%s' does not fit: %d caps, but a CSpace "
                          "of %d slots holds %d (slot 0 stays empty)"
-                         % (dom.name, cap.name, len(dom.caps), dom.cspace_slots,
+                         % (dom.ctx, cap.name, len(dom.caps), dom.cspace_slots,
                             dom.cspace_slots - 1))
 
     def devices(self):
@@ -619,7 +621,7 @@ class _Checker:
                 if obj is None or obj.kind not in MAPPED_KINDS or not obj.size \
                         or (obj.kind == "device" and obj.phys is None):
                     continue
-                ctx = "domain '%s': cap '%s'" % (dom.name, cap.name)
+                ctx = "%s: cap '%s'" % (dom.ctx, cap.name)
                 if cap.ipa is None:
                     cap.ipa = obj.phys if obj.kind == "device" else cursor
                     if obj.kind == "channel":
@@ -699,7 +701,7 @@ def check_images(desc, image_path):
     for dom in desc.domains:
         if dom.image is None:
             continue
-        ctx = "domain '%s'" % dom.name
+        ctx = dom.ctx
         path = find_image(dom.image, image_path)
         if path is None:
             diags.append(Diagnostic(dom.image_line, "missing-image",

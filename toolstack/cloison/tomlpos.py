@@ -173,9 +173,10 @@ class _Scanner:
         path = ()
         for n, comp in enumerate(parts):
             path = path + (comp,)
+            # Implicitly created parent tables get the header's line too.
+            self._record(path, self.line)
             last = n == len(parts) - 1
             if last and new_aot:
-                self._record(path, self.line)
                 count = self.aot.get(path, 0)
                 self.aot[path] = count + 1
                 path = path + (count,)
