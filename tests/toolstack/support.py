@@ -78,6 +78,8 @@ def write_images(d):
         "overlap.elf": elf.build(RAM, [
             (RAM, code(5, 0x100), 0x2000, elf.PF_R | elf.PF_X),
             (RAM + 0x1000, code(6, 0x100), 0x100, elf.PF_R | elf.PF_W)]),
+        "guest-full.elf": elf.build(RAM, [
+            (RAM, code(7, 0x100), 0x200000, elf.PF_R | elf.PF_W | elf.PF_X)]),
         "not-elf.elf": b"#!/bin/sh\necho not an ELF file\n",
     }
     x86 = bytearray(domain_elf(30))

@@ -9,6 +9,7 @@ import tempfile
 import unittest
 
 from . import support
+from cloison import description
 from cloison import policy as fmt
 
 HEADER_DIR = os.path.join(support.ROOT, "hyp", "abi", "include")
@@ -31,6 +32,11 @@ CONSTANTS = {
     "CLOISON_SEG_F_X": fmt.SEG_F_X,
     "CLOISON_SEG_F_W": fmt.SEG_F_W,
     "CLOISON_SEG_F_R": fmt.SEG_F_R,
+    # The start-info page the hypervisor builds from the policy: the
+    # validator keeps images out of it and caps within its capacity.
+    "CLOISON_START_INFO_SIZE": description.START_INFO_SIZE,
+    "CLOISON_START_INFO_MAX_CAPS": description.START_INFO_MAX_CAPS,
+    "CLOISON_START_INFO_NAME_LEN": fmt.NAME_LEN,
 }
 
 
@@ -46,6 +52,7 @@ def _c_member(layout, field):
 class HeaderTest(unittest.TestCase):
     def test_layouts_match(self):
         lines = ["#include <stdio.h>", "#include <cloison/abi/policy.h>",
+                 "#include <cloison/abi/start_info.h>",
                  "int main(void) {"]
         expect = []
         for lay in fmt.LAYOUTS:

@@ -33,6 +33,10 @@ DEFAULT_PERIOD_US = 10_000
 DEFAULT_PRIORITY = 100
 DEFAULT_POOL = 4 * MiB
 SPI_MIN, SPI_MAX = 32, 1019
+# The start-info page (<cloison/abi/start_info.h>, checked by the tests): the
+# last 4 KiB page of a domain's RAM, listing at most this many caps.
+START_INFO_SIZE = 4096
+START_INFO_MAX_CAPS = 62
 
 # Physical ranges of QEMU virt that the hypervisor keeps for itself
 # (PLATFORM-NOTES.md): no device object may cover them.
@@ -551,6 +555,12 @@ class _Checker:
                          "of %d slots holds %d (slot 0 stays empty)"
                          % (dom.ctx, cap.name, len(dom.caps), dom.cspace_slots,
                             dom.cspace_slots - 1))
+            elif len(dom.caps) > START_INFO_MAX_CAPS:
+                cap = dom.caps[START_INFO_MAX_CAPS]
+                self.err(cap.line, "too-many-caps",
+                         "%s: cap '%s' does not fit: %d caps, but the start-info "
+                         "page lists at most %d"
+                         % (dom.ctx, cap.name, len(dom.caps), START_INFO_MAX_CAPS))
 
     def devices(self):
         ram = (RAM_BASE, RAM_BASE + self.d.system.ram_size, "RAM")
@@ -743,6 +753,14 @@ def _image_fits(dom, ctx):
                                   % (ctx, dom.image, n,
                                      fmt_range(s.paddr, s.paddr + s.memsz),
                                      fmt_range(lo, hi))))
+            return out
+        if s.paddr + s.memsz > hi - START_INFO_SIZE:
+            out.append(Diagnostic(dom.image_line, "image-fit",
+                                  "%s: image '%s' segment %d %s overlaps the "
+                                  "start-info page %s"
+                                  % (ctx, dom.image, n,
+                                     fmt_range(s.paddr, s.paddr + s.memsz),
+                                     fmt_range(hi - START_INFO_SIZE, hi))))
             return out
         for m in range(n):
             t = segs[m]
