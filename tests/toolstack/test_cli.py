@@ -7,7 +7,10 @@ import sys
 import tempfile
 import unittest
 
-from . import support
+try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
+    from . import support
+except ImportError:
+    import support
 
 
 def run_module(*args):

@@ -16,7 +16,10 @@ import shutil
 import tempfile
 import unittest
 
-from . import support
+try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
+    from . import support
+except ImportError:
+    import support
 from cloison.errors import KINDS
 
 INVALID = os.path.join(support.FIXTURES, "invalid")

@@ -13,7 +13,10 @@ import subprocess
 import tempfile
 import unittest
 
-from . import support
+try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
+    from . import support
+except ImportError:
+    import support
 from cloison import elf, inspect
 from cloison import policy as fmt
 

@@ -4,7 +4,10 @@
 import tomllib
 import unittest
 
-from . import support  # noqa: F401  (sets the import path)
+try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
+    from . import support  # noqa: F401  (sets the import path)
+except ImportError:
+    import support  # noqa: F401
 from cloison.tomlpos import Positions
 
 TEXT = '''# comment [not = a table]
