@@ -66,6 +66,17 @@ class CliTest(unittest.TestCase):
                                            os.path.join(tmp, "nested"))
             self.assertEqual((status, err), (0, ""))
 
+    def test_unwritable_output(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "missing", "p.bin")
+            status, out, err = support.run("compile", support.DEFAULT_TOML, "-o", bad)
+            self.assertEqual((status, out), (1, ""))
+            self.assertEqual(err, "cloison: %s: cannot write: No such file or "
+                             "directory\n" % bad)
+            status, out, err = support.run("compile", support.DEFAULT_TOML, "-o", tmp)
+            self.assertEqual(err, "cloison: %s: cannot write: Is a directory\n" % tmp)
+            self.assertEqual(os.listdir(tmp), [])
+
     def test_output_replaces_atomically(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "p.bin")

@@ -48,6 +48,15 @@ def build(desc_path, image_path=None, hyp_path=None):
 
 
 def _write_atomic(path, data):
+    try:
+        _write_atomic_raw(path, data)
+    except OSError as exc:
+        raise InputError("%s: cannot write: %s" % (path, exc.strerror)) from None
+
+
+def _write_atomic_raw(path, data):
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, "Is a directory", path)
     d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".cloison-", dir=d)
     try:
