@@ -7,11 +7,10 @@ The physical layout (which needs the hypervisor ELF and the bundle size) is
 checked later by layout.py with the same error reporting.
 """
 
-import os
 import re
 import tomllib
 
-from . import abi, elf
+from . import abi
 from .errors import DescriptionError, Diagnostic
 from .tomlpos import Positions
 
@@ -56,7 +55,6 @@ IMAGE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 SIZE_RE = re.compile(r"^\s*([0-9]+)\s*(K|M|G|KiB|MiB|GiB)?\s*$")
 SIZE_UNITS = {None: 1, "K": KiB, "KiB": KiB, "M": MiB, "MiB": MiB,
               "G": GiB, "GiB": GiB}
-IMAGE_CANDIDATES = ("{0}.elf", "{0}", "{0}/{0}.elf")
 
 NAME_RULE = ("use 1 to 31 letters, digits, '_', '-' or '.', "
              "starting with a letter")
@@ -91,7 +89,7 @@ class Object:
         self.size = 0
         self.number = 0
         self.edge = False
-        self.ipa_ends = []      # channel: caps that are its ends
+        self.ends = []      # channel: caps that are its ends
         self.index = None
         self.domain = None      # domain object: the Domain
 
@@ -527,12 +525,12 @@ class _Checker:
         for dom in self.d.domains:
             for cap in dom.caps:
                 if cap.obj is not None and cap.obj.kind == "channel":
-                    cap.end = len(cap.obj.ipa_ends)
-                    cap.obj.ipa_ends.append(cap)
+                    cap.end = len(cap.obj.ends)
+                    cap.obj.ends.append(cap)
         for obj in self.d.objects:
             if obj.kind != "channel":
                 continue
-            ends = obj.ipa_ends
+            ends = obj.ends
             if len(ends) != 2:
                 self.err(obj.line, "channel-ends",
                          "channel '%s' has %d end%s; a channel needs exactly 2, "
@@ -695,87 +693,6 @@ def parse(filename, text):
     return desc, diags
 
 
-def find_image(name, image_path):
-    for d in image_path:
-        for pattern in IMAGE_CANDIDATES:
-            p = os.path.join(d, pattern.format(name))
-            if os.path.isfile(p):
-                return p
-    return None
-
-
-def check_images(desc, image_path):
-    """Resolve and parse each domain's image; check it fits its memory."""
-    diags = []
-    cache = {}
-    for dom in desc.domains:
-        if dom.image is None:
-            continue
-        ctx = dom.ctx
-        path = find_image(dom.image, image_path)
-        if path is None:
-            diags.append(Diagnostic(dom.image_line, "missing-image",
-                                    "%s: image '%s' not found in the image path "
-                                    "(%s)" % (ctx, dom.image, ":".join(image_path))))
-            continue
-        if path not in cache:
-            try:
-                with open(path, "rb") as f:
-                    cache[path] = elf.Elf(f.read())
-                if not cache[path].loads():
-                    raise elf.ElfError("no loadable segment")
-            except (OSError, elf.ElfError) as exc:
-                cache[path] = exc
-        img = cache[path]
-        if isinstance(img, Exception):
-            reason = img.strerror if isinstance(img, OSError) else str(img)
-            diags.append(Diagnostic(dom.image_line, "bad-image",
-                                    "%s: image '%s' (%s): %s"
-                                    % (ctx, dom.image, path, reason)))
-            continue
-        dom.elf, dom.image_file = img, path
-        if dom.memory is not None:
-            diags += _image_fits(dom, ctx)
-    desc.images_loaded = True
-    return diags
-
-
-def _image_fits(dom, ctx):
-    img = dom.elf
-    lo, hi = DOMAIN_IPA_BASE, dom.ipa_end()
-    out = []
-    segs = img.loads()
-    for n, s in enumerate(segs):
-        if s.paddr < lo or s.paddr + s.memsz > hi:
-            out.append(Diagnostic(dom.image_line, "image-fit",
-                                  "%s: image '%s' segment %d %s is outside the "
-                                  "domain's memory %s"
-                                  % (ctx, dom.image, n,
-                                     fmt_range(s.paddr, s.paddr + s.memsz),
-                                     fmt_range(lo, hi))))
-            return out
-        if s.paddr + s.memsz > hi - START_INFO_SIZE:
-            out.append(Diagnostic(dom.image_line, "image-fit",
-                                  "%s: image '%s' segment %d %s overlaps the "
-                                  "start-info page %s"
-                                  % (ctx, dom.image, n,
-                                     fmt_range(s.paddr, s.paddr + s.memsz),
-                                     fmt_range(hi - START_INFO_SIZE, hi))))
-            return out
-        for m in range(n):
-            t = segs[m]
-            if s.paddr < t.paddr + t.memsz and t.paddr < s.paddr + s.memsz:
-                out.append(Diagnostic(dom.image_line, "image-fit",
-                                      "%s: image '%s' segments %d and %d overlap"
-                                      % (ctx, dom.image, m, n)))
-                return out
-    if not any(s.paddr <= img.entry < s.paddr + s.memsz for s in segs):
-        out.append(Diagnostic(dom.image_line, "image-fit",
-                              "%s: image '%s' entry point 0x%x is outside its "
-                              "loaded segments" % (ctx, dom.image, img.entry)))
-    return out
-
-
 def load(filename, image_path=None):
     """Read, validate and (with an image path) resolve images.
 
@@ -790,6 +707,7 @@ def load(filename, image_path=None):
             line, "syntax", "TOML syntax error: the file is not valid UTF-8")])
     desc, diags = parse(filename, text)
     if image_path is not None:
+        from .images import check_images    # images.py imports this module
         diags += check_images(desc, image_path)
     if diags:
         raise DescriptionError(filename, diags)
