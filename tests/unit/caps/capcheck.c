@@ -268,6 +268,10 @@ static bool ck_cte(const struct cte *cte, char *msg, size_t n)
 		   !ck_carved_from(obj, cap_object(&p->cap))) {
 		return ck_fail(msg, n, "%s cap is the child of a %s cap it was not made from",
 			       cloison_type_name(type), cloison_type_name(cap_type(&p->cap)));
+	} else if (type == CLOISON_TYPE_UNTYPED && (cap_rights(c) & ~cap_rights(&p->cap))) {
+		/* a pool split off another has at most the rights of the cap used */
+		return ck_fail(msg, n, "pool cap has retype rights 0x%x beyond its parent's 0x%x",
+			       cap_rights(c), cap_rights(&p->cap));
 	}
 	return true;
 }
@@ -401,6 +405,101 @@ static bool ck_new_object(const struct object *obj, char *msg, size_t n)
 	}
 }
 
+/*
+ * The authority rules, restated independently of the decoder: a call that
+ * succeeded must have been allowed. Filled before the call from the caller's
+ * CSpace as it was.
+ */
+struct ck_auth {
+	bool places_cap; /* copy, mint, move, retype */
+	struct cap src; /* the cap in x0 */
+	struct cap dest_cnode; /* cap named by dest_cnode (w[0] == 0: own CSpace) */
+	const struct cnode *dest; /* CNode the new cap lands in */
+	uint64_t dest_index;
+	uint64_t retype_type;
+};
+
+static void ck_auth_before(const struct cnode *cs, const uint64_t regs[8], struct ck_auth *a)
+{
+	const struct cte *src = cnode_slot((struct cnode *)(uintptr_t)cs, regs[0]);
+	uint64_t dc, di;
+
+	memset(a, 0, sizeof(*a));
+	switch (regs[1]) {
+	case CLOISON_HC_CAP_COPY:
+	case CLOISON_HC_CAP_MINT:
+	case CLOISON_HC_CAP_MOVE:
+		dc = regs[2];
+		di = regs[3];
+		break;
+	case CLOISON_HC_UNTYPED_RETYPE:
+		a->retype_type = regs[2];
+		dc = regs[4];
+		di = regs[5];
+		break;
+	default:
+		return;
+	}
+	if (!src)
+		return;
+	a->places_cap = true;
+	a->src = src->cap;
+	a->dest = cs;
+	a->dest_index = di;
+	if (dc != CLOISON_SLOT_NONE) {
+		const struct cte *c = cnode_slot((struct cnode *)(uintptr_t)cs, dc);
+
+		if (!c)
+			return;
+		a->dest_cnode = c->cap;
+		a->dest = (const struct cnode *)(const void *)cap_object(&c->cap);
+	}
+}
+
+static uint32_t ck_retype_right(uint64_t type)
+{
+	switch (type) {
+	case CLOISON_TYPE_FRAME:
+		return CLOISON_RIGHT_UNTYPED_RETYPE_FRAME;
+	case CLOISON_TYPE_CNODE:
+		return CLOISON_RIGHT_UNTYPED_RETYPE_CNODE;
+	case CLOISON_TYPE_NOTIFICATION:
+		return CLOISON_RIGHT_UNTYPED_RETYPE_NOTIFICATION;
+	case CLOISON_TYPE_DOMAIN:
+		return CLOISON_RIGHT_UNTYPED_RETYPE_DOMAIN;
+	case CLOISON_TYPE_CHANNEL:
+		return CLOISON_RIGHT_UNTYPED_RETYPE_CHANNEL;
+	case CLOISON_TYPE_UNTYPED:
+		return 0;
+	default:
+		return UINT32_MAX; /* nothing else may be made */
+	}
+}
+
+static bool ck_auth_after(const struct cnode *cs, const struct ck_auth *a, char *msg, size_t n)
+{
+	const struct cte *dst;
+
+	if (!a->places_cap)
+		return true;
+	if (a->dest_cnode.w[0] && (cap_type(&a->dest_cnode) != CLOISON_TYPE_CNODE ||
+				   !cap_has_rights(&a->dest_cnode, CLOISON_RIGHT_CNODE_WRITE)))
+		return ck_fail(msg, n, "a cap was placed through a cnode cap without write");
+	if (a->dest != cs && !cap_has_rights(&a->src, CLOISON_RIGHT_GRANT))
+		return ck_fail(msg, n, "a cap went to another CSpace without grant");
+	if (a->retype_type) {
+		uint32_t r = ck_retype_right(a->retype_type);
+
+		if (r == UINT32_MAX || !cap_has_rights(&a->src, r))
+			return ck_fail(msg, n, "retype to %s without its retype right",
+				       cloison_type_name(a->retype_type));
+	}
+	dst = cnode_slot((struct cnode *)(uintptr_t)a->dest, a->dest_index);
+	if (!dst || cte_is_empty(dst))
+		return ck_fail(msg, n, "successful call left its destination empty");
+	return true;
+}
+
 bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 {
 	uint64_t op = regs[1];
@@ -408,12 +507,14 @@ bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 	const struct cte *target = NULL;
 	size_t nd = 0, i;
 	struct cnode *cs = caller ? domain_cspace(caller) : NULL;
+	struct ck_auth auth;
 
 	if (op == CLOISON_HC_CAP_REVOKE) {
 		target = cnode_slot(cs, regs[0]);
 		if (target && !cte_is_empty(target))
 			nd = ck_descendants(target);
 	}
+	ck_auth_before(cs, regs, &auth);
 	for (o = object_first(); o; o = object_next(o))
 		last = o;
 	hypercall_dispatch(caller, regs);
@@ -425,6 +526,8 @@ bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 			if (regs[i])
 				return ck_fail(msg, n, "failed call left x%zu = 0x%llx", i,
 					       (unsigned long long)regs[i]);
+	if (regs[0] == CLOISON_ERR_OK && !ck_auth_after(cs, &auth, msg, n))
+		return false;
 	if (op == CLOISON_HC_CAP_REVOKE && regs[0] == CLOISON_ERR_OK) {
 		for (i = 0; i < nd; i++)
 			if (!cte_is_empty(ck_desc[i]))

@@ -81,6 +81,7 @@ static const struct step alphabet[] = {
 	{ 1, 1, HCN(UNTYPED_RETYPE), { T(NOTIFICATION), 0, 3, 3 }, "d1 retype(1) notif->d2:3" },
 	{ 2, 2, HCN(CAP_COPY), { NONE, 3 }, "d2 copy 2->3" },
 	{ 0, 3, HCN(CAP_REVOKE), { 0 }, "d0 revoke 3" },
+	{ 0, 3, HCN(UNTYPED_RETYPE), { T(UNTYPED), PG, NONE, 2 }, "d0 retype(3) pool->2" },
 };
 
 #define ALPHA ARRAY_SIZE(alphabet)
