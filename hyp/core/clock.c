@@ -10,25 +10,40 @@
 #include <cloison/clock.h>
 #include <cloison/panic.h>
 
-static uint64_t period, next_deadline;
+static uint64_t period, next_deadline, alarm = UINT64_MAX;
+
+static void program(void)
+{
+	arch_timer_set_deadline(alarm < next_deadline ? alarm : next_deadline);
+}
 
 void clock_start(uint32_t hz)
 {
 	CHECK(hz != 0 && arch_timer_freq() >= hz);
 	period = arch_timer_freq() / hz;
 	next_deadline = arch_timer_now() + period;
-	arch_timer_set_deadline(next_deadline);
+	program();
+}
+
+void clock_set_alarm(uint64_t when)
+{
+	alarm = when;
+	program();
 }
 
 void clock_tick(void)
 {
 	uint64_t now = arch_timer_now();
 
-	arch_cpu_current()->ticks++;
-	next_deadline += period;
-	if (next_deadline <= now)
-		next_deadline = now + period - (now - next_deadline) % period;
-	arch_timer_set_deadline(next_deadline);
+	if (alarm <= now)
+		alarm = UINT64_MAX; /* fired; whoever set it decides again */
+	if (now >= next_deadline) {
+		arch_cpu_current()->ticks++;
+		next_deadline += period;
+		if (next_deadline <= now)
+			next_deadline = now + period - (now - next_deadline) % period;
+	}
+	program();
 }
 
 uint64_t clock_ticks(void)

@@ -9,6 +9,10 @@
 #include <arch/timer.h>
 #include <cloison/clock.h>
 #include <cloison/core.h>
+#include <cloison/loader.h>
+#include <cloison/sysobj.h>
+#include <cloison/vcpu.h>
+#include <arch/stage2.h>
 #include <cloison/platform.h>
 #include <cloison/print.h>
 #include <cloison/selftest.h>
@@ -23,6 +27,44 @@ static void print_platform(const struct platform *p)
 	      p->gicd.base, p->gicr.base, p->n_virtio, p->timer_hyp_intid);
 }
 
+static void console_hook(const char *buf, size_t len)
+{
+	/* Only a domain can invoke a console cap: the caller is current. */
+	vm_console_write(vcpu_current()->vm, buf, len);
+}
+
+static void poweroff_hook(void)
+{
+	vcpu_power_off(vcpu_current());
+}
+
+/* Load the policy packed with this image, if any, and run its domains. */
+static void boot_domains(const struct platform *plat)
+{
+	static const struct sysobj_hooks hooks = {
+		.console_write = console_hook,
+		.poweroff = poweroff_hook,
+	};
+	const char *why = NULL;
+
+	arch_stage2_cpu_init();
+	sched_init();
+	switch (loader_boot(plat, &why)) {
+	case LOADER_NO_BUNDLE:
+		print("cloison: no boot bundle: no domains to run\n");
+		return;
+	case LOADER_ERROR:
+		print("cloison: policy rejected: %s\n", why);
+		arch_power_off(false);
+	case LOADER_OK:
+		break;
+	}
+	sysobj_set_hooks(&hooks);
+	print("cloison: policy %s: %u domains\n", loader_policy_hash(), vm_count());
+	arch_irq_mask();
+	sched_start();
+}
+
 void core_main(const struct platform *plat)
 {
 	print("Cloison %s (EL2, MMU on)\n", CLOISON_VERSION);
@@ -32,5 +74,6 @@ void core_main(const struct platform *plat)
 	arch_irq_unmask();
 	print("cloison: ready\n");
 	selftest_run(plat);
+	boot_domains(plat);
 	arch_power_off(true);
 }

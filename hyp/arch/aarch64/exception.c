@@ -8,6 +8,7 @@
 #include <arch/power.h>
 #include <cloison/irq.h>
 #include <cloison/print.h>
+#include <cloison/vcpu.h>
 
 #include "exception.h"
 #include "sysreg.h"
@@ -24,7 +25,7 @@ static const char *const vector_names[16] = {
 static volatile bool dumping;
 
 /* Print everything needed to debug an unexpected exception, then stop. */
-NORETURN static void fatal_exception(const struct exc_frame *f, uint64_t kind)
+NORETURN static void fatal_exception(const struct arch_regs *f, uint64_t kind)
 {
 	uint64_t esr = read_sysreg(esr_el2);
 
@@ -48,15 +49,22 @@ NORETURN static void fatal_exception(const struct exc_frame *f, uint64_t kind)
 	arch_power_off(false);
 }
 
-void arch_exception_entry(struct exc_frame *f, uint64_t kind)
+struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind)
 {
 	arch_cpu_current()->el2_entries++;
 	switch (kind) {
 	case VEC_CUR_SPX_IRQ:
+		/* The hypervisor itself was interrupted (idle in WFI). */
+		irq_handle();
+		return f;
 	case VEC_LOWER64_IRQ:
 		irq_handle();
-		return;
+		return vcpu_exit_and_schedule();
+	case VEC_LOWER64_SYNC:
+		return arch_trap_lower_sync(f);
 	default:
+		/* SError or FIQ from a domain, AArch32 at EL1, or anything
+		 * from EL2 itself other than an IRQ: not survivable. */
 		fatal_exception(f, kind);
 	}
 }

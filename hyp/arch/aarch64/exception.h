@@ -8,6 +8,7 @@
 #define FRAME_SPSR (32 * 8)
 #define FRAME_SP (33 * 8)
 #define FRAME_SIZE (34 * 8)
+#define CPU_CURRENT_REGS 0 /* offsetof(struct cpu, current_regs) */
 
 /* Vector kinds: group * 4 + type (Arm ARM D1.10.2, vector table offsets). */
 #define VEC_CUR_SP0_SYNC 0
@@ -17,19 +18,22 @@
 #define VEC_LOWER64_IRQ 9
 
 #ifndef __ASSEMBLER__
-#include <stdint.h>
+#include <arch/cpu.h>
+#include <arch/types.h>
+#include <stddef.h>
 
-struct exc_frame {
-	uint64_t x[31];
-	uint64_t elr;
-	uint64_t spsr;
-	uint64_t sp; /* SP_EL2 before the exception (current-EL exceptions) */
-};
-
-_Static_assert(sizeof(struct exc_frame) == FRAME_SIZE, "frame layout");
+_Static_assert(sizeof(struct arch_regs) == FRAME_SIZE, "frame layout");
+_Static_assert(offsetof(struct arch_regs, elr) == FRAME_ELR, "frame layout");
 _Static_assert(FRAME_SIZE % 16 == 0, "SP must stay 16-byte aligned");
+_Static_assert(offsetof(struct cpu, current_regs) == CPU_CURRENT_REGS,
+	       "vectors.S finds the vCPU registers at offset 0");
 
-void arch_exception_entry(struct exc_frame *f, uint64_t kind);
+/* Returns the register frame to restore: the same one, or (after a lower-EL
+ * exception) the registers of whichever vCPU runs next. */
+struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind);
+
+/* Lower-EL synchronous exception (trap.c). */
+struct arch_regs *arch_trap_lower_sync(struct arch_regs *f);
 #endif
 
 #endif

@@ -1,84 +1,122 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL2 exception vectors: 16 entries of 0x80 bytes, table aligned to 2 KiB
- * (Arm ARM D1.10.2). Every entry saves the general registers, ELR_EL2 and
- * SPSR_EL2 into a struct exc_frame on the EL2 stack and calls
- * arch_exception_entry(frame, kind); the frame is restored on return, so a
- * handler changes the interrupted context by editing the frame.
+ * (Arm ARM D1.10.2).
+ *
+ * Current-EL exceptions (the hypervisor itself: its IRQs while idle, or a
+ * fault) save a struct arch_regs frame on the EL2 stack.
+ * Lower-EL exceptions (a domain) save straight into the running vCPU's
+ * struct arch_regs, found through TPIDR_EL2 -> struct cpu -> current_regs,
+ * so neither a hypercall nor a context switch copies registers around.
+ *
+ * Either way arch_exception_entry(frame, kind) returns the frame to restore
+ * (for a lower-EL exception: the registers of the vCPU that runs next),
+ * and exc_return restores it and returns with ERET.
  */
 #include "exception.h"
 
-.macro ventry kind
+.macro save_rest
+	stp	x2, x3, [x0, #FRAME_X(2)]
+	stp	x4, x5, [x0, #FRAME_X(4)]
+	stp	x6, x7, [x0, #FRAME_X(6)]
+	stp	x8, x9, [x0, #FRAME_X(8)]
+	stp	x10, x11, [x0, #FRAME_X(10)]
+	stp	x12, x13, [x0, #FRAME_X(12)]
+	stp	x14, x15, [x0, #FRAME_X(14)]
+	stp	x16, x17, [x0, #FRAME_X(16)]
+	stp	x18, x19, [x0, #FRAME_X(18)]
+	stp	x20, x21, [x0, #FRAME_X(20)]
+	stp	x22, x23, [x0, #FRAME_X(22)]
+	stp	x24, x25, [x0, #FRAME_X(24)]
+	stp	x26, x27, [x0, #FRAME_X(26)]
+	stp	x28, x29, [x0, #FRAME_X(28)]
+	mrs	x2, elr_el2
+	stp	x30, x2, [x0, #FRAME_X(30)]
+	mrs	x3, spsr_el2
+	str	x3, [x0, #FRAME_SPSR]
+.endm
+
+/* Current EL: frame on the stack. */
+.macro ventry_cur kind
 	.balign 0x80
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #FRAME_X(0)]
 	mov	x1, #\kind
-	b	exc_common
+	b	cur_common
+.endm
+
+/* Lower EL: frame = the current vCPU's registers. */
+.macro ventry_lower kind
+	.balign 0x80
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_CURRENT_REGS]
+	mov	x1, #\kind
+	b	lower_common
 .endm
 
 	.section .text.vectors, "ax"
 	.balign 0x800
 	.global el2_vectors
 el2_vectors:
-	ventry 0	/* current EL, SP_EL0: sync */
-	ventry 1	/* IRQ */
-	ventry 2	/* FIQ */
-	ventry 3	/* SError */
-	ventry 4	/* current EL, SP_ELx: sync */
-	ventry 5	/* IRQ */
-	ventry 6	/* FIQ */
-	ventry 7	/* SError */
-	ventry 8	/* lower EL, AArch64: sync */
-	ventry 9	/* IRQ */
-	ventry 10	/* FIQ */
-	ventry 11	/* SError */
-	ventry 12	/* lower EL, AArch32: sync */
-	ventry 13	/* IRQ */
-	ventry 14	/* FIQ */
-	ventry 15	/* SError */
+	ventry_cur 0	/* current EL, SP_EL0: sync */
+	ventry_cur 1	/* IRQ */
+	ventry_cur 2	/* FIQ */
+	ventry_cur 3	/* SError */
+	ventry_cur 4	/* current EL, SP_ELx: sync */
+	ventry_cur 5	/* IRQ */
+	ventry_cur 6	/* FIQ */
+	ventry_cur 7	/* SError */
+	ventry_lower 8	/* lower EL, AArch64: sync */
+	ventry_lower 9	/* IRQ */
+	ventry_lower 10	/* FIQ */
+	ventry_lower 11	/* SError */
+	ventry_lower 12	/* lower EL, AArch32: sync */
+	ventry_lower 13	/* IRQ */
+	ventry_lower 14	/* FIQ */
+	ventry_lower 15	/* SError */
 
-exc_common:
-	stp	x2, x3, [sp, #FRAME_X(2)]
-	stp	x4, x5, [sp, #FRAME_X(4)]
-	stp	x6, x7, [sp, #FRAME_X(6)]
-	stp	x8, x9, [sp, #FRAME_X(8)]
-	stp	x10, x11, [sp, #FRAME_X(10)]
-	stp	x12, x13, [sp, #FRAME_X(12)]
-	stp	x14, x15, [sp, #FRAME_X(14)]
-	stp	x16, x17, [sp, #FRAME_X(16)]
-	stp	x18, x19, [sp, #FRAME_X(18)]
-	stp	x20, x21, [sp, #FRAME_X(20)]
-	stp	x22, x23, [sp, #FRAME_X(22)]
-	stp	x24, x25, [sp, #FRAME_X(24)]
-	stp	x26, x27, [sp, #FRAME_X(26)]
-	stp	x28, x29, [sp, #FRAME_X(28)]
-	mrs	x2, elr_el2
-	stp	x30, x2, [sp, #FRAME_X(30)]
-	mrs	x3, spsr_el2
-	add	x4, sp, #FRAME_SIZE
-	stp	x3, x4, [sp, #FRAME_SPSR]
-
+cur_common:
 	mov	x0, sp
+	save_rest
+	add	x4, sp, #FRAME_SIZE
+	str	x4, [x0, #FRAME_SP]
 	bl	arch_exception_entry
+	b	exc_return
 
-	ldp	x30, x2, [sp, #FRAME_X(30)]
-	ldr	x3, [sp, #FRAME_SPSR]
+lower_common:
+	save_rest
+	ldp	x2, x3, [sp], #16	/* the domain's x0, x1 */
+	stp	x2, x3, [x0, #FRAME_X(0)]
+	bl	arch_exception_entry
+	b	exc_return
+
+/* x0 = frame to restore. */
+	.global exc_return
+exc_return:
+	ldp	x30, x2, [x0, #FRAME_X(30)]
+	ldr	x3, [x0, #FRAME_SPSR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x0, x1, [sp, #FRAME_X(0)]
-	ldp	x2, x3, [sp, #FRAME_X(2)]
-	ldp	x4, x5, [sp, #FRAME_X(4)]
-	ldp	x6, x7, [sp, #FRAME_X(6)]
-	ldp	x8, x9, [sp, #FRAME_X(8)]
-	ldp	x10, x11, [sp, #FRAME_X(10)]
-	ldp	x12, x13, [sp, #FRAME_X(12)]
-	ldp	x14, x15, [sp, #FRAME_X(14)]
-	ldp	x16, x17, [sp, #FRAME_X(16)]
-	ldp	x18, x19, [sp, #FRAME_X(18)]
-	ldp	x20, x21, [sp, #FRAME_X(20)]
-	ldp	x22, x23, [sp, #FRAME_X(22)]
-	ldp	x24, x25, [sp, #FRAME_X(24)]
-	ldp	x26, x27, [sp, #FRAME_X(26)]
-	ldp	x28, x29, [sp, #FRAME_X(28)]
+	ldp	x2, x3, [x0, #FRAME_X(2)]
+	ldp	x4, x5, [x0, #FRAME_X(4)]
+	ldp	x6, x7, [x0, #FRAME_X(6)]
+	ldp	x8, x9, [x0, #FRAME_X(8)]
+	ldp	x10, x11, [x0, #FRAME_X(10)]
+	ldp	x12, x13, [x0, #FRAME_X(12)]
+	ldp	x14, x15, [x0, #FRAME_X(14)]
+	ldp	x16, x17, [x0, #FRAME_X(16)]
+	ldp	x18, x19, [x0, #FRAME_X(18)]
+	ldp	x20, x21, [x0, #FRAME_X(20)]
+	ldp	x22, x23, [x0, #FRAME_X(22)]
+	ldp	x24, x25, [x0, #FRAME_X(24)]
+	ldp	x26, x27, [x0, #FRAME_X(26)]
+	ldp	x28, x29, [x0, #FRAME_X(28)]
+	/* A stack frame is popped; a vCPU frame leaves SP_EL2 as it is (the
+	 * top of this CPU's stack). */
+	mov	x1, sp
+	cmp	x0, x1
+	b.ne	1f
 	add	sp, sp, #FRAME_SIZE
+1:	ldp	x0, x1, [x0, #FRAME_X(0)]
 	eret

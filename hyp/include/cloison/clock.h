@@ -10,5 +10,7 @@ void clock_start(uint32_t hz);
 void clock_tick(void);
 uint64_t clock_ticks(void);
 uint64_t clock_period(void); /* counter ticks between two hypervisor ticks */
+/* Also interrupt at counter time `when` (one-shot; the latest call wins). */
+void clock_set_alarm(uint64_t when);
 
 #endif

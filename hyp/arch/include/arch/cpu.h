@@ -13,6 +13,12 @@
 #include <cloison/types.h>
 
 struct cpu {
+	/*
+	 * Where the lower-EL exception vectors save the interrupted vCPU's
+	 * registers (its struct arch_regs). Must stay first: vectors.S reads
+	 * it at offset 0 of the struct TPIDR_EL2 points to.
+	 */
+	void *current_regs;
 	uint32_t index;      /* 0 .. MAX_CPUS-1 */
 	uint64_t mpidr;      /* affinity as read from MPIDR_EL1 */
 	uint64_t ticks;      /* EL2 timer ticks taken on this CPU */

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage-2 translation (Arm ARM D8, stage 2 of the EL1&0 regime): 4 KiB
+ * granule, 32-bit IPA (VTCR_EL2.T0SZ = 32), walk starting at level 1
+ * (SL0 = 1), so the root is one level-1 table of which 4 entries are used.
+ * Tables come from the page allocator; normal memory is mapped inner/outer
+ * write-back, devices as Device-nGnRE.
+ */
+#include <arch/stage2.h>
+#include <cloison/palloc.h>
+
+#include "sysreg.h"
+
+#define IPA_BITS 32
+#define PTES 512
+
+/* Stage-2 descriptor bits (D8.3.2 / D8.4). */
+#define S2_VALID (1ull << 0)
+#define S2_TABLE (1ull << 1)
+#define S2_MEMATTR_NORMAL_WB (0xfull << 2) /* MemAttr = 0b1111 */
+#define S2_MEMATTR_DEVICE_NGNRE (0x1ull << 2)
+#define S2_AP_READ (1ull << 6)
+#define S2_AP_WRITE (1ull << 7)
+#define S2_SH_INNER (3ull << 8)
+#define S2_AF (1ull << 10)
+#define S2_XN (2ull << 53) /* XN[1:0] = 0b10: not executable at EL1/EL0 */
+#define S2_ADDR_MASK 0x0000fffffffff000ull
+
+/* VTCR_EL2 (D13.2.150). */
+#define VTCR_RES1 (1ull << 31)
+#define VTCR_T0SZ(n) ((uint64_t)(n))
+#define VTCR_SL0_L1 (1ull << 6)
+#define VTCR_IRGN0_WBWA (1ull << 8)
+#define VTCR_ORGN0_WBWA (1ull << 10)
+#define VTCR_SH0_INNER (3ull << 12)
+#define VTCR_PS_SHIFT 16
+
+void arch_stage2_cpu_init(void)
+{
+	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(64 - IPA_BITS) |
+				       VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
+				       VTCR_ORGN0_WBWA | VTCR_SH0_INNER |
+				       (parange > 2 ? 2 : parange) << VTCR_PS_SHIFT);
+	/* Domains: stage 2 on, interrupts to EL2, trap SMC, WFI and WFE,
+	 * AArch64 EL1 (HCR_EL2, D13.2.48). */
+	write_sysreg(hcr_el2, HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO |
+				      HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_TSC |
+				      HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_RW);
+	/* FP/SIMD not trapped (CPTR_EL2.TFP = 0; RES1 bits 13:12, 9:0). */
+	write_sysreg(cptr_el2, 0x33ffull);
+	isb();
+}
+
+bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid)
+{
+	s2->root = palloc_page();
+	if (!s2->root)
+		return false;
+	s2->vmid = vmid;
+	s2->vttbr = (uint64_t)vmid << 48 | (uint64_t)(uintptr_t)s2->root;
+	return true;
+}
+
+static unsigned shift_of(unsigned level)
+{
+	return 12 + 9 * (3 - level);
+}
+
+static uint64_t leaf_attrs(uint32_t prot)
+{
+	uint64_t a = S2_AF;
+
+	a |= (prot & STAGE2_DEVICE) ? S2_MEMATTR_DEVICE_NGNRE
+				    : (S2_MEMATTR_NORMAL_WB | S2_SH_INNER);
+	if (prot & STAGE2_READ)
+		a |= S2_AP_READ;
+	if (prot & STAGE2_WRITE)
+		a |= S2_AP_WRITE;
+	if (!(prot & STAGE2_EXEC) || (prot & STAGE2_DEVICE))
+		a |= S2_XN;
+	return a;
+}
+
+/* Is any page of [ipa, ipa + size) mapped below this table? */
+static bool range_mapped(const uint64_t *table, unsigned level, uint64_t ipa,
+			 uint64_t size)
+{
+	uint64_t block = 1ull << shift_of(level);
+
+	while (size) {
+		uint64_t pte = table[(ipa >> shift_of(level)) & (PTES - 1)];
+		uint64_t chunk = block - (ipa & (block - 1));
+
+		if (chunk > size)
+			chunk = size;
+		if (pte & S2_VALID) {
+			if (level == 3 || !(pte & S2_TABLE))
+				return true;
+			if (range_mapped((const uint64_t *)(uintptr_t)(pte & S2_ADDR_MASK),
+					 level + 1, ipa, chunk))
+				return true;
+		}
+		ipa += chunk;
+		size -= chunk;
+	}
+	return false;
+}
+
+static enum stage2_error map_level(uint64_t *table, unsigned level,
+				   uint64_t ipa, uint64_t pa, uint64_t size,
+				   uint64_t attrs)
+{
+	uint64_t block = 1ull << shift_of(level);
+
+	while (size) {
+		uint64_t *pte = &table[(ipa >> shift_of(level)) & (PTES - 1)];
+		uint64_t chunk = block - (ipa & (block - 1));
+
+		if (chunk > size)
+			chunk = size;
+		/* Blocks at level 2 (2 MiB) and pages at level 3. */
+		if (level == 3 || (level == 2 && chunk == block &&
+				   IS_ALIGNED(pa, block))) {
+			*pte = pa | attrs | S2_VALID | (level == 3 ? S2_TABLE : 0);
+		} else {
+			enum stage2_error err;
+
+			if (!(*pte & S2_VALID)) {
+				uint64_t *next = palloc_page();
+
+				if (!next)
+					return STAGE2_ERR_NOMEM;
+				*pte = (uint64_t)(uintptr_t)next | S2_TABLE | S2_VALID;
+			}
+			err = map_level((uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK),
+					level + 1, ipa, pa, chunk, attrs);
+			if (err)
+				return err;
+		}
+		ipa += chunk;
+		pa += chunk;
+		size -= chunk;
+	}
+	return STAGE2_OK;
+}
+
+static enum stage2_error check_range(uint64_t ipa, uint64_t size)
+{
+	if (size == 0 || !IS_ALIGNED(ipa, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE))
+		return STAGE2_ERR_ALIGN;
+	if (ipa >= STAGE2_IPA_LIMIT || size > STAGE2_IPA_LIMIT - ipa)
+		return STAGE2_ERR_RANGE;
+	return STAGE2_OK;
+}
+
+enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
+				  paddr_t pa, uint64_t size, uint32_t prot)
+{
+	enum stage2_error err = check_range(ipa, size);
+
+	if (err)
+		return err;
+	if (!IS_ALIGNED(pa_addr(pa), PAGE_SIZE))
+		return STAGE2_ERR_ALIGN;
+	/* All or nothing: refuse before changing anything. A partially built
+	 * table path after NOMEM holds no leaf, so nothing half-maps. */
+	if (range_mapped(s2->root, 1, ipa, size))
+		return STAGE2_ERR_OVERLAP;
+	err = map_level(s2->root, 1, ipa, pa_addr(pa), size, leaf_attrs(prot));
+	dsb(ishst);
+	return err;
+}
+
+static void unmap_level(uint64_t *table, unsigned level, uint64_t ipa,
+			uint64_t size)
+{
+	uint64_t block = 1ull << shift_of(level);
+
+	while (size) {
+		uint64_t *pte = &table[(ipa >> shift_of(level)) & (PTES - 1)];
+		uint64_t chunk = block - (ipa & (block - 1));
+
+		if (chunk > size)
+			chunk = size;
+		if (*pte & S2_VALID) {
+			if (level == 3 || !(*pte & S2_TABLE))
+				*pte = 0; /* callers unmap whole blocks only */
+			else
+				unmap_level((uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK),
+					    level + 1, ipa, chunk);
+		}
+		ipa += chunk;
+		size -= chunk;
+	}
+}
+
+static void flush_vmid(const struct arch_stage2 *s2)
+{
+	uint64_t saved = read_sysreg(vttbr_el2);
+
+	/* TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2 (D8.13). */
+	dsb(ishst);
+	write_sysreg(vttbr_el2, s2->vttbr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, saved);
+	isb();
+}
+
+enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
+				    uint64_t size)
+{
+	enum stage2_error err = check_range(ipa, size);
+
+	if (err)
+		return err;
+	unmap_level(s2->root, 1, ipa, size);
+	flush_vmid(s2);
+	return STAGE2_OK;
+}
+
+static void free_tables(uint64_t *table, unsigned level)
+{
+	for (unsigned i = 0; level < 3 && i < PTES; i++)
+		if ((table[i] & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
+			free_tables((uint64_t *)(uintptr_t)(table[i] & S2_ADDR_MASK),
+				    level + 1);
+	palloc_free(table);
+}
+
+void arch_stage2_destroy(struct arch_stage2 *s2)
+{
+	if (!s2->root)
+		return;
+	flush_vmid(s2);
+	free_tables(s2->root, 1);
+	s2->root = NULL;
+}

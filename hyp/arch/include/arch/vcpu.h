@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Arch interface: a vCPU's EL1 context and entering/leaving a domain. */
+#ifndef ARCH_VCPU_H
+#define ARCH_VCPU_H
+
+#include <arch/types.h>
+#include <cloison/types.h>
+
+/* Reset state: EL1h, interrupts masked, MMU off, pc = entry, x0 = arg. */
+void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
+		    uint32_t index);
+
+/*
+ * Make `next` the vCPU whose registers the exception return restores:
+ * save prev's EL1 system and FP registers (prev may be NULL), load next's
+ * and its stage-2 (VTTBR_EL2).
+ */
+void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
+		      const struct arch_stage2 *s2);
+
+/* The general registers x0..x30 of a (not running) vCPU. */
+uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
+
+/* Leave EL2 for the first time into `v` (already switched to). */
+NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);
+
+/* EL1 exception state of the current vCPU, for fault reports. */
+void arch_vcpu_el1_fault_state(const struct arch_vcpu *v, uint64_t *esr,
+			       uint64_t *elr, uint64_t *far);
+
+#endif

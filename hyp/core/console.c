@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domain console output. Bytes are gathered per domain into lines; a whole
+ * line is printed at once with the domain's name in front, so lines of
+ * different domains interleave but never mix. Each domain has a token
+ * bucket of lines (CONSOLE_BURST, refilled at CONSOLE_LINES_PER_SEC): a
+ * domain that floods loses its excess lines (counted and reported once it
+ * is back under the limit) instead of drowning the others out.
+ */
+#include <cloison/clock.h>
+#include <cloison/print.h>
+#include <cloison/vcpu.h>
+
+#include "../plat/qemu-virt/plat.h"
+
+#define CONSOLE_BURST 32u
+#define CONSOLE_LINES_PER_SEC 200u
+
+static void refill(struct vm_console *c)
+{
+	uint64_t now = clock_ticks();
+	uint64_t per_line = PLAT_TICK_HZ / CONSOLE_LINES_PER_SEC;
+	uint64_t add;
+
+	if (c->refill_tick == 0 && c->tokens == 0 && c->dropped == 0) {
+		c->tokens = CONSOLE_BURST; /* first use */
+		c->refill_tick = now;
+		return;
+	}
+	add = (now - c->refill_tick) / (per_line ? per_line : 1);
+	if (add) {
+		c->tokens = (uint32_t)((c->tokens + add > CONSOLE_BURST) ? CONSOLE_BURST
+									 : c->tokens + add);
+		c->refill_tick = now;
+	}
+}
+
+static void emit_line(struct vm *vm)
+{
+	struct vm_console *c = &vm->console;
+
+	refill(c);
+	if (c->tokens == 0) {
+		c->dropped++;
+	} else {
+		c->tokens--;
+		if (c->dropped) {
+			print("[%s] (console: %lu lines dropped by the rate limit)\n",
+			      vm->name, c->dropped);
+			c->dropped = 0;
+		}
+		c->line[c->len] = '\0';
+		print("[%s] %s\n", vm->name, c->line);
+	}
+	c->len = 0;
+}
+
+void vm_console_write(struct vm *vm, const char *buf, size_t len)
+{
+	struct vm_console *c = &vm->console;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\n') {
+			emit_line(vm);
+			continue;
+		}
+		if (ch == '\r')
+			continue;
+		/* Control characters could forge another domain's prefix or
+		 * drive the terminal: print them as '?'. */
+		if ((unsigned char)ch < 0x20 || (unsigned char)ch >= 0x7f)
+			ch = '?';
+		c->line[c->len++] = ch;
+		if (c->len == VM_CONSOLE_LINE - 1)
+			emit_line(vm);
+	}
+}
+
+void vm_console_flush(struct vm *vm)
+{
+	if (vm->console.len)
+		emit_line(vm);
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The table of domains and what happens to a domain when it traps: a
+ * hypercall goes to the capability core; a fault stops that domain alone,
+ * with the reason recorded and printed.
+ */
+#include <arch/cpu.h>
+#include <arch/power.h>
+#include <arch/vcpu.h>
+#include <cloison/abi/objects.h>
+#include <cloison/abi/calls.h>
+#include <cloison/abi/errors.h>
+#include <cloison/abi/version.h>
+#include <cloison/cnode.h>
+#include <cloison/domain.h>
+#include <cloison/hypercall.h>
+#include <cloison/print.h>
+#include <cloison/string.h>
+#include <cloison/vcpu.h>
+
+static struct vm vms[VM_MAX];
+static uint32_t n_vms;
+
+struct vm *vm_alloc(void)
+{
+	struct vm *vm;
+
+	if (n_vms == VM_MAX)
+		return NULL;
+	vm = &vms[n_vms];
+	memset(vm, 0, sizeof(*vm));
+	vm->index = n_vms++;
+	vm->vcpu.vm = vm;
+	return vm;
+}
+
+uint32_t vm_count(void)
+{
+	return n_vms;
+}
+
+struct vm *vm_at(uint32_t index)
+{
+	return index < n_vms ? &vms[index] : NULL;
+}
+
+struct vm *vm_of_domain(const struct domain *d)
+{
+	for (uint32_t i = 0; i < n_vms; i++)
+		if (vms[i].domain == d)
+			return &vms[i];
+	return NULL;
+}
+
+struct vcpu *vcpu_current(void)
+{
+	/* struct vcpu starts with struct arch_vcpu, which starts with the
+	 * registers current_regs points at. */
+	return (struct vcpu *)arch_cpu_current()->current_regs;
+}
+
+void vcpu_hypercall(struct vcpu *v)
+{
+	uint64_t *x = arch_vcpu_gprs(&v->arch);
+	bool is_yield = x[0] == CLOISON_SLOT_NONE && x[1] == CLOISON_HC_YIELD;
+
+	hypercall_dispatch(v->vm->domain, x);
+	if (is_yield && x[0] == CLOISON_ERR_OK)
+		vcpu_yield(v);
+}
+
+void vcpu_fault(struct vcpu *v, const char *fmt, ...)
+{
+	struct vm *vm = v->vm;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint_to_buf(vm->fault, sizeof(vm->fault), fmt, ap);
+	va_end(ap);
+	vm->faulted = true;
+	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
+		vm->domain->state = CLOISON_DOMAIN_STOPPED;
+	vm_console_flush(vm);
+	print("cloison: domain %s stopped: %s\n", vm->name, vm->fault);
+}
+
+void vcpu_stop_self(struct vcpu *v, const char *why)
+{
+	struct vm *vm = v->vm;
+
+	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
+		vm->domain->state = CLOISON_DOMAIN_STOPPED;
+	vm_console_flush(vm);
+	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);
+}
+
+void vcpu_note(struct vcpu *v, const char *msg)
+{
+	print("cloison: domain %s: %s\n", v->vm->name, msg);
+}
+
+bool vcpu_may_power_off(struct vcpu *v)
+{
+	struct cnode *cs = domain_cspace(v->vm->domain);
+
+	for (uint32_t i = 0; cs && i < cs->nslots; i++) {
+		const struct cap *c = &cs->slots[i].cap;
+
+		if (!cap_is_null(c) && cap_type(c) == CLOISON_TYPE_SYSTEM &&
+		    cap_has_rights(c, CLOISON_RIGHT_SYSTEM_POWEROFF))
+			return true;
+	}
+	return false;
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+	for (uint32_t i = 0; i < n_vms; i++)
+		vm_console_flush(&vms[i]);
+	print("cloison: powered off by domain %s\n", v->vm->name);
+	arch_power_off(true);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains as the scheduler and the trap handlers see them: a struct vm per
+ * domain the policy made (its memory, stage 2, console state, fault record)
+ * with one struct vcpu. The capability core's struct domain holds the
+ * lifecycle state; a vCPU runs only while that state is "running".
+ */
+#ifndef CLOISON_VCPU_H
+#define CLOISON_VCPU_H
+
+#include <arch/types.h>
+#include <cloison/types.h>
+
+#define VM_MAX 16
+#define VM_NAME_LEN 32
+#define VM_CONSOLE_LINE 120
+#define VM_FAULT_LEN 160
+
+struct domain;
+struct vm;
+
+struct vcpu {
+	struct arch_vcpu arch; /* first: its registers are what the vectors save */
+	struct vm *vm;
+	/* Scheduling (sched.c), times in counter ticks. */
+	uint64_t budget, period;
+	uint64_t remaining;      /* budget left in the current period */
+	uint64_t next_replenish; /* counter time of the next period start */
+	uint32_t priority;       /* higher runs first */
+	bool waiting;            /* in WFI until an interrupt is pending */
+	uint64_t last_run_seq;   /* round robin among equal priorities */
+	uint64_t run_start;      /* counter when last switched in */
+	uint64_t consumed;       /* counter ticks run in total */
+	uint64_t switches_in;
+};
+
+struct vm_console {
+	char line[VM_CONSOLE_LINE];
+	uint32_t len;
+	uint32_t tokens;       /* lines it may print now (rate limit) */
+	uint64_t refill_tick;  /* clock tick of the last refill */
+	uint64_t dropped;      /* lines dropped since the last notice */
+};
+
+struct vm {
+	struct domain *domain;
+	char name[VM_NAME_LEN];
+	uint32_t index;
+	paddr_t mem_phys;
+	uint64_t mem_size, mem_ipa;
+	struct arch_stage2 s2;
+	struct vcpu vcpu;
+	struct vm_console console;
+	bool faulted;
+	bool torn_down; /* destroyed: stage 2 gone, memory zeroed */
+	char fault[VM_FAULT_LEN];
+};
+
+/* vm.c: the table of domains. */
+struct vm *vm_alloc(void);
+uint32_t vm_count(void);
+struct vm *vm_at(uint32_t index);
+struct vm *vm_of_domain(const struct domain *d);
+
+/* The vCPU whose registers the current exception saved. */
+struct vcpu *vcpu_current(void);
+
+/* Trap outcomes (vm.c). */
+void vcpu_hypercall(struct vcpu *v);
+void vcpu_fault(struct vcpu *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void vcpu_stop_self(struct vcpu *v, const char *why);
+void vcpu_note(struct vcpu *v, const char *msg);
+bool vcpu_may_power_off(struct vcpu *v);
+NORETURN void vcpu_power_off(struct vcpu *v);
+void vcpu_yield(struct vcpu *v);
+void vcpu_wait_for_interrupt(struct vcpu *v);
+
+/* sched.c */
+void sched_init(void);
+void sched_add(struct vcpu *v, uint64_t budget_us, uint64_t period_us,
+	       uint32_t priority);
+/* Charge the running vCPU, pick the next one (idling in WFI while none is
+ * runnable), switch to it and return its registers for the exception return. */
+struct arch_regs *vcpu_exit_and_schedule(void);
+/* Leave the boot flow for the first domain. */
+NORETURN void sched_start(void);
+/* Counter ticks consumed by v so far (benchmarks, tests). */
+uint64_t sched_consumed(const struct vcpu *v);
+uint64_t sched_switches(void);
+
+/* console.c: a domain's console output, line buffered, prefixed, rate limited. */
+void vm_console_write(struct vm *vm, const char *buf, size_t len);
+void vm_console_flush(struct vm *vm);
+
+#endif
