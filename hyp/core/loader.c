@@ -53,6 +53,18 @@ struct load {
 };
 
 static char policy_hash_hex[65];
+/* Objects the policy made, with their names, for audit dumps. */
+static const struct object *named_objects[MAX_OBJECTS];
+static char object_names[MAX_OBJECTS][CLOISON_POLICY_NAME_LEN];
+static uint32_t n_named;
+
+const char *loader_object_name(const struct object *obj)
+{
+	for (uint32_t i = 0; i < n_named; i++)
+		if (named_objects[i] == obj)
+			return object_names[i];
+	return NULL;
+}
 
 const char *loader_policy_hash(void)
 {
@@ -403,6 +415,8 @@ static bool load_all(struct load *l)
 		if (!l->made[i])
 			return fail(l, "object %s: cannot be created (pool exhausted?)",
 				    l->objs[i].name);
+		named_objects[n_named] = l->made[i];
+		memcpy(object_names[n_named++], l->objs[i].name, CLOISON_POLICY_NAME_LEN);
 	}
 	for (uint32_t i = 0; i < ph->caps.count; i++) {
 		const struct cloison_policy_cap *c = &l->caps[i];
@@ -428,6 +442,7 @@ enum loader_result loader_boot(const struct platform *plat, const char **why)
 	uint64_t ram_end = plat->ram.base + plat->ram.size;
 
 	memset(&l, 0, sizeof(l));
+	n_named = 0;
 	l.plat = plat;
 	l.bundle = ALIGN_UP((uint64_t)(uintptr_t)__hyp_end, CLOISON_BUNDLE_ALIGN);
 	if (!in_range(l.bundle, sizeof(*l.bh), plat->ram.base, ram_end))

@@ -9,7 +9,9 @@
 #include <arch/timer.h>
 #include <cloison/clock.h>
 #include <cloison/core.h>
+#include <cloison/capdump.h>
 #include <cloison/loader.h>
+#include <cloison/string.h>
 #include <cloison/sysobj.h>
 #include <cloison/vcpu.h>
 #include <arch/stage2.h>
@@ -46,6 +48,7 @@ static void boot_domains(const struct platform *plat)
 		.poweroff = poweroff_hook,
 	};
 	const char *why = NULL;
+	char flag[8];
 
 	arch_stage2_cpu_init();
 	sched_init();
@@ -61,6 +64,10 @@ static void boot_domains(const struct platform *plat)
 	}
 	sysobj_set_hooks(&hooks);
 	print("cloison: policy %s: %u domains\n", loader_policy_hash(), vm_count());
+	selftest_after_load(plat);
+	if (platform_bootarg(plat, "capdump", flag, sizeof(flag)) &&
+	    strcmp(flag, "boot") == 0)
+		capdump_print();
 	arch_irq_mask();
 	sched_start();
 }

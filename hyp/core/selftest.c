@@ -10,7 +10,11 @@
 #include <cloison/platform.h>
 #include <cloison/print.h>
 #include <cloison/selftest.h>
+#include <cloison/bootcap.h>
+#include <cloison/cnode.h>
+#include <cloison/domain.h>
 #include <cloison/string.h>
+#include <cloison/vcpu.h>
 #include <cloison/testout.h>
 
 #include "../plat/qemu-virt/plat.h"
@@ -99,6 +103,30 @@ static void end(const char *suite)
 
 extern char __text_start[];
 
+/*
+ * selftest=extra-cap: give the first domain a cap the policy does not list
+ * (a second console cap with every right) so the live audit must report it.
+ */
+void selftest_after_load(const struct platform *plat)
+{
+	char name[32];
+	struct vm *vm = vm_at(0);
+	struct cnode *cs;
+
+	if (!platform_bootarg(plat, "selftest", name, sizeof(name)) ||
+	    strcmp(name, "extra-cap") != 0 || !vm)
+		return;
+	cs = domain_cspace(vm->domain);
+	for (uint32_t s = cs ? cs->nslots : 0; s-- > 1;) {
+		if (cap_is_null(&cs->slots[s].cap)) {
+			print("selftest: minting an extra console cap into %s slot %u\n",
+			      vm->name, s);
+			bootcap_install(vm->domain, s, bootcap_console(), 0x7, 0);
+			return;
+		}
+	}
+}
+
 void selftest_run(const struct platform *plat)
 {
 	char name[32];
@@ -135,6 +163,8 @@ void selftest_run(const struct platform *plat)
 		arch_irq_mask();
 		for (;;)
 			arch_cpu_wait_for_interrupt();
+	} else if (strcmp(name, "extra-cap") == 0) {
+		/* Acts after the policy is loaded: selftest_after_load(). */
 	} else {
 		print("selftest: unknown self-test '%s'\n", name);
 	}

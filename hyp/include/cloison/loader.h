@@ -20,6 +20,11 @@ enum loader_result {
 
 enum loader_result loader_boot(const struct platform *plat, const char **why);
 
+struct object;
+
+/* The policy's name for an object the loader made, or NULL. */
+const char *loader_object_name(const struct object *obj);
+
 /* SHA-256 of the policy as the bundle header records it (hex, 64 chars). */
 const char *loader_policy_hash(void);
 

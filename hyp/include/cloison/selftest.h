@@ -10,8 +10,15 @@ struct platform;
 
 #if defined(CLOISON_SELFTEST)
 void selftest_run(const struct platform *plat);
+/* After the policy is loaded, before the first domain runs. */
+void selftest_after_load(const struct platform *plat);
 #else
 static inline void selftest_run(const struct platform *plat)
+{
+	(void)plat;
+}
+
+static inline void selftest_after_load(const struct platform *plat)
 {
 	(void)plat;
 }
