@@ -76,12 +76,8 @@ void cte_move(struct cte *dst, struct cte *src)
 		dst->next_sibling->prev_sibling = dst;
 	for (c = dst->first_child; c; c = c->next_sibling)
 		c->parent = dst;
-	if (obj->type == CLOISON_TYPE_CNODE) {
-		struct cnode *cn = (struct cnode *)(void *)obj;
-
-		if (cn->bound == src)
-			cn->bound = dst;
-	}
+	/* A domain's CSpace slot lives in the domain object, never in a CNode. */
+	CHECK(obj->type != CLOISON_TYPE_CNODE || ((struct cnode *)(void *)obj)->bound != src);
 	memset(src, 0, sizeof(*src));
 }
 
@@ -122,14 +118,4 @@ void cte_revoke(struct cte *cte)
 		cte_delete(leaf);
 	}
 	object_defer_end();
-}
-
-bool cte_is_ancestor(const struct cte *anc, const struct cte *cte)
-{
-	const struct cte *p;
-
-	for (p = cte->parent; p; p = p->parent)
-		if (p == anc)
-			return true;
-	return false;
 }

@@ -91,7 +91,4 @@ void cte_delete(struct cte *cte);
 /* Delete every descendant of cte, wherever it is. */
 void cte_revoke(struct cte *cte);
 
-/* True if anc is a strict ancestor of cte in the derivation tree. */
-bool cte_is_ancestor(const struct cte *anc, const struct cte *cte);
-
 #endif
