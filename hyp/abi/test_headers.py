@@ -24,6 +24,41 @@ ALLOWED = re.compile(r"^<(stdint\.h|stddef\.h|cloison/abi/[A-Za-z0-9_]+\.h)>$")
 INCLUDE = re.compile(r"^\s*#\s*include\s+(\S+)", re.M)
 
 
+STUB = re.compile(r"^static inline uint64_t (cloison_\w+)\(([^)]*)\)", re.M)
+
+
+def check_stubs(path, cmd, args, tmp):
+    """Call every stub once; the assembly must hold exactly one hvc #0 per stub."""
+    with open(path, encoding="utf-8") as f:
+        stubs = STUB.findall(f.read())
+    body = ["#include <cloison/abi/stubs.h>", "uint64_t stubs_all(uint64_t *r);",
+            "uint64_t stubs_all(uint64_t *r)", "{", "\tuint64_t e = 0;"]
+    for name, params in stubs:
+        actuals = []
+        for p in ([] if params.strip() == "void" else params.split(",")):
+            actuals.append("r" if "*" in p else "r[0]")
+        body.append(f"\te |= {name}({', '.join(actuals)});")
+    body += ["\treturn e;", "}"]
+    src = os.path.join(tmp, "stubs_all.c")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write("\n".join(body) + "\n")
+    out = os.path.join(tmp, "stubs_all.s")
+    argv = shlex.split(cmd) + FLAGS[:-1] + ["-O2", "-S", "-o", out, "-I", args.build_dir,
+                                            "-I", args.src_dir, src]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    n = 0
+    if r.returncode == 0:
+        with open(out, encoding="utf-8") as f:
+            n = len(re.findall(r"\bhvc\s+#?0\b", f.read()))
+    else:
+        for line in (r.stdout + r.stderr).splitlines():
+            print("# " + line)
+    ok = r.returncode == 0 and len(stubs) > 0 and n == len(stubs)
+    if r.returncode == 0 and not ok:
+        print(f"# {len(stubs)} stubs, {n} hvc instructions")
+    return ok, f"stubs.h: each of {len(stubs)} stubs compiles to one hvc #0 (aarch64)"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src-dir", required=True)
@@ -36,12 +71,18 @@ def main():
             headers.setdefault(os.path.basename(h), h)
     ccs = [c.split("=", 1) for c in args.cc]
     checks = [(name, path, None) for name, path in sorted(headers.items())]
+    # Instantiate every domain-side stub for AArch64: each must become one hvc.
+    if "stubs.h" in headers:
+        checks += [("stubs.h", headers["stubs.h"], ("hvc", cmd)) for label, cmd in ccs
+                   if label == "aarch64"]
     checks += [(name, path, cc) for name, path in sorted(headers.items()) for cc in ccs]
     print(f"1..{len(checks)}")
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for i, (name, path, cc) in enumerate(checks, 1):
-            if cc is None:
+            if cc is not None and cc[0] == "hvc":
+                ok, desc = check_stubs(path, cc[1], args, tmp)
+            elif cc is None:
                 with open(path, encoding="utf-8") as f:
                     text = f.read()
                 bad = [inc for inc in INCLUDE.findall(text) if not ALLOWED.match(inc)]
