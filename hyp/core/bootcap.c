@@ -41,7 +41,7 @@ static struct object *bootcap_carve(uint32_t type, uint64_t hdr_size)
 
 	if (untyped_plan(&bootcap_kmem, hdr_size, 0, PAGE_SIZE, &plan))
 		return NULL;
-	obj = untyped_carve(&bootcap_kmem, &plan, type);
+	obj = untyped_carve(&bootcap_kmem, &plan);
 	object_init(obj, type, NULL, untyped_pa(&bootcap_kmem, plan.hdr_off),
 		    plan.end - plan.hdr_off);
 	return obj;

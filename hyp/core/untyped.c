@@ -73,7 +73,7 @@ uint64_t untyped_plan(const struct untyped *ut, uint64_t hdr_size, uint64_t data
 	return CLOISON_ERR_OK;
 }
 
-void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan, uint32_t type)
+void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan)
 {
 	uint64_t len = plan->end - plan->hdr_off;
 	paddr_t pa = untyped_pa(ut, plan->hdr_off);
@@ -83,7 +83,6 @@ void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan, uint32_
 	memset(p, 0, (size_t)len);
 	ut->mark = plan->end;
 	ut->nlive++;
-	(void)type;
 	return p;
 }
 
@@ -181,7 +180,7 @@ void hc_invoke_untyped_retype(struct hc_ctx *ctx)
 	/* Same inputs as decode, nothing changed since: cannot fail. */
 	err = untyped_plan(ut, ctx->v[2], ctx->v[3], PAGE_SIZE, &plan);
 	CHECK(err == CLOISON_ERR_OK);
-	obj = untyped_carve(ut, &plan, type);
+	obj = untyped_carve(ut, &plan);
 	object_init(obj, type, ut, untyped_pa(ut, plan.hdr_off), plan.end - plan.hdr_off);
 	switch (type) {
 	case CLOISON_TYPE_UNTYPED:

@@ -31,9 +31,9 @@ struct untyped;
 
 struct object {
 	uint32_t type; /* CLOISON_TYPE_* */
-	uint32_t ncaps; /* capabilities naming this object */
 	uint32_t flags; /* OBJECT_* */
-	uint32_t reserved;
+	/* Capabilities naming this object. 64 bits: no number of slots can wrap it. */
+	uint64_t ncaps;
 	uint64_t id; /* unique while the system lives; shown in audit dumps */
 	struct untyped *parent; /* pool the memory came from */
 	struct object *next, *prev; /* all live objects (audit, invariants) */

@@ -34,7 +34,7 @@ uint64_t untyped_plan(const struct untyped *ut, uint64_t hdr_size, uint64_t data
 		      uint64_t data_align, struct untyped_plan *plan);
 
 /* Zero the planned range, advance the mark, count a live child; returns the header. */
-void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan, uint32_t type);
+void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan);
 
 /* A carved object died (object.c). */
 void untyped_child_died(struct untyped *ut);

@@ -289,9 +289,10 @@ bool capcheck_verify(char *msg, size_t n)
 		const struct object *obj = ck_objs[i].obj;
 
 		if (ck_objs[i].caps != obj->ncaps)
-			return ck_fail(msg, n, "%s %llu: ncaps %u but %llu caps name it",
+			return ck_fail(msg, n, "%s %llu: ncaps %llu but %llu caps name it",
 				       cloison_type_name(obj->type), (unsigned long long)obj->id,
-				       obj->ncaps, (unsigned long long)ck_objs[i].caps);
+				       (unsigned long long)obj->ncaps,
+				       (unsigned long long)ck_objs[i].caps);
 		if (obj->type == CLOISON_TYPE_UNTYPED &&
 		    ck_objs[i].kids != ((const struct untyped *)(const void *)obj)->nlive)
 			return ck_fail(msg, n, "pool %llu: nlive %llu but %llu live children",
