@@ -17,8 +17,8 @@ import sys
 import tempfile
 
 # Object types that a system description may declare or name in a cap.
-# (untyped, frame and cnode exist in the ABI but are made at run time.)
-DECLARABLE = ("device", "irq", "notification", "channel", "domain",
+# (frame and cnode exist in the ABI but are made at run time, from untyped.)
+DECLARABLE = ("device", "irq", "notification", "channel", "untyped", "domain",
               "console", "system")
 
 

@@ -152,14 +152,15 @@ def layout(desc, hyp_base, hyp_end, bundle_size):
                 "domains before it" % (dom.name, fmt_size(dom.memory),
                                        fmt_range(RAM_BASE, ram_end)))])
     for obj in desc.objects:
-        if obj.kind != "channel":
+        if obj.kind not in ("channel", "untyped"):
             continue
         obj.phys = heap.alloc(obj.size, PAGE)
         if obj.phys is None:
+            what = "shared memory" if obj.kind == "channel" else "untyped memory"
             raise DescriptionError(desc.filename, [Diagnostic(
                 obj.line, "memory-full",
-                "channel '%s': %s of shared memory does not fit in RAM"
-                % (obj.name, fmt_size(obj.size)))])
+                "%s '%s': %s of %s does not fit in RAM"
+                % (obj.kind, obj.name, fmt_size(obj.size), what))])
     pool_base = _align(heap.top(), PAGE)
     if ram_end - pool_base < sysd.hyp_pool:
         raise DescriptionError(desc.filename, [Diagnostic(
@@ -199,7 +200,7 @@ def compile_description(desc, hyp=None, abi=None):
     objects = []
     for obj in desc.objects:
         rec = {"name": obj.name, "type": abi.type_number(obj.kind)}
-        if obj.kind in ("device", "channel"):
+        if obj.kind in ("device", "channel", "untyped"):
             rec.update(phys=obj.phys, size=obj.size)
         elif obj.kind == "irq":
             rec.update(number=obj.number,

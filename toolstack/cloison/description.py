@@ -24,6 +24,7 @@ DOMAIN_MEM_MAX = 1 * GiB            # keeps RAM below CHANNEL_IPA_BASE
 CHANNEL_IPA_BASE = 0x80000000       # where channels are mapped by default
 IPA_LIMIT = 1 << 32                 # stage 2 with T0SZ=32 (PLATFORM-NOTES.md)
 CHANNEL_MAX = 16 * MiB
+UNTYPED_MAX = 256 * MiB
 RAM_MIN, RAM_MAX = 16 * MiB, 64 * GiB
 CSPACE_DEFAULT, CSPACE_MIN, CSPACE_MAX = 64, 2, 1024
 PERIOD_MAX_US = 10_000_000
@@ -46,7 +47,7 @@ PLATFORM_RESERVED = [
 RESERVED_INTIDS = {33: "the hypervisor's UART"}
 
 BUILTIN_OBJECTS = ("system", "console")
-OBJECT_KINDS = ("device", "irq", "notification", "channel")
+OBJECT_KINDS = ("device", "irq", "notification", "channel", "untyped")
 # Object types whose caps map memory into the holder at boot.
 MAPPED_KINDS = ("device", "channel")
 
@@ -344,7 +345,8 @@ class _Checker:
         allowed = {"device": ("name", "base", "size"),
                    "irq": ("name", "intid", "trigger"),
                    "notification": ("name",),
-                   "channel": ("name", "size")}[kind]
+                   "channel": ("name", "size"),
+                   "untyped": ("name", "size")}[kind]
         self.fields(t, path, allowed, ctx)
         obj = Object(kind, name, self.pos.line(path + ("name",)))
         obj.path, obj.ctx = path, ctx
@@ -375,6 +377,15 @@ class _Checker:
                          "%s: size %s must be a non-zero multiple of 4 KiB, "
                          "at most %s" % (ctx, fmt_size(obj.size),
                                          fmt_size(CHANNEL_MAX)))
+                obj.size = None
+        elif kind == "untyped":
+            obj.size = self.size(t, "size", path, ctx, required=True)
+            if obj.size is not None and (obj.size % PAGE or obj.size == 0
+                                         or obj.size > UNTYPED_MAX):
+                self.err(path + ("size",), "bad-size",
+                         "%s: size %s must be a non-zero multiple of 4 KiB, "
+                         "at most %s" % (ctx, fmt_size(obj.size),
+                                         fmt_size(UNTYPED_MAX)))
                 obj.size = None
         if valid and self.claim(kind, name, path):
             self.d.objects.append(obj)

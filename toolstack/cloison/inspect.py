@@ -58,7 +58,7 @@ def symbolic(info, abi=None):
     for o in pol["objects"]:
         kind = _type_name(abi, o["type"])
         d = {"name": o["name"], "type": kind}
-        if kind in ("device", "channel"):
+        if kind in ("device", "channel", "untyped"):
             d.update(phys=o["phys"], size=o["size"])
         elif kind == "irq":
             d.update(intid=o["number"],
