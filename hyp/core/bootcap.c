@@ -12,6 +12,7 @@
 #include <cloison/abi/errors.h>
 #include <cloison/abi/objects.h>
 #include <cloison/bootcap.h>
+#include <cloison/hypercall.h>
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/memobj.h>
@@ -124,6 +125,11 @@ struct object *bootcap_device(paddr_t base, uint64_t size)
 	return bootcap_memobj(CLOISON_TYPE_DEVICE, base, size);
 }
 
+struct object *bootcap_channel(paddr_t base, uint64_t size)
+{
+	return bootcap_memobj(CLOISON_TYPE_CHANNEL, base, size);
+}
+
 struct object *bootcap_irq(uint32_t intid)
 {
 	struct irqobj *irq = (struct irqobj *)(void *)bootcap_carve(CLOISON_TYPE_IRQ, sizeof(*irq));
@@ -161,6 +167,15 @@ uint64_t bootcap_install(struct domain *d, uint64_t slot, struct object *obj, ui
 		return CLOISON_ERR_INVALID_ARGUMENT;
 	cte_insert(cte, cap_make(obj->type, rights, obj, badge), NULL);
 	return CLOISON_ERR_OK;
+}
+
+uint64_t bootcap_map(struct domain *d, uint64_t slot, uint64_t ipa, uint64_t prot)
+{
+	/* Exactly what the domain's own memory_map call would do. */
+	uint64_t regs[8] = { slot, CLOISON_HC_MEMORY_MAP, ipa, prot, 0, 0, 0, 0 };
+
+	hypercall_dispatch(d, regs);
+	return regs[0];
 }
 
 void bootcap_finish(void)

@@ -10,6 +10,7 @@
  */
 #include <cloison/abi/objects.h>
 #include <cloison/cap.h>
+#include <cloison/memmap.h>
 #include <cloison/cnode.h>
 #include <cloison/object.h>
 #include <cloison/panic.h>
@@ -88,6 +89,7 @@ void cte_delete(struct cte *cte)
 	struct object *obj = cap_object(&cte->cap);
 
 	CHECK(!cte_is_empty(cte));
+	memmap_unmap_cte(cte);
 	cte_unlink(cte);
 	for (c = cte->first_child; c; c = next) {
 		next = c->next_sibling;

@@ -80,6 +80,9 @@ void hc_invoke_cap_mint(struct hc_ctx *ctx)
 
 uint64_t hc_decode_cap_move(struct hc_ctx *ctx)
 {
+	/* A mapping belongs to the CSpace that made it: unmap before moving. */
+	if (ctx->cte->map_s2)
+		return CLOISON_ERR_BAD_STATE;
 	return capops_decode_dest(ctx);
 }
 

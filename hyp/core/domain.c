@@ -12,6 +12,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
+#include <cloison/sysobj.h>
 #include <cloison/hypercall.h>
 
 #include "hypercall_table.h"
@@ -129,6 +130,8 @@ void hc_invoke_domain_stop(struct hc_ctx *ctx)
 
 uint64_t hc_decode_domain_resume(struct hc_ctx *ctx)
 {
+	if (sysobj_hooks.domain_faulted && sysobj_hooks.domain_faulted(ctx_domain(ctx)))
+		return CLOISON_ERR_BAD_STATE;
 	return domain_decode_transition(ctx, CLOISON_DOMAIN_STOPPED);
 }
 
@@ -163,4 +166,5 @@ void hc_invoke_domain_query(struct hc_ctx *ctx)
 
 	ctx->res[0] = d->state;
 	ctx->res[1] = d->id;
+	ctx->res[2] = sysobj_hooks.domain_cpu_time ? sysobj_hooks.domain_cpu_time(d) : 0;
 }

@@ -14,6 +14,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/sysobj.h>
 #include <cloison/string.h>
 
 #include "hypercall_table.h"
@@ -125,5 +126,6 @@ uint64_t hc_decode_yield(struct hc_ctx *ctx)
 
 void hc_invoke_yield(struct hc_ctx *ctx)
 {
-	/* The scheduler (F3) will end the caller's time slice here. */
+	if (sysobj_hooks.yield)
+		sysobj_hooks.yield();
 }

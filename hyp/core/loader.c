@@ -253,11 +253,29 @@ static bool check_objects_and_caps(struct load *l)
 				return fail(l, "domain object %s: bad index", o->name);
 			break;
 		case CLOISON_TYPE_CHANNEL:
+		case CLOISON_TYPE_UNTYPED:
+			/* RAM the policy sets aside: inside RAM, clear of the
+			 * hypervisor, its bundle and pool, and of every domain. */
 			if (o->size == 0 || o->phys % PAGE_SIZE || o->size % PAGE_SIZE ||
-			    !in_range(o->phys, o->size, ph->ram_base, ram_end))
-				return fail(l, "channel %s: region unusable", o->name);
-			return fail(l, "channel %s: channels are not supported by this "
-				       "hypervisor yet", o->name);
+			    !in_range(o->phys, o->size, ph->ram_base, ram_end) ||
+			    overlaps(o->phys, o->size, ph->ram_base,
+				     l->bundle + l->bh->total_size - ph->ram_base) ||
+			    overlaps(o->phys, o->size, ph->pool_base, ph->pool_size))
+				return fail(l, "%s %s: region %lx+%lx unusable",
+					    cloison_type_name(o->type), o->name, o->phys, o->size);
+			for (uint32_t j = 0; j < ph->domains.count; j++)
+				if (overlaps(o->phys, o->size, l->doms[j].mem_phys,
+					     l->doms[j].mem_size))
+					return fail(l, "%s %s overlaps domain %s",
+						    cloison_type_name(o->type), o->name,
+						    l->doms[j].name);
+			for (uint32_t j = 0; j < i; j++)
+				if ((l->objs[j].type == CLOISON_TYPE_CHANNEL ||
+				     l->objs[j].type == CLOISON_TYPE_UNTYPED) &&
+				    overlaps(o->phys, o->size, l->objs[j].phys, l->objs[j].size))
+					return fail(l, "%s and %s overlap", o->name,
+						    l->objs[j].name);
+			break;
 		case CLOISON_TYPE_NOTIFICATION:
 		case CLOISON_TYPE_CONSOLE:
 		case CLOISON_TYPE_SYSTEM:
@@ -281,8 +299,10 @@ static bool check_objects_and_caps(struct load *l)
 		if (c->rights > 0xffffffffu)
 			return fail(l, "cap %s: rights %lx", c->name, c->rights);
 		if (c->ipa != CLOISON_POLICY_NO_IPA &&
-		    l->objs[c->object].type != CLOISON_TYPE_DEVICE)
-			return fail(l, "cap %s: only device caps are mapped at boot", c->name);
+		    l->objs[c->object].type != CLOISON_TYPE_DEVICE &&
+		    l->objs[c->object].type != CLOISON_TYPE_CHANNEL)
+			return fail(l, "cap %s: only device and channel caps are mapped at boot",
+				    c->name);
 	}
 	return true;
 }
@@ -294,6 +314,10 @@ static struct object *make_object(struct load *l, uint32_t i)
 	switch (o->type) {
 	case CLOISON_TYPE_DEVICE:
 		return bootcap_device(pa_init(o->phys), o->size);
+	case CLOISON_TYPE_CHANNEL:
+		return bootcap_channel(pa_init(o->phys), o->size);
+	case CLOISON_TYPE_UNTYPED:
+		return (struct object *)bootcap_untyped(pa_init(o->phys), o->size);
 	case CLOISON_TYPE_IRQ:
 		return bootcap_irq(o->number);
 	case CLOISON_TYPE_DOMAIN:
@@ -369,21 +393,20 @@ static bool build_domain(struct load *l, uint32_t i)
 	    arch_stage2_map(&vm->s2, d->mem_ipa, vm->mem_phys, d->mem_size,
 			    STAGE2_READ | STAGE2_WRITE | STAGE2_EXEC) != STAGE2_OK)
 		return fail(l, "domain %s: cannot build its stage 2", d->name);
+	vm->domain->s2 = &vm->s2;
 	for (uint32_t c = d->cap_first; c < d->cap_first + d->cap_count; c++) {
 		const struct cloison_policy_cap *cap = &l->caps[c];
-		const struct cloison_policy_object *o = &l->objs[cap->object];
-		uint32_t prot = STAGE2_DEVICE;
-		enum stage2_error err;
+		uint64_t prot = cap->rights & (CLOISON_RIGHT_DEVICE_READ |
+					       CLOISON_RIGHT_DEVICE_WRITE);
+		uint64_t err;
 
 		if (cap->ipa == CLOISON_POLICY_NO_IPA)
 			continue;
-		if (cap->rights & CLOISON_RIGHT_DEVICE_READ)
-			prot |= STAGE2_READ;
-		if (cap->rights & CLOISON_RIGHT_DEVICE_WRITE)
-			prot |= STAGE2_WRITE;
-		err = arch_stage2_map(&vm->s2, cap->ipa, pa_init(o->phys), o->size, prot);
-		if (err != STAGE2_OK)
-			return fail(l, "domain %s: cannot map %s at %lx (error %u)", d->name,
+		/* The same path as the memory_map hypercall, so the mapping
+		 * is recorded in the slot and goes when the cap goes. */
+		err = bootcap_map(vm->domain, cap->slot, cap->ipa, prot);
+		if (err != CLOISON_ERR_OK)
+			return fail(l, "domain %s: cannot map %s at %lx (error %lu)", d->name,
 				    cap->name, cap->ipa, err);
 	}
 	arch_vcpu_init(&vm->vcpu.arch, d->entry,

@@ -40,12 +40,44 @@ static void poweroff_hook(void)
 	vcpu_power_off(vcpu_current());
 }
 
+static void stats_hook(struct sysobj_stats *st)
+{
+	st->el2_entries = arch_cpu_current()->el2_entries;
+	st->switches = sched_switches();
+	st->virqs = 0; /* virtual interrupts arrive with F5 */
+	st->hypercalls = vcpu_hypercalls();
+}
+
+static void yield_hook(void)
+{
+	vcpu_yield(vcpu_current());
+}
+
+static uint64_t cpu_time_hook(const struct domain *d)
+{
+	const struct vm *vm = vm_of_domain(d);
+
+	return vm ? sched_consumed(&vm->vcpu) : 0;
+}
+
+static bool faulted_hook(const struct domain *d)
+{
+	const struct vm *vm = vm_of_domain(d);
+
+	return vm && vm->faulted;
+}
+
 /* Load the policy packed with this image, if any, and run its domains. */
 static void boot_domains(const struct platform *plat)
 {
 	static const struct sysobj_hooks hooks = {
 		.console_write = console_hook,
 		.poweroff = poweroff_hook,
+		.stats = stats_hook,
+		.audit_dump = capdump_print,
+		.yield = yield_hook,
+		.domain_cpu_time = cpu_time_hook,
+		.domain_faulted = faulted_hook,
 	};
 	const char *why = NULL;
 	char flag[8];

@@ -7,7 +7,7 @@
 
 #include "hypercall_table.h"
 
-static struct sysobj_hooks sysobj_hooks;
+struct sysobj_hooks sysobj_hooks;
 
 void sysobj_set_hooks(const struct sysobj_hooks *hooks)
 {
@@ -47,4 +47,34 @@ uint64_t hc_decode_system_poweroff(struct hc_ctx *ctx)
 void hc_invoke_system_poweroff(struct hc_ctx *ctx)
 {
 	sysobj_hooks.poweroff();
+}
+
+uint64_t hc_decode_system_stats(struct hc_ctx *ctx)
+{
+	if (!sysobj_hooks.stats)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_system_stats(struct hc_ctx *ctx)
+{
+	struct sysobj_stats st = { 0 };
+
+	sysobj_hooks.stats(&st);
+	ctx->res[0] = st.el2_entries;
+	ctx->res[1] = st.switches;
+	ctx->res[2] = st.virqs;
+	ctx->res[3] = st.hypercalls;
+}
+
+uint64_t hc_decode_system_audit_dump(struct hc_ctx *ctx)
+{
+	if (!sysobj_hooks.audit_dump)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_system_audit_dump(struct hc_ctx *ctx)
+{
+	sysobj_hooks.audit_dump();
 }

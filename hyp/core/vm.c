@@ -20,6 +20,12 @@
 
 static struct vm vms[VM_MAX];
 static uint32_t n_vms;
+static uint64_t hypercalls;
+
+uint64_t vcpu_hypercalls(void)
+{
+	return hypercalls;
+}
 
 struct vm *vm_alloc(void)
 {
@@ -62,11 +68,8 @@ struct vcpu *vcpu_current(void)
 void vcpu_hypercall(struct vcpu *v)
 {
 	uint64_t *x = arch_vcpu_gprs(&v->arch);
-	bool is_yield = x[0] == CLOISON_SLOT_NONE && x[1] == CLOISON_HC_YIELD;
-
+	hypercalls++;
 	hypercall_dispatch(v->vm->domain, x);
-	if (is_yield && x[0] == CLOISON_ERR_OK)
-		vcpu_yield(v);
 }
 
 void vcpu_fault(struct vcpu *v, const char *fmt, ...)

@@ -155,19 +155,33 @@ static enum stage2_error check_range(uint64_t ipa, uint64_t size)
 	return STAGE2_OK;
 }
 
-enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
-				  paddr_t pa, uint64_t size, uint32_t prot)
+enum stage2_error arch_stage2_check_map(const struct arch_stage2 *s2,
+					uint64_t ipa, paddr_t pa, uint64_t size)
 {
 	enum stage2_error err = check_range(ipa, size);
+	/* Worst case: a level-2 table per GiB touched and a level-3 table
+	 * per 2 MiB touched. */
+	uint64_t tables = (size >> 30) + 2 + (size >> 21) + 2;
 
 	if (err)
 		return err;
 	if (!IS_ALIGNED(pa_addr(pa), PAGE_SIZE))
 		return STAGE2_ERR_ALIGN;
-	/* All or nothing: refuse before changing anything. A partially built
-	 * table path after NOMEM holds no leaf, so nothing half-maps. */
 	if (range_mapped(s2->root, 1, ipa, size))
 		return STAGE2_ERR_OVERLAP;
+	if (palloc_free_pages() < tables)
+		return STAGE2_ERR_NOMEM;
+	return STAGE2_OK;
+}
+
+enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
+				  paddr_t pa, uint64_t size, uint32_t prot)
+{
+	/* All or nothing: refuse before changing anything. */
+	enum stage2_error err = arch_stage2_check_map(s2, ipa, pa, size);
+
+	if (err)
+		return err;
 	err = map_level(s2->root, 1, ipa, pa_addr(pa), size, leaf_attrs(prot));
 	dsb(ishst);
 	return err;

@@ -7,4 +7,12 @@
 #define FAKE_RAM_BASE 0x40000000ull
 #define FAKE_RAM_SIZE (16ull << 20)
 
+#include <stdint.h>
+
+struct arch_stage2;
+
+/* Bytes currently mapped in a fake stage 2, and forget every mapping. */
+uint64_t fake_stage2_mapped(const struct arch_stage2 *s2);
+void fake_stage2_reset(void);
+
 #endif

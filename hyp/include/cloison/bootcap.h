@@ -28,6 +28,8 @@ struct domain *bootcap_domain(uint32_t nslots);
 struct object *bootcap_notification(void);
 struct object *bootcap_frame(paddr_t base, uint64_t size);
 struct object *bootcap_device(paddr_t base, uint64_t size);
+/* A channel's shared pages (its notification pair comes with F5). */
+struct object *bootcap_channel(paddr_t base, uint64_t size);
 struct object *bootcap_irq(uint32_t intid);
 struct object *bootcap_console(void);
 struct object *bootcap_system(void);
@@ -39,6 +41,13 @@ struct object *bootcap_cnode(uint32_t nslots);
  */
 uint64_t bootcap_install(struct domain *d, uint64_t slot, struct object *obj, uint32_t rights,
 			 uint64_t badge);
+
+/*
+ * Map the memory of the frame/device/channel cap in `slot` of d's CSpace
+ * into d's stage 2 at ipa with prot (read/write/exec right bits), through
+ * the memory_map hypercall's own checks. Returns a CLOISON_ERR_* code.
+ */
+uint64_t bootcap_map(struct domain *d, uint64_t slot, uint64_t ipa, uint64_t prot);
 
 /* Finalise boot objects no cap was installed for (the policy wanted none). */
 void bootcap_finish(void);

@@ -23,11 +23,17 @@ struct cap {
 	uint64_t w[CLOISON_CAP_WORDS];
 };
 
+struct arch_stage2;
+
 struct cte {
 	struct cap cap;
 	struct cte *parent;
 	struct cte *first_child;
 	struct cte *next_sibling, *prev_sibling;
+	/* Where memory_map mapped this cap's memory (map_s2 NULL: nowhere).
+	 * Deleting the cap (delete, revoke, domain destroy) unmaps it. */
+	struct arch_stage2 *map_s2;
+	uint64_t map_ipa;
 };
 
 static inline uint32_t cap_type(const struct cap *c)

@@ -11,6 +11,7 @@
 #include <cloison/object.h>
 
 struct cnode;
+struct arch_stage2;
 
 struct domain {
 	struct object obj;
@@ -21,6 +22,9 @@ struct domain {
 	 * was set from), so revoking that cnode cap takes the CSpace away.
 	 */
 	struct cte cspace;
+	/* The domain's stage 2 (memory_map target); NULL for domains that
+	 * only exist as objects (made by retype, not yet runnable). */
+	struct arch_stage2 *s2;
 };
 
 void domain_setup(struct domain *d);

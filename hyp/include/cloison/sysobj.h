@@ -9,10 +9,27 @@
 
 #include <cloison/types.h>
 
+struct domain;
+
+/* Counters system_stats reports. */
+struct sysobj_stats {
+	uint64_t el2_entries, switches, virqs, hypercalls;
+};
+
 struct sysobj_hooks {
 	void (*console_write)(const char *buf, size_t len);
 	void (*poweroff)(void);
+	void (*stats)(struct sysobj_stats *out);
+	void (*audit_dump)(void);
+	/* End the calling domain's time slice. */
+	void (*yield)(void);
+	/* CPU time a domain has used, for domain_query (0 if NULL). */
+	uint64_t (*domain_cpu_time)(const struct domain *d);
+	/* A domain stopped by a fault cannot be resumed, only destroyed. */
+	bool (*domain_faulted)(const struct domain *d);
 };
+
+extern struct sysobj_hooks sysobj_hooks;
 
 void sysobj_set_hooks(const struct sysobj_hooks *hooks);
 

@@ -65,6 +65,9 @@ struct vm *vm_of_domain(const struct domain *d);
 /* The vCPU whose registers the current exception saved. */
 struct vcpu *vcpu_current(void);
 
+/* Hypercalls handled since boot. */
+uint64_t vcpu_hypercalls(void);
+
 /* Trap outcomes (vm.c). */
 void vcpu_hypercall(struct vcpu *v);
 void vcpu_fault(struct vcpu *v, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -24,6 +24,10 @@ enum stage2_error {
 };
 
 bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid);
+/* Would arch_stage2_map(s2, ipa, pa, size, ...) succeed? No side effect:
+ * checks alignment, range, overlap and that enough table pages are free. */
+enum stage2_error arch_stage2_check_map(const struct arch_stage2 *s2,
+					uint64_t ipa, paddr_t pa, uint64_t size);
 enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
 				  paddr_t pa, uint64_t size, uint32_t prot);
 /* Unmap [ipa, ipa + size) (every page must be mapped) and flush the TLB. */

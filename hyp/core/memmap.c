@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+#include <arch/stage2.h>
+#include <cloison/abi/errors.h>
+#include <cloison/abi/objects.h>
+#include <cloison/cap.h>
+#include <cloison/domain.h>
+#include <cloison/hypercall.h>
+#include <cloison/memmap.h>
+#include <cloison/memobj.h>
+#include <cloison/panic.h>
+
+#include "hypercall_table.h"
+
+/* The read/write/exec right bits sit at the same place in every mappable
+ * type (hyp/abi/cloison-abi.toml); exec exists for frames only. */
+#define PROT_READ CLOISON_RIGHT_FRAME_READ
+#define PROT_WRITE CLOISON_RIGHT_FRAME_WRITE
+#define PROT_EXEC CLOISON_RIGHT_FRAME_EXEC
+
+_Static_assert(CLOISON_RIGHT_DEVICE_READ == PROT_READ &&
+		       CLOISON_RIGHT_DEVICE_WRITE == PROT_WRITE &&
+		       CLOISON_RIGHT_CHANNEL_READ == PROT_READ &&
+		       CLOISON_RIGHT_CHANNEL_WRITE == PROT_WRITE,
+	       "mappable types share the read/write right bits");
+
+static const struct memobj *cte_memobj(const struct cte *cte)
+{
+	return (const struct memobj *)(const void *)cap_object(&cte->cap);
+}
+
+static uint32_t stage2_prot(uint32_t type, uint64_t prot)
+{
+	uint32_t p = type == CLOISON_TYPE_DEVICE ? STAGE2_DEVICE : 0;
+
+	if (prot & PROT_READ)
+		p |= STAGE2_READ;
+	if (prot & PROT_WRITE)
+		p |= STAGE2_WRITE;
+	if (prot & PROT_EXEC)
+		p |= STAGE2_EXEC;
+	return p;
+}
+
+static uint64_t stage2_error(enum stage2_error err)
+{
+	switch (err) {
+	case STAGE2_OK:
+		return CLOISON_ERR_OK;
+	case STAGE2_ERR_ALIGN:
+		return CLOISON_ERR_ALIGNMENT;
+	case STAGE2_ERR_RANGE:
+		return CLOISON_ERR_OUT_OF_RANGE;
+	case STAGE2_ERR_OVERLAP:
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	case STAGE2_ERR_NOMEM:
+		return CLOISON_ERR_NO_MEMORY;
+	case STAGE2_ERR_NOT_MAPPED:
+		return CLOISON_ERR_BAD_STATE;
+	}
+	return CLOISON_ERR_INVALID_ARGUMENT;
+}
+
+/* args: ipa, prot */
+uint64_t hc_decode_memory_map(struct hc_ctx *ctx)
+{
+	uint32_t type = cap_type(&ctx->cte->cap);
+	uint64_t ipa = ctx->args[0], prot = ctx->args[1];
+	uint64_t allowed = PROT_READ | PROT_WRITE;
+	const struct memobj *m;
+
+	if (type != CLOISON_TYPE_FRAME && type != CLOISON_TYPE_DEVICE &&
+	    type != CLOISON_TYPE_CHANNEL)
+		return CLOISON_ERR_WRONG_TYPE;
+	if (!ctx->caller || !ctx->caller->s2)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	if (type == CLOISON_TYPE_FRAME)
+		allowed |= PROT_EXEC;
+	if (prot == 0 || (prot & ~allowed))
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	if ((cap_rights(&ctx->cte->cap) & prot) != prot)
+		return CLOISON_ERR_NO_RIGHTS;
+	if (ctx->cte->map_s2)
+		return CLOISON_ERR_BAD_STATE; /* one mapping per cap */
+	m = cte_memobj(ctx->cte);
+	return stage2_error(arch_stage2_check_map(ctx->caller->s2, ipa, m->base, m->size));
+}
+
+void hc_invoke_memory_map(struct hc_ctx *ctx)
+{
+	const struct memobj *m = cte_memobj(ctx->cte);
+	uint64_t ipa = ctx->args[0];
+	enum stage2_error err;
+
+	err = arch_stage2_map(ctx->caller->s2, ipa, m->base, m->size,
+			      stage2_prot(cap_type(&ctx->cte->cap), ctx->args[1]));
+	CHECK(err == STAGE2_OK); /* decode checked range, overlap and memory */
+	ctx->cte->map_s2 = ctx->caller->s2;
+	ctx->cte->map_ipa = ipa;
+}
+
+uint64_t hc_decode_memory_unmap(struct hc_ctx *ctx)
+{
+	uint32_t type = cap_type(&ctx->cte->cap);
+
+	if (type != CLOISON_TYPE_FRAME && type != CLOISON_TYPE_DEVICE &&
+	    type != CLOISON_TYPE_CHANNEL)
+		return CLOISON_ERR_WRONG_TYPE;
+	if (!ctx->cte->map_s2)
+		return CLOISON_ERR_BAD_STATE;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_memory_unmap(struct hc_ctx *ctx)
+{
+	memmap_unmap_cte(ctx->cte);
+}
+
+void memmap_unmap_cte(struct cte *cte)
+{
+	if (!cte->map_s2)
+		return;
+	CHECK(arch_stage2_unmap(cte->map_s2, cte->map_ipa, cte_memobj(cte)->size) ==
+	      STAGE2_OK);
+	cte->map_s2 = NULL;
+	cte->map_ipa = 0;
+}
