@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Cloison benchmarks: boot each benchmark system under
+`-icount shift=0,sleep=off` (one instruction = one virtual ns, byte-for-byte
+repeatable) and collect the lines its benchmark domain prints:
+
+    BENCH <name> ops=<n> instructions=<n> el2_entries=<n> switches=<n> virqs=<n> bytes=<n>
+
+`instructions` is counted by the domain with PMCCNTR_EL0 (which equals the
+instruction count under icount, EL2 included) around `ops` operations; the
+event counts come from the hypervisor's counters read through the
+system_stats call around the same window. Each figure is printed per
+operation and as a ratio against the baseline of the same run (the
+benchmark named in that system's `baseline` line:
+`BENCH-BASELINE <name>`). Because trap costs are invisible under icount,
+the event counts are the other half of every result.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+QEMU = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
+        "cortex-a57", "-m", "512M", "-nographic", "-monitor", "none", "-serial", "stdio",
+        "-nic", "none", "-semihosting", "-icount", "shift=0,sleep=off"]
+LINE = re.compile(r"^(?:\[[\w.-]+\] )?BENCH (\S+) ((?:\w+=\d+ ?)+)$")
+BASE = re.compile(r"^(?:\[[\w.-]+\] )?BENCH-BASELINE (\S+)$")
+FIELDS = ["instructions", "el2_entries", "switches", "virqs", "bytes"]
+
+
+def run_image(image, timeout):
+    t0 = time.monotonic()
+    p = subprocess.run(QEMU + ["-kernel", image], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    out = p.stdout.decode("utf-8", "replace").replace("\r", "")
+    results, baseline = {}, None
+    for line in out.split("\n"):
+        m = LINE.match(line)
+        if m:
+            kv = dict(x.split("=") for x in m.group(2).split())
+            results[m.group(1)] = {k: int(v) for k, v in kv.items()}
+        m = BASE.match(line)
+        if m:
+            baseline = m.group(1)
+    return p.returncode, out, results, baseline, time.monotonic() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("images", nargs="*", help="benchmark images (default: build/tests/bench/*.elf)")
+    ap.add_argument("--timeout", type=int, default=300)
+    args = ap.parse_args()
+    images = args.images
+    if not images:
+        d = os.path.join(args.build, "tests", "bench")
+        images = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".elf")) \
+            if os.path.isdir(d) else []
+    if not images:
+        print("bench: no benchmark images built", file=sys.stderr)
+        return 1
+    failed = False
+    for image in images:
+        rc, out, results, baseline, secs = run_image(image, args.timeout)
+        print(f"== {os.path.basename(image)} (QEMU exit {rc}, {secs:.1f}s host time)")
+        if rc != 0 or not results:
+            print(out[-3000:])
+            failed = True
+            continue
+        base = results.get(baseline)
+        hdr = f"{'benchmark':28} {'ops':>8} " + " ".join(f"{f + '/op':>16}" for f in FIELDS)
+        if base:
+            hdr += f" {'instr ratio':>12}"
+        print(hdr)
+        for name, r in results.items():
+            ops = max(1, r.get("ops", 1))
+            cols = " ".join(f"{r.get(f, 0) / ops:16.2f}" for f in FIELDS)
+            ratio = ""
+            if base:
+                b = base["instructions"] / max(1, base.get("ops", 1))
+                ratio = f" {(r['instructions'] / ops) / b if b else float('inf'):12.2f}"
+            print(f"{name:28} {ops:8d} {cols}{ratio}")
+        if baseline:
+            print(f"(ratios against {baseline}, measured in the same run)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
