@@ -129,3 +129,18 @@ void hc_invoke_yield(struct hc_ctx *ctx)
 	if (sysobj_hooks.yield)
 		sysobj_hooks.yield();
 }
+
+uint64_t hc_decode_vgic_configure(struct hc_ctx *ctx)
+{
+	if (ctx->args[0] >= 64 || ctx->args[1] > 1 || ctx->args[2] > 255)
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	if (!sysobj_hooks.vgic_configure || !ctx->caller)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_vgic_configure(struct hc_ctx *ctx)
+{
+	sysobj_hooks.vgic_configure(ctx->caller, (uint32_t)ctx->args[0], ctx->args[1] != 0,
+				    (uint8_t)ctx->args[2]);
+}

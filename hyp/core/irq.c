@@ -4,6 +4,16 @@
 #include <cloison/clock.h>
 #include <cloison/irq.h>
 #include <cloison/print.h>
+#include <cloison/vcpu.h>
+#include <arch/vcpu.h>
+
+static uint32_t irq_vtimer_intid = IRQ_SPURIOUS;
+
+void irq_set_vtimer(uint32_t intid)
+{
+	irq_vtimer_intid = intid;
+	arch_irq_enable(intid);
+}
 
 void irq_handle(void)
 {
@@ -13,6 +23,10 @@ void irq_handle(void)
 		return; /* spurious (1020..1023): nothing to EOI */
 	if (intid == arch_timer_intid())
 		clock_tick();
+	else if (intid == irq_vtimer_intid)
+		vcpu_vtimer_irq();
+	else if (intid == arch_vgic_maintenance_intid())
+		; /* list registers drained: the exit path refills them */
 	else
 		print("cloison: unexpected interrupt %u\n", intid);
 	arch_irq_eoi(intid);

@@ -10,7 +10,9 @@
 #include <cloison/clock.h>
 #include <cloison/core.h>
 #include <cloison/capdump.h>
+#include <cloison/irq.h>
 #include <cloison/loader.h>
+#include <arch/vcpu.h>
 #include <cloison/string.h>
 #include <cloison/sysobj.h>
 #include <cloison/vcpu.h>
@@ -44,13 +46,60 @@ static void stats_hook(struct sysobj_stats *st)
 {
 	st->el2_entries = arch_cpu_current()->el2_entries;
 	st->switches = sched_switches();
-	st->virqs = 0; /* virtual interrupts arrive with F5 */
+	st->virqs = sched_virqs();
 	st->hypercalls = vcpu_hypercalls();
 }
 
 static void yield_hook(void)
 {
 	vcpu_yield(vcpu_current());
+}
+
+static struct vcpu *vcpu_of(struct domain *d)
+{
+	struct vm *vm = vm_of_domain(d);
+
+	return vm ? &vm->vcpu : NULL;
+}
+
+static void raise_virq_hook(struct domain *d, uint32_t vintid)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (v)
+		vcpu_raise_virq(v, vintid);
+}
+
+static void block_hook(struct domain *d)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (v)
+		vcpu_block(v);
+}
+
+static void unblock_hook(struct domain *d, uint64_t word, uint64_t err)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (v) {
+		vcpu_unblock(v, word);
+		arch_vcpu_gprs(&v->arch)[0] = err;
+	}
+}
+
+static void vgic_configure_hook(struct domain *d, uint32_t vintid, bool enable,
+				uint8_t priority)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (!v)
+		return;
+	v->vgic.priority[vintid] = priority;
+	if (enable)
+		v->vgic.enabled |= 1ull << vintid;
+	else
+		v->vgic.enabled &= ~(1ull << vintid);
 }
 
 static uint64_t cpu_time_hook(const struct domain *d)
@@ -78,11 +127,17 @@ static void boot_domains(const struct platform *plat)
 		.yield = yield_hook,
 		.domain_cpu_time = cpu_time_hook,
 		.domain_faulted = faulted_hook,
+		.raise_virq = raise_virq_hook,
+		.block = block_hook,
+		.unblock = unblock_hook,
+		.vgic_configure = vgic_configure_hook,
 	};
 	const char *why = NULL;
 	char flag[8];
 
 	arch_stage2_cpu_init();
+	arch_vgic_cpu_init();
+	irq_set_vtimer(plat->timer_virt_intid);
 	sched_init();
 	switch (loader_boot(plat, &why)) {
 	case LOADER_NO_BUNDLE:

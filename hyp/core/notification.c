@@ -3,6 +3,7 @@
 #include <cloison/abi/errors.h>
 #include <cloison/hypercall.h>
 #include <cloison/notification.h>
+#include <cloison/sysobj.h>
 
 #include "hypercall_table.h"
 
@@ -21,7 +22,68 @@ uint64_t hc_decode_notification_signal(struct hc_ctx *ctx)
 
 void hc_invoke_notification_signal(struct hc_ctx *ctx)
 {
-	ctx_notification(ctx)->word |= cap_badge(&ctx->cte->cap);
+	struct notification *n = ctx_notification(ctx);
+
+	n->word |= cap_badge(&ctx->cte->cap);
+	if (n->waiter && sysobj_hooks.unblock) {
+		/* Hand the word straight to the blocked waiter. */
+		sysobj_hooks.unblock(n->waiter, n->word, CLOISON_ERR_OK);
+		n->waiter = NULL;
+		n->word = 0;
+	}
+	if (n->bound_domain && sysobj_hooks.raise_virq)
+		sysobj_hooks.raise_virq(n->bound_domain, n->bound_vintid);
+}
+
+uint64_t hc_decode_notification_wait(struct hc_ctx *ctx)
+{
+	struct notification *n = ctx_notification(ctx);
+
+	if (!sysobj_hooks.block)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	if (n->waiter && n->waiter != ctx->caller)
+		return CLOISON_ERR_BAD_STATE;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_notification_wait(struct hc_ctx *ctx)
+{
+	struct notification *n = ctx_notification(ctx);
+
+	if (n->word) {
+		ctx->res[0] = n->word;
+		n->word = 0;
+		return;
+	}
+	n->waiter = ctx->caller;
+	sysobj_hooks.block(ctx->caller);
+}
+
+uint64_t hc_decode_notification_bind(struct hc_ctx *ctx)
+{
+	uint64_t vintid = ctx->args[0];
+
+	if (vintid < NOTIFICATION_FIRST_VINTID || vintid > NOTIFICATION_LAST_VINTID)
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	if (!sysobj_hooks.raise_virq)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_notification_bind(struct hc_ctx *ctx)
+{
+	struct notification *n = ctx_notification(ctx);
+
+	n->bound_domain = ctx->caller;
+	n->bound_vintid = (uint32_t)ctx->args[0];
+}
+
+void notification_finalise(struct notification *n)
+{
+	if (n->waiter && sysobj_hooks.unblock)
+		sysobj_hooks.unblock(n->waiter, 0, CLOISON_ERR_BAD_STATE);
+	n->waiter = NULL;
+	n->bound_domain = NULL;
 }
 
 uint64_t hc_decode_notification_poll(struct hc_ctx *ctx)

@@ -27,7 +27,7 @@
 
 static struct vcpu *running, *loaded;
 static bool yielded;
-static uint64_t seq, switches;
+static uint64_t seq, switches, virqs;
 
 void sched_init(void)
 {
@@ -56,7 +56,7 @@ static bool runnable(const struct vcpu *v)
 {
 	const struct vm *vm = v->vm;
 
-	return !vm->faulted && !vm->torn_down && !v->waiting &&
+	return !vm->faulted && !vm->torn_down && !v->waiting && !v->blocked &&
 	       vm->domain->state == CLOISON_DOMAIN_RUNNING;
 }
 
@@ -84,6 +84,18 @@ static void replenish(struct vcpu *v, uint64_t now)
 		return;
 	v->remaining = v->budget;
 	v->next_replenish += ((now - v->next_replenish) / v->period + 1) * v->period;
+}
+
+/* A switched-out vCPU's virtual timer that has expired becomes a pending
+ * vIRQ 27 (and wakes it from WFI); the alarm covers the ones still armed. */
+static void check_vtimer(struct vcpu *v, uint64_t now)
+{
+	if (v == loaded || v->vm->torn_down)
+		return; /* the live timer raises the physical PPI itself */
+	if (arch_vtimer_saved_deadline(&v->arch) <= now) {
+		arch_vtimer_mask_saved(&v->arch);
+		vcpu_raise_virq(v, VGIC_VTIMER);
+	}
 }
 
 static void account(uint64_t now)
@@ -132,6 +144,9 @@ static void arm_timer(uint64_t now)
 
 		if (!vm_at(i)->torn_down && v->period && v->next_replenish < when)
 			when = v->next_replenish;
+		if (v != loaded && !vm_at(i)->torn_down &&
+		    arch_vtimer_saved_deadline(&v->arch) < when)
+			when = arch_vtimer_saved_deadline(&v->arch);
 	}
 	if (running && now + running->remaining < when)
 		when = now + running->remaining;
@@ -149,6 +164,7 @@ static struct vcpu *decide(void)
 		for (uint32_t i = 0; i < vm_count(); i++) {
 			reap(vm_at(i));
 			replenish(&vm_at(i)->vcpu, now);
+			check_vtimer(&vm_at(i)->vcpu, now);
 		}
 		next = pick();
 		yielded = false;
@@ -183,10 +199,49 @@ static void load(struct vcpu *next)
 
 struct arch_regs *vcpu_exit_and_schedule(void)
 {
-	struct vcpu *next = decide();
+	struct vcpu *next;
 
+	if (loaded)
+		arch_vgic_sync(&loaded->arch, &loaded->vgic);
+	next = decide();
 	load(next);
+	arch_vgic_flush(&next->arch, &next->vgic);
 	return &next->arch.regs;
+}
+
+void vcpu_raise_virq(struct vcpu *v, uint32_t vintid)
+{
+	if (!vgic_raise(&v->vgic, vintid))
+		return;
+	virqs++;
+	if (v->waiting && vgic_wants_attention(&v->vgic))
+		v->waiting = false;
+}
+
+void vcpu_block(struct vcpu *v)
+{
+	v->blocked = true;
+}
+
+void vcpu_unblock(struct vcpu *v, uint64_t word)
+{
+	uint64_t *x = arch_vcpu_gprs(&v->arch);
+
+	x[0] = 0; /* CLOISON_ERR_OK */
+	x[1] = word;
+	v->blocked = false;
+}
+
+void vcpu_vtimer_irq(void)
+{
+	arch_vtimer_mask_live();
+	if (loaded)
+		vcpu_raise_virq(loaded, VGIC_VTIMER);
+}
+
+uint64_t sched_virqs(void)
+{
+	return virqs;
 }
 
 void vcpu_yield(struct vcpu *v)
@@ -197,9 +252,11 @@ void vcpu_yield(struct vcpu *v)
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {
-	/* Virtual interrupts arrive with the notification work (F5); until
-	 * then a waiting vCPU stays off the CPU and costs nothing. */
-	v->waiting = true;
+	/* WFI returns at once if an enabled interrupt is already waiting
+	 * (in software or a list register); otherwise the vCPU is off the
+	 * CPU, uncharged, until vcpu_raise_virq() wakes it. */
+	if (!vgic_wants_attention(&v->vgic))
+		v->waiting = true;
 }
 
 void sched_start(void)
@@ -207,6 +264,7 @@ void sched_start(void)
 	struct vcpu *first = decide();
 
 	load(first);
+	arch_vgic_flush(&first->arch, &first->vgic);
 	arch_vcpu_run_first(&first->arch);
 }
 

@@ -37,6 +37,7 @@ struct vm *vm_alloc(void)
 	memset(vm, 0, sizeof(*vm));
 	vm->index = n_vms++;
 	vm->vcpu.vm = vm;
+	vgic_init(&vm->vcpu.vgic);
 	return vm;
 }
 

@@ -22,6 +22,8 @@ extern uint8_t cpu_stacks[][CPU_STACK_SIZE];
 void fpsimd_save(struct arch_fpregs *fp);
 void fpsimd_restore(const struct arch_fpregs *fp);
 NORETURN void arch_vcpu_enter(struct arch_regs *regs, uint64_t stack_top);
+void arch_vgic_save(struct arch_vcpu *v);
+void arch_vgic_restore(const struct arch_vcpu *v);
 
 void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 		    uint32_t index)
@@ -35,6 +37,10 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 	v->sys.cntv_ctl_el0 = 0x2; /* timer disabled, output masked */
 	/* VMPIDR_EL2: bit 31 RES1; Aff0 = vCPU index. */
 	v->vmpidr = (1ull << 31) | index;
+	/* ICH_VMCR_EL2: VPMR (bits 31:24) = 0xff so priorities are not masked
+	 * until the domain sets its own; VENG1 (bit 1) stays 0 until the
+	 * domain enables group 1 through ICC_IGRPEN1_EL1. */
+	v->vgic.vmcr = 0xffull << 24;
 }
 
 uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)
@@ -112,9 +118,11 @@ void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
 	if (prev) {
 		save_sysregs(&prev->sys);
 		fpsimd_save(&prev->fp);
+		arch_vgic_save(prev);
 	}
 	restore_sysregs(&next->sys);
 	fpsimd_restore(&next->fp);
+	arch_vgic_restore(next);
 	write_sysreg(vmpidr_el2, next->vmpidr);
 	write_sysreg(vttbr_el2, s2->vttbr);
 	isb();

@@ -3,6 +3,10 @@
 #ifndef CLOISON_IRQ_H
 #define CLOISON_IRQ_H
 
+#include <stdint.h>
+
 void irq_handle(void);
+/* The EL1 virtual timer's PPI: delivered to the running vCPU. */
+void irq_set_vtimer(uint32_t intid);
 
 #endif

@@ -9,9 +9,24 @@
 
 #include <cloison/object.h>
 
+struct domain;
+
+/* vINTIDs a notification may be bound to (cloison/vgic.h: 32..63). */
+#define NOTIFICATION_FIRST_VINTID 32u
+#define NOTIFICATION_LAST_VINTID 63u
+
 struct notification {
 	struct object obj;
 	uint64_t word;
+	/* notification_bind: raise bound_vintid on bound_domain at signal. */
+	struct domain *bound_domain;
+	uint32_t bound_vintid;
+	uint32_t reserved;
+	/* notification_wait: the domain blocked on this notification. */
+	struct domain *waiter;
 };
+
+/* The notification is going away: wake its waiter with an error. */
+void notification_finalise(struct notification *n);
 
 #endif

@@ -27,6 +27,12 @@ struct sysobj_hooks {
 	uint64_t (*domain_cpu_time)(const struct domain *d);
 	/* A domain stopped by a fault cannot be resumed, only destroyed. */
 	bool (*domain_faulted)(const struct domain *d);
+	/* Virtual interrupts and blocking (notifications, vgic_configure). */
+	void (*raise_virq)(struct domain *d, uint32_t vintid);
+	void (*block)(struct domain *d);
+	void (*unblock)(struct domain *d, uint64_t word, uint64_t err);
+	void (*vgic_configure)(struct domain *d, uint32_t vintid, bool enable,
+			       uint8_t priority);
 };
 
 extern struct sysobj_hooks sysobj_hooks;

@@ -10,6 +10,7 @@
 
 #include <arch/types.h>
 #include <cloison/types.h>
+#include <cloison/vgic.h>
 
 #define VM_MAX 16
 #define VM_NAME_LEN 32
@@ -28,6 +29,8 @@ struct vcpu {
 	uint64_t next_replenish; /* counter time of the next period start */
 	uint32_t priority;       /* higher runs first */
 	bool waiting;            /* in WFI until an interrupt is pending */
+	bool blocked;            /* in notification_wait until a signal */
+	struct vgic vgic;
 	uint64_t last_run_seq;   /* round robin among equal priorities */
 	uint64_t run_start;      /* counter when last switched in */
 	uint64_t consumed;       /* counter ticks run in total */
@@ -85,6 +88,15 @@ void sched_add(struct vcpu *v, uint64_t budget_us, uint64_t period_us,
 /* Charge the running vCPU, pick the next one (idling in WFI while none is
  * runnable), switch to it and return its registers for the exception return. */
 struct arch_regs *vcpu_exit_and_schedule(void);
+/* Raise a virtual interrupt on v, waking it from WFI if it is enabled. */
+void vcpu_raise_virq(struct vcpu *v, uint32_t vintid);
+/* notification_wait: take v off the CPU until vcpu_unblock(). */
+void vcpu_block(struct vcpu *v);
+/* Wake v from notification_wait with x1 = word. */
+void vcpu_unblock(struct vcpu *v, uint64_t word);
+/* The EL1 virtual timer of the running vCPU fired (physical PPI). */
+void vcpu_vtimer_irq(void);
+uint64_t sched_virqs(void);
 /* Leave the boot flow for the first domain. */
 NORETURN void sched_start(void);
 /* Counter ticks consumed by v so far (benchmarks, tests). */

@@ -28,4 +28,23 @@ NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);
 void arch_vcpu_el1_fault_state(const struct arch_vcpu *v, uint64_t *esr,
 			       uint64_t *elr, uint64_t *far);
 
+struct vgic;
+
+/* Virtual interrupts of the loaded vCPU: take back what it has not
+ * acknowledged (exit), and fill free list registers (entry). */
+void arch_vgic_sync(struct arch_vcpu *v, struct vgic *g);
+void arch_vgic_flush(struct arch_vcpu *v, struct vgic *g);
+/* Once per CPU: enable the virtual CPU interface. */
+void arch_vgic_cpu_init(void);
+/* INTID of the GIC maintenance interrupt. */
+uint32_t arch_vgic_maintenance_intid(void);
+
+/* The loaded vCPU's virtual timer fired: mask it so the physical PPI stops
+ * (the domain unmasks it when it programs the timer again). */
+void arch_vtimer_mask_live(void);
+/* Deadline (physical counter) of a switched-out vCPU's virtual timer, or
+ * UINT64_MAX; and mask it in the saved state once it has been delivered. */
+uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v);
+void arch_vtimer_mask_saved(struct arch_vcpu *v);
+
 #endif

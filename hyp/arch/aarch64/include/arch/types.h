@@ -38,10 +38,19 @@ struct arch_fpregs {
 	uint64_t fpcr, fpsr;
 };
 
+/* GICv3 virtual CPU interface state (list registers, VMCR, active priorities). */
+#define ARCH_MAX_LRS 16
+struct arch_vgic {
+	uint64_t lr[ARCH_MAX_LRS];
+	uint64_t vmcr;
+	uint64_t ap1r0;
+};
+
 struct arch_vcpu {
 	struct arch_regs regs; /* first: the vectors save straight into it */
 	struct arch_sysregs sys;
 	struct arch_fpregs fp;
+	struct arch_vgic vgic;
 	uint64_t vmpidr;
 };
 

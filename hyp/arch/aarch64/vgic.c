@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 virtual CPU interface (GIC architecture spec IHI 0069, §11 and the
+ * ICH_* register descriptions in §12.5). With HCR_EL2.IMO set a domain's
+ * ICC_IAR1/EOIR1 accesses go to the virtual interface and are satisfied from
+ * the list registers without trapping.
+ *
+ * ICH_LR<n>_EL2: [31:0] vINTID, [55:48] priority, [60] group 1, [61] HW,
+ * [63:62] state (0 invalid, 1 pending, 2 active, 3 pending and active).
+ */
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <arch/vcpu.h>
+#include <cloison/vgic.h>
+
+#include "sysreg.h"
+
+#define ICH_HCR_EL2 S3_4_C12_C11_0
+#define ICH_VTR_EL2 S3_4_C12_C11_1
+#define ICH_VMCR_EL2 S3_4_C12_C11_7
+#define ICH_AP1R0_EL2 S3_4_C12_C9_0
+#define ICH_HCR_EN (1ull << 0)
+#define ICH_HCR_UIE (1ull << 1) /* maintenance IRQ when <= 1 LR is valid */
+
+#define LR_STATE_SHIFT 62
+#define LR_PENDING (1ull << 62)
+#define LR_GROUP1 (1ull << 60)
+#define LR_PRIO_SHIFT 48
+#define LR_VINTID_MASK 0xffffffffull
+
+#define MAINTENANCE_INTID 25u /* PPI 9 */
+#define CNTV_CTL_IMASK (1ull << 1)
+#define CNTV_CTL_ENABLE (1ull << 0)
+
+static unsigned nr_lrs;
+
+/* System registers cannot be indexed at run time: one accessor per LR. */
+#define LR_CASE(n)                                        \
+	case n:                                           \
+		return read_sysreg(S3_4_C12_C12_##n);
+#define LR_CASE_HI(n, m)                                  \
+	case n:                                           \
+		return read_sysreg(S3_4_C12_C13_##m);
+
+static uint64_t lr_read(unsigned n)
+{
+	switch (n) {
+		LR_CASE(0) LR_CASE(1) LR_CASE(2) LR_CASE(3)
+		LR_CASE(4) LR_CASE(5) LR_CASE(6) LR_CASE(7)
+		LR_CASE_HI(8, 0) LR_CASE_HI(9, 1) LR_CASE_HI(10, 2) LR_CASE_HI(11, 3)
+		LR_CASE_HI(12, 4) LR_CASE_HI(13, 5) LR_CASE_HI(14, 6) LR_CASE_HI(15, 7)
+	}
+	return 0;
+}
+
+#define LW_CASE(n)                                        \
+	case n:                                           \
+		write_sysreg(S3_4_C12_C12_##n, v);        \
+		break;
+#define LW_CASE_HI(n, m)                                  \
+	case n:                                           \
+		write_sysreg(S3_4_C12_C13_##m, v);        \
+		break;
+
+static void lr_write(unsigned n, uint64_t v)
+{
+	switch (n) {
+		LW_CASE(0) LW_CASE(1) LW_CASE(2) LW_CASE(3)
+		LW_CASE(4) LW_CASE(5) LW_CASE(6) LW_CASE(7)
+		LW_CASE_HI(8, 0) LW_CASE_HI(9, 1) LW_CASE_HI(10, 2) LW_CASE_HI(11, 3)
+		LW_CASE_HI(12, 4) LW_CASE_HI(13, 5) LW_CASE_HI(14, 6) LW_CASE_HI(15, 7)
+	}
+}
+
+void arch_vgic_cpu_init(void)
+{
+	nr_lrs = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;
+	if (nr_lrs > ARCH_MAX_LRS)
+		nr_lrs = ARCH_MAX_LRS;
+	for (unsigned n = 0; n < nr_lrs; n++)
+		lr_write(n, 0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	isb();
+	arch_irq_enable(MAINTENANCE_INTID);
+}
+
+uint32_t arch_vgic_maintenance_intid(void)
+{
+	return MAINTENANCE_INTID;
+}
+
+void arch_vgic_sync(struct arch_vcpu *v, struct vgic *g)
+{
+	(void)v;
+	for (unsigned n = 0; n < nr_lrs; n++) {
+		uint64_t lr = lr_read(n);
+		uint32_t id = (uint32_t)(lr & LR_VINTID_MASK);
+		uint64_t state = lr >> LR_STATE_SHIFT;
+
+		if (!lr || id >= VGIC_NR_IRQS)
+			continue;
+		if (state == 0) {
+			/* Acknowledged and EOIed: done. */
+			g->in_lr &= ~(1ull << id);
+			lr_write(n, 0);
+		} else if (state == 1) {
+			/* Not acknowledged yet: back to software, so a higher
+			 * priority one can take its place next entry. */
+			g->in_lr &= ~(1ull << id);
+			g->pending |= 1ull << id;
+			lr_write(n, 0);
+		}
+		/* Active (2, 3): it stays in its LR until the domain EOIs it. */
+	}
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+}
+
+void arch_vgic_flush(struct arch_vcpu *v, struct vgic *g)
+{
+	uint64_t hcr = ICH_HCR_EN;
+
+	(void)v;
+	for (unsigned n = 0; n < nr_lrs; n++) {
+		int next;
+		uint32_t id;
+
+		if (lr_read(n))
+			continue;
+		next = vgic_next(g);
+		if (next < 0)
+			break;
+		id = (uint32_t)next;
+		lr_write(n, LR_PENDING | LR_GROUP1 |
+				    (uint64_t)g->priority[id] << LR_PRIO_SHIFT | id);
+		g->in_lr |= 1ull << id;
+		g->pending &= ~(1ull << id);
+		g->injected++;
+	}
+	/* More waiting than LRs: ask for a maintenance interrupt once the
+	 * domain has drained them, so none is lost. */
+	if (vgic_next(g) >= 0)
+		hcr |= ICH_HCR_UIE;
+	write_sysreg(ICH_HCR_EL2, hcr);
+	isb();
+}
+
+void arch_vgic_save(struct arch_vcpu *v);
+void arch_vgic_save(struct arch_vcpu *v)
+{
+	for (unsigned n = 0; n < nr_lrs; n++) {
+		v->vgic.lr[n] = lr_read(n);
+		lr_write(n, 0);
+	}
+	v->vgic.vmcr = read_sysreg(ICH_VMCR_EL2);
+	v->vgic.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
+}
+
+void arch_vgic_restore(const struct arch_vcpu *v);
+void arch_vgic_restore(const struct arch_vcpu *v)
+{
+	for (unsigned n = 0; n < nr_lrs; n++)
+		lr_write(n, v->vgic.lr[n]);
+	write_sysreg(ICH_VMCR_EL2, v->vgic.vmcr);
+	write_sysreg(ICH_AP1R0_EL2, v->vgic.ap1r0);
+}
+
+void arch_vtimer_mask_live(void)
+{
+	write_sysreg(cntv_ctl_el0, read_sysreg(cntv_ctl_el0) | CNTV_CTL_IMASK);
+	isb();
+}
+
+uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v)
+{
+	uint64_t ctl = v->sys.cntv_ctl_el0;
+
+	if ((ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK))
+		return v->sys.cntv_cval_el0; /* CNTVOFF_EL2 is 0 */
+	return UINT64_MAX;
+}
+
+void arch_vtimer_mask_saved(struct arch_vcpu *v)
+{
+	v->sys.cntv_ctl_el0 |= CNTV_CTL_IMASK;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Blocking wait, virtual-interrupt binding and vgic_configure on the host,
+ * with hooks standing in for the scheduler.
+ */
+#include "capcheck.h"
+#include "harness.h"
+
+#include <cloison/abi/calls.h>
+#include <cloison/abi/errors.h>
+#include <cloison/abi/objects.h>
+#include <cloison/bootcap.h>
+#include <cloison/cnode.h>
+#include <cloison/domain.h>
+#include <cloison/hypercall.h>
+#include <cloison/notification.h>
+#include <cloison/sysobj.h>
+
+#include <stdlib.h>
+
+#define NONE CLOISON_SLOT_NONE
+
+static struct domain *A, *B, *C;
+static uint64_t R[8];
+static struct {
+	struct domain *blocked, *woken, *virq_to, *cfg_dom;
+	uint64_t word, err;
+	uint32_t virq, cfg_id, cfg_prio;
+	bool cfg_en;
+	unsigned virqs;
+} H;
+
+static void h_block(struct domain *d) { H.blocked = d; }
+static void h_unblock(struct domain *d, uint64_t w, uint64_t e)
+{
+	H.woken = d;
+	H.word = w;
+	H.err = e;
+}
+static void h_virq(struct domain *d, uint32_t id)
+{
+	H.virq_to = d;
+	H.virq = id;
+	H.virqs++;
+}
+static void h_cfg(struct domain *d, uint32_t id, bool en, uint8_t prio)
+{
+	H.cfg_dom = d;
+	H.cfg_id = id;
+	H.cfg_en = en;
+	H.cfg_prio = prio;
+}
+
+static uint64_t hc(struct domain *d, uint64_t slot, uint64_t op, const uint64_t a[6])
+{
+	char msg[256];
+
+	R[0] = slot;
+	R[1] = op;
+	memcpy(&R[2], a, 6 * sizeof(uint64_t));
+	if (!capcheck_call(d, R, msg, sizeof(msg)))
+		harness_fail(__FILE__, __LINE__, "invariant broken: %s", msg);
+	return R[0];
+}
+
+#define HC(d, slot, op, ...) hc((d), (slot), CLOISON_HC_##op, (const uint64_t[6]){ __VA_ARGS__ })
+
+/* A: slot 0 the notification with wait; B: slot 0 a badged signal cap (0x5). */
+static void setup(void)
+{
+	static const struct sysobj_hooks hooks = {
+		.block = h_block, .unblock = h_unblock, .raise_virq = h_virq,
+		.vgic_configure = h_cfg,
+	};
+	paddr_t pool;
+	struct object *n;
+
+	capfix_base(&pool, 4 * PAGE_SIZE);
+	sysobj_set_hooks(&hooks);
+	memset(&H, 0, sizeof(H));
+	A = bootcap_domain(4);
+	B = bootcap_domain(4);
+	C = bootcap_domain(4);
+	n = bootcap_notification();
+	if (!A || !B || !C || !n)
+		abort();
+	bootcap_install(A, 0, n, CLOISON_RIGHT_NOTIFICATION_WAIT, 0);
+	bootcap_install(C, 0, n, CLOISON_RIGHT_NOTIFICATION_WAIT, 0);
+	bootcap_install(B, 0, n, CLOISON_RIGHT_NOTIFICATION_SIGNAL, 0x5);
+	bootcap_finish();
+}
+
+TEST(wait_returns_at_once_when_the_word_is_set)
+{
+	setup();
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0x5);
+	EXPECT(H.blocked == NULL);
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0); /* wait cleared the word */
+}
+
+TEST(wait_blocks_and_signal_wakes_with_the_word)
+{
+	setup();
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == A);
+	EXPECT(H.woken == NULL);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.woken == A);
+	EXPECT_EQ(H.word, 0x5);
+	EXPECT_EQ(H.err, CLOISON_ERR_OK);
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0); /* delivered to the waiter, not left behind */
+}
+
+TEST(second_waiter_is_refused)
+{
+	setup();
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == A);
+	H.blocked = NULL;
+	EXPECT_EQ(HC(C, 0, NOTIFICATION_WAIT), CLOISON_ERR_BAD_STATE);
+	EXPECT(H.blocked == NULL);
+	/* B has no wait right. */
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_WAIT), CLOISON_ERR_NO_RIGHTS);
+}
+
+TEST(deleting_the_last_cap_wakes_the_waiter_with_an_error)
+{
+	setup();
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(B, 0, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(C, 0, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT(H.woken == NULL);
+	EXPECT_EQ(HC(A, 0, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT(H.woken == A);
+	EXPECT_EQ(H.err, CLOISON_ERR_BAD_STATE);
+}
+
+TEST(bind_raises_the_virq_on_every_signal)
+{
+	setup();
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_BIND, 31), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_BIND, 64), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_BIND, 40), CLOISON_ERR_NO_RIGHTS);
+	EXPECT_EQ(H.virqs, 0);
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_BIND, 40), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.virq_to == A);
+	EXPECT_EQ(H.virq, 40);
+	EXPECT_EQ(H.virqs, 2);
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0x5);
+}
+
+TEST(vgic_configure_checks_its_arguments)
+{
+	setup();
+	EXPECT_EQ(HC(A, NONE, VGIC_CONFIGURE, 64, 1, 0), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(A, NONE, VGIC_CONFIGURE, 40, 2, 0), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(A, NONE, VGIC_CONFIGURE, 40, 1, 256), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(A, 0, VGIC_CONFIGURE, 40, 1, 0x80), CLOISON_ERR_INVALID_SLOT);
+	EXPECT(H.cfg_dom == NULL);
+	EXPECT_EQ(HC(A, NONE, VGIC_CONFIGURE, 40, 1, 0x80), CLOISON_ERR_OK);
+	EXPECT(H.cfg_dom == A);
+	EXPECT_EQ(H.cfg_id, 40);
+	EXPECT(H.cfg_en);
+	EXPECT_EQ(H.cfg_prio, 0x80);
+}
+
+int main(int argc, char **argv)
+{
+	return harness_main(argc, argv);
+}
