@@ -7,6 +7,8 @@
  * domain that floods loses its excess lines (counted and reported once it
  * is back under the limit) instead of drowning the others out.
  */
+#include <arch/console.h>
+#include <cloison/abi/start_info.h>
 #include <cloison/clock.h>
 #include <cloison/print.h>
 #include <cloison/vcpu.h>
@@ -82,4 +84,44 @@ void vm_console_flush(struct vm *vm)
 {
 	if (vm->console.len)
 		emit_line(vm);
+}
+
+#define INPUT_BUF 256u
+
+static struct {
+	char buf[INPUT_BUF];
+	uint32_t head, tail; /* free-running; head - tail bytes stored */
+	uint64_t dropped;
+	struct vm *vm;
+} input;
+
+void console_set_input_vm(struct vm *vm)
+{
+	input.vm = vm;
+}
+
+void console_input_irq(void)
+{
+	char c;
+	bool any = false;
+
+	while (arch_console_getc(&c)) {
+		if (input.head - input.tail == INPUT_BUF) {
+			input.dropped++; /* nobody reads: keep the oldest */
+			continue;
+		}
+		input.buf[input.head++ % INPUT_BUF] = c;
+		any = true;
+	}
+	if (any && input.vm)
+		vcpu_raise_virq(&input.vm->vcpu, CLOISON_VIRQ_CONSOLE_INPUT);
+}
+
+size_t console_input_read(char *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && input.tail != input.head)
+		buf[n++] = input.buf[input.tail++ % INPUT_BUF];
+	return n;
 }

@@ -8,6 +8,13 @@
 #include <arch/vcpu.h>
 
 static uint32_t irq_vtimer_intid = IRQ_SPURIOUS;
+static uint32_t irq_uart_intid = IRQ_SPURIOUS;
+
+void irq_set_uart(uint32_t intid)
+{
+	irq_uart_intid = intid;
+	arch_irq_enable(intid);
+}
 
 void irq_set_vtimer(uint32_t intid)
 {
@@ -25,6 +32,8 @@ void irq_handle(void)
 		clock_tick();
 	else if (intid == irq_vtimer_intid)
 		vcpu_vtimer_irq();
+	else if (intid == irq_uart_intid)
+		console_input_irq();
 	else if (intid == arch_vgic_maintenance_intid())
 		; /* list registers drained: the exit path refills them */
 	else

@@ -412,6 +412,10 @@ static bool build_domain(struct load *l, uint32_t i)
 	arch_vcpu_init(&vm->vcpu.arch, d->entry,
 		       d->mem_ipa + d->mem_size - PAGE_SIZE, 0);
 	sched_add(&vm->vcpu, d->budget_us, d->period_us, d->priority);
+	for (uint32_t c = d->cap_first; c < d->cap_first + d->cap_count; c++)
+		if (l->objs[l->caps[c].object].type == CLOISON_TYPE_CONSOLE &&
+		    (l->caps[c].rights & CLOISON_RIGHT_CONSOLE_INPUT))
+			console_set_input_vm(vm);
 	vm->domain->state = (d->flags & CLOISON_DOMAIN_F_AUTOSTART)
 				    ? CLOISON_DOMAIN_RUNNING
 				    : CLOISON_DOMAIN_BUILT;

@@ -10,6 +10,7 @@
 #include <cloison/clock.h>
 #include <cloison/core.h>
 #include <cloison/capdump.h>
+#include <arch/console.h>
 #include <cloison/irq.h>
 #include <cloison/loader.h>
 #include <arch/vcpu.h>
@@ -121,6 +122,7 @@ static void boot_domains(const struct platform *plat)
 {
 	static const struct sysobj_hooks hooks = {
 		.console_write = console_hook,
+		.console_read = console_input_read,
 		.poweroff = poweroff_hook,
 		.stats = stats_hook,
 		.audit_dump = capdump_print,
@@ -150,6 +152,10 @@ static void boot_domains(const struct platform *plat)
 		break;
 	}
 	sysobj_set_hooks(&hooks);
+	if (plat->uart_intid) {
+		irq_set_uart(plat->uart_intid);
+		arch_console_rx_enable();
+	}
 	print("cloison: policy %s: %u domains\n", loader_policy_hash(), vm_count());
 	selftest_after_load(plat);
 	if (platform_bootarg(plat, "capdump", flag, sizeof(flag)) &&

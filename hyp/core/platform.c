@@ -186,6 +186,8 @@ static bool end_node(void *ctx)
 	} else if (cp && strlist_has(cp, cl, "arm,pl011") && !c->have_uart) {
 		if (!reg_at(c, n, 0, &p->uart))
 			return reject(c, "pl011 node has a malformed reg");
+		if (n->interrupts && !intid_at(n, 0, &p->uart_intid))
+			return reject(c, "pl011 node has malformed interrupts");
 		c->have_uart = true;
 	} else if (cp && strlist_has(cp, cl, "arm,gic-v3")) {
 		if (!reg_at(c, n, 0, &p->gicd) || !reg_at(c, n, 1, &p->gicr))

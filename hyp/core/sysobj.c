@@ -78,3 +78,20 @@ void hc_invoke_system_audit_dump(struct hc_ctx *ctx)
 {
 	sysobj_hooks.audit_dump();
 }
+
+uint64_t hc_decode_console_read(struct hc_ctx *ctx)
+{
+	if (!sysobj_hooks.console_read)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_console_read(struct hc_ctx *ctx)
+{
+	char buf[CLOISON_CONSOLE_WRITE_MAX];
+	size_t len = sysobj_hooks.console_read(buf, sizeof(buf)), i;
+
+	ctx->res[0] = len;
+	for (i = 0; i < len; i++)
+		ctx->res[1 + i / 8] |= (uint64_t)(uint8_t)buf[i] << (8 * (i % 8));
+}

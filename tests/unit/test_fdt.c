@@ -83,6 +83,7 @@ TEST(fdt_real_qemu_virt_tree)
 	EXPECT_EQ(p.ram.size, 512ull << 20);
 	EXPECT_EQ(p.uart.base, 0x09000000);
 	EXPECT_EQ(p.uart.size, 0x1000);
+	EXPECT_EQ(p.uart_intid, 33); /* SPI 1 */
 	EXPECT_EQ(p.gicd.base, 0x08000000);
 	EXPECT_EQ(p.gicd.size, 0x10000);
 	EXPECT_EQ(p.gicr.base, 0x080a0000);

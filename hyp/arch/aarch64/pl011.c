@@ -7,6 +7,11 @@
 #define UARTDR 0x00
 #define UARTFR 0x18
 #define UARTFR_TXFF (1u << 5) /* transmit FIFO full */
+#define UARTFR_RXFE (1u << 4) /* receive FIFO empty */
+#define UARTIMSC 0x38
+#define UARTICR 0x44
+#define UART_INT_RX (1u << 4)
+#define UART_INT_RT (1u << 6) /* receive timeout */
 
 static uint64_t uart_base;
 
@@ -29,4 +34,20 @@ void arch_console_putc(char c)
 	if (c == '\n')
 		put_raw('\r');
 	put_raw(c);
+}
+
+void arch_console_rx_enable(void)
+{
+	if (!uart_base)
+		return;
+	mmio_write32(uart_base + UARTICR, UART_INT_RX | UART_INT_RT);
+	mmio_write32(uart_base + UARTIMSC, UART_INT_RX | UART_INT_RT);
+}
+
+bool arch_console_getc(char *c)
+{
+	if (!uart_base || (mmio_read32(uart_base + UARTFR) & UARTFR_RXFE))
+		return false;
+	*c = (char)(mmio_read32(uart_base + UARTDR) & 0xff);
+	return true;
 }

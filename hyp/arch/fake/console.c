@@ -13,3 +13,13 @@ void arch_console_putc(char c)
 {
 	putchar(c);
 }
+
+void arch_console_rx_enable(void)
+{
+}
+
+bool arch_console_getc(char *c)
+{
+	(void)c;
+	return false;
+}

@@ -7,13 +7,14 @@
 #ifndef CLOISON_NOTIFICATION_H
 #define CLOISON_NOTIFICATION_H
 
+#include <cloison/abi/start_info.h>
 #include <cloison/object.h>
 
 struct domain;
 
-/* vINTIDs a notification may be bound to (cloison/vgic.h: 32..63). */
-#define NOTIFICATION_FIRST_VINTID 32u
-#define NOTIFICATION_LAST_VINTID 63u
+/* vINTIDs a notification may be bound to (<cloison/abi/start_info.h>). */
+#define NOTIFICATION_FIRST_VINTID CLOISON_VIRQ_FIRST_NOTIFICATION
+#define NOTIFICATION_LAST_VINTID CLOISON_VIRQ_LAST
 
 struct notification {
 	struct object obj;

@@ -25,6 +25,7 @@ struct platform_virtio {
 struct platform {
 	struct platform_region ram;
 	struct platform_region uart;
+	uint32_t uart_intid;       /* 0 if the tree gives none */
 	struct platform_region gicd;
 	struct platform_region gicr;
 	uint32_t timer_hyp_intid;  /* EL2 physical timer PPI */

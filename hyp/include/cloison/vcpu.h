@@ -106,5 +106,10 @@ uint64_t sched_switches(void);
 /* console.c: a domain's console output, line buffered, prefixed, rate limited. */
 void vm_console_write(struct vm *vm, const char *buf, size_t len);
 void vm_console_flush(struct vm *vm);
+/* Console input: drained from the UART on its interrupt into a buffer; the
+ * domain holding the console input right is told by a virtual interrupt. */
+void console_set_input_vm(struct vm *vm);
+void console_input_irq(void);
+size_t console_input_read(char *buf, size_t max);
 
 #endif

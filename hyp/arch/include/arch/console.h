@@ -8,5 +8,8 @@
 /* Point the console at a UART (physical = virtual address at EL2). */
 void arch_console_init(uint64_t base);
 void arch_console_putc(char c);
+/* Input: interrupt on received characters; read one (false: none left). */
+void arch_console_rx_enable(void);
+bool arch_console_getc(char *c);
 
 #endif

@@ -64,4 +64,12 @@ _Static_assert(sizeof(struct cloison_start_info) <= CLOISON_START_INFO_SIZE,
  * immediate is an unknown hypercall and stops the domain too. */
 #define CLOISON_HVC_EL1_FAULT 0xe1u
 
+/* Virtual interrupts the hypervisor raises on its own: console input goes
+ * to the domain holding the console cap with the input right; 33..63 are
+ * for notification_bind. (27 is the EL1 virtual timer, as on hardware.) */
+#define CLOISON_VIRQ_VTIMER 27u
+#define CLOISON_VIRQ_CONSOLE_INPUT 32u
+#define CLOISON_VIRQ_FIRST_NOTIFICATION 33u
+#define CLOISON_VIRQ_LAST 63u
+
 #endif
