@@ -41,6 +41,12 @@ struct vm *vm_alloc(void)
 	return vm;
 }
 
+void vm_reset_all(void)
+{
+	n_vms = 0;
+	hypercalls = 0;
+}
+
 uint32_t vm_count(void)
 {
 	return n_vms;

@@ -7,7 +7,18 @@
 #define FAKE_RAM_BASE 0x40000000ull
 #define FAKE_RAM_SIZE (16ull << 20)
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+
+/* machine.c: the fake counter runs at 62.5 MHz like QEMU's. */
+#define FAKE_TIMER_HZ 62500000ull
+extern uint64_t fake_now, fake_deadline;
+extern unsigned fake_switches;
+extern bool fake_powered_off;
+
+/* A path the host can not take (power off, entering a domain). */
+#define abort_fake(what) abort()
 
 struct arch_stage2;
 

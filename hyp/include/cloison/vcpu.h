@@ -61,6 +61,7 @@ struct vm {
 
 /* vm.c: the table of domains. */
 struct vm *vm_alloc(void);
+void vm_reset_all(void); /* unit tests */
 uint32_t vm_count(void);
 struct vm *vm_at(uint32_t index);
 struct vm *vm_of_domain(const struct domain *d);
