@@ -288,14 +288,14 @@ static bool check_objects_and_caps(struct load *l)
 	for (uint32_t i = 0; i < ph->caps.count; i++) {
 		const struct cloison_policy_cap *c = &l->caps[i];
 
-		if (!name_ok(c->name) || c->domain >= ph->domains.count ||
-		    c->object >= ph->objects.count ||
+		if (!name_ok(c->name))
+			return fail(l, "cap %u: bad name", i);
+		if (c->domain >= ph->domains.count || c->object >= ph->objects.count ||
 		    c->slot < CLOISON_POLICY_FIRST_SLOT ||
 		    c->slot >= l->doms[c->domain].cspace_slots ||
 		    i < l->doms[c->domain].cap_first ||
 		    i >= l->doms[c->domain].cap_first + l->doms[c->domain].cap_count)
-			return fail(l, "cap %u (%.31s): bad holder, object or slot", i,
-				    c->name);
+			return fail(l, "cap %u (%s): bad holder, object or slot", i, c->name);
 		if (c->rights > 0xffffffffu)
 			return fail(l, "cap %s: rights %lx", c->name, c->rights);
 		if (c->ipa != CLOISON_POLICY_NO_IPA &&
