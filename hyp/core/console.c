@@ -15,8 +15,8 @@
 
 #include "../plat/qemu-virt/plat.h"
 
-#define CONSOLE_BURST 32u
-#define CONSOLE_LINES_PER_SEC 200u
+#define CONSOLE_BURST 256u
+#define CONSOLE_LINES_PER_SEC 1000u
 
 static void refill(struct vm_console *c)
 {

@@ -14,6 +14,7 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
     expect = "pass"                # "clean": exit 0 without a test block;
                                    # "crash": the run must be a CRASH
     expect_output = ["PANIC"]      # substrings the console must contain
+    reject_output = ["oops"]       # substrings the console must not contain
     qemu_args = []                 # extra QEMU arguments
 
 The image reports results on the console (hyp/include/cloison/testout.h):
@@ -47,7 +48,7 @@ QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
              "-nic", "none", "-semihosting"]
 
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
-              "expect", "expect_output", "qemu_args", "description"}
+              "expect", "expect_output", "reject_output", "qemu_args", "description"}
 
 # Lines may carry the hypervisor's per-domain console prefix "[name] ".
 PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
@@ -79,6 +80,7 @@ def load_scenario(path):
     data.setdefault("expect_tests", [])
     data.setdefault("expect", "pass")
     data.setdefault("expect_output", [])
+    data.setdefault("reject_output", [])
     data.setdefault("qemu_args", [])
     if data["expect"] not in ("pass", "clean", "crash"):
         raise ScenarioError(f"{path}: expect must be 'pass', 'clean' or 'crash'")
@@ -103,7 +105,10 @@ class Result:
         return self.verdict == "PASS" and not self.missing_output()
 
     def missing_output(self):
-        return [s for s in self.scenario["expect_output"] if s not in self.output]
+        """Expected text that is absent, and rejected text that is present."""
+        missing = [s for s in self.scenario["expect_output"] if s not in self.output]
+        return missing + ["(must not appear) " + s for s in self.scenario["reject_output"]
+                          if s in self.output]
 
 
 def qemu_command(scenario, build_dir):

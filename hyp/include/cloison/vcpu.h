@@ -14,7 +14,7 @@
 
 #define VM_MAX 16
 #define VM_NAME_LEN 32
-#define VM_CONSOLE_LINE 120
+#define VM_CONSOLE_LINE 200
 #define VM_FAULT_LEN 160
 
 struct domain;
