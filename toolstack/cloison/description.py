@@ -47,6 +47,11 @@ PLATFORM_RESERVED = [
 RESERVED_INTIDS = {33: "the hypervisor's UART"}
 
 BUILTIN_OBJECTS = ("system", "console")
+# Roles a domain may declare for the auditor (docs/auditing.md). They grant
+# nothing and are not part of the compiled policy: the audit uses them to
+# know which domains are meant to relay between guests (driver) and which
+# must hold nothing but lifecycle rights (control).
+ROLES = ("control", "driver", "guest")
 OBJECT_KINDS = ("device", "irq", "notification", "channel", "untyped")
 # Object types whose caps map memory into the holder at boot.
 MAPPED_KINDS = ("device", "channel")
@@ -126,6 +131,8 @@ class Domain:
         self.priority = DEFAULT_PRIORITY
         self.cspace_slots = None
         self.autostart = True
+        self.role = None        # declared role (audit only): see ROLES
+        self.role_line = line
         self.ctx = "domain '%s'" % name
         self.caps = []
         self.obj = None
@@ -402,7 +409,7 @@ class _Checker:
         ctx = dom.ctx
         self.fields(t, path, ("name", "image", "memory", "phys", "vcpus",
                               "budget_us", "period_us", "priority",
-                              "cspace_slots", "autostart", "cap"), ctx)
+                              "cspace_slots", "autostart", "role", "cap"), ctx)
         image = self.string(t, "image", path, ctx, required=True)
         dom.image_line = self.pos.line(path + ("image",))
         if image is not None:
@@ -443,6 +450,15 @@ class _Checker:
         if slots is not None and self.cspace_ok(slots, path + ("cspace_slots",), ctx):
             dom.cspace_slots = slots
         dom.autostart = self.boolean(t, "autostart", path, ctx, True)
+        role = self.string(t, "role", path, ctx)
+        if role is not None:
+            dom.role_line = self.pos.line(path + ("role",))
+            if role not in ROLES:
+                self.err(path + ("role",), "bad-role",
+                         "%s: role '%s' is not one of %s"
+                         % (ctx, role, ", ".join(ROLES)))
+            else:
+                dom.role = role
         seen = {}
         for n, ct in enumerate(self.tables(t, "cap", path, ctx)):
             cap = self.cap(dom, ct, path + ("cap", n), n)

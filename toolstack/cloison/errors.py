@@ -22,6 +22,7 @@ KINDS = {
     "no-rights": "a cap with an empty rights list",
     "bad-size": "a size that is zero, too large or badly aligned",
     "bad-vcpus": "a vCPU count other than 1",
+    "bad-role": "a domain role other than control, driver or guest",
     "bad-schedule": "budget > period, zero period, priority out of range",
     "bad-cspace": "a CSpace size that is not a power of two in range",
     "too-many-caps": "more caps than CSpace slots",
