@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""Command line: check, compile, pack, inspect.
+"""Command line: check, compile, pack, inspect, audit.
 
 Exit status: 0 success, 1 invalid input (the description, an image, the
-hypervisor ELF, a file that cannot be read), 2 usage error. Nothing is
+hypervisor ELF, a file that cannot be read) or, for audit, a violated
+invariant, 2 usage error. Nothing is
 written unless everything succeeded: outputs go to a temporary file in the
 destination directory that is renamed into place at the very end.
 """
@@ -14,7 +15,7 @@ import sys
 import tempfile
 
 from . import abi as abi_mod
-from . import compiler, description, elf, inspect
+from . import audit, audit_report, compiler, description, elf, inspect
 from . import policy as fmt
 from .errors import DescriptionError, InputError
 
@@ -114,6 +115,21 @@ def cmd_inspect(args):
     sys.stdout.write(inspect.as_json(info) if args.json else inspect.text(info))
 
 
+def cmd_audit(args):
+    if (args.can is None) != (args.reach is None):
+        args.parser.error("--can and --reach go together")
+    a = audit.run(args.file, _image_path(args), args.hyp, args.image, args.live)
+    if args.dot:
+        _write_atomic(args.dot, audit_report.dot(a).encode())
+    if args.html:
+        _write_atomic(args.html, audit_report.html_page(a).encode())
+    if args.can is not None:
+        sys.stdout.write(audit.query(a, args.can, args.reach))
+        return 0
+    sys.stdout.write(audit_report.text(a))
+    return 1 if a.violated() else 0
+
+
 def _image_path(args):
     return _split_path(args.image_path) if args.image_path is not None else None
 
@@ -148,13 +164,28 @@ def parser():
     sp.add_argument("file", metavar="FILE", help="boot image, bundle or policy")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
     sp.set_defaults(func=cmd_inspect)
+    sp = sub.add_parser("audit", help="audit the capability policy of a "
+                        "description (docs/auditing.md)")
+    common(sp)
+    sp.add_argument("--image", metavar="IMAGE.ELF",
+                    help="boot image (or bundle, or policy) whose policy hash "
+                    "must equal the audited policy's")
+    sp.add_argument("--live", metavar="LOG",
+                    help="console log holding a CLOISON-CAPDUMP of the running "
+                    "system: its caps must be a subset of the policy")
+    sp.add_argument("--dot", metavar="FILE", help="write the graph as Graphviz DOT")
+    sp.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    sp.add_argument("--can", metavar="DOMAIN",
+                    help="with --reach: can DOMAIN reach the domain or object?")
+    sp.add_argument("--reach", metavar="NAME", help="see --can")
+    sp.set_defaults(func=cmd_audit, parser=sp)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
     try:
-        args.func(args)
+        status = args.func(args) or 0
     except DescriptionError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
@@ -165,4 +196,4 @@ def main(argv=None):
     except OSError as exc:
         print("%s: %s: %s" % (PROG, exc.filename or "", exc.strerror), file=sys.stderr)
         return 1
-    return 0
+    return status

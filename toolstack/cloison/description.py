@@ -153,6 +153,7 @@ class Description:
         self.objects = []       # in object index order
         self.by_name = {}
         self.images_loaded = False
+        self.tolerated = []     # diagnostics load(tolerate=...) let through
 
 
 class _Checker:
@@ -720,10 +721,14 @@ def parse(filename, text):
     return desc, diags
 
 
-def load(filename, image_path=None):
+def load(filename, image_path=None, tolerate=()):
     """Read, validate and (with an image path) resolve images.
 
-    Raises DescriptionError, or OSError if the file cannot be read."""
+    Raises DescriptionError, or OSError if the file cannot be read.
+    Diagnostics whose kind is in `tolerate` do not raise when they are the
+    only ones: they are kept in `desc.tolerated` (the auditor reports a
+    channel without two ends or overlapping devices as violated invariants
+    of the policy rather than refusing to look at it)."""
     with open(filename, "rb") as f:
         raw = f.read()
     try:
@@ -736,6 +741,7 @@ def load(filename, image_path=None):
     if image_path is not None:
         from .images import check_images    # images.py imports this module
         diags += check_images(desc, image_path)
-    if diags:
+    if any(d.kind not in tolerate for d in diags):
         raise DescriptionError(filename, diags)
+    desc.tolerated = sorted(diags, key=lambda d: d.line)
     return desc
