@@ -116,6 +116,8 @@ uint64_t hc_decode_domain_start(struct hc_ctx *ctx)
 void hc_invoke_domain_start(struct hc_ctx *ctx)
 {
 	ctx_domain(ctx)->state = CLOISON_DOMAIN_RUNNING;
+	if (sysobj_hooks.domain_changed)
+		sysobj_hooks.domain_changed(ctx_domain(ctx));
 }
 
 uint64_t hc_decode_domain_stop(struct hc_ctx *ctx)
@@ -126,6 +128,8 @@ uint64_t hc_decode_domain_stop(struct hc_ctx *ctx)
 void hc_invoke_domain_stop(struct hc_ctx *ctx)
 {
 	ctx_domain(ctx)->state = CLOISON_DOMAIN_STOPPED;
+	if (sysobj_hooks.domain_changed)
+		sysobj_hooks.domain_changed(ctx_domain(ctx));
 }
 
 uint64_t hc_decode_domain_resume(struct hc_ctx *ctx)
@@ -138,6 +142,8 @@ uint64_t hc_decode_domain_resume(struct hc_ctx *ctx)
 void hc_invoke_domain_resume(struct hc_ctx *ctx)
 {
 	ctx_domain(ctx)->state = CLOISON_DOMAIN_RUNNING;
+	if (sysobj_hooks.domain_changed)
+		sysobj_hooks.domain_changed(ctx_domain(ctx));
 }
 
 uint64_t hc_decode_domain_destroy(struct hc_ctx *ctx)
@@ -153,6 +159,8 @@ void hc_invoke_domain_destroy(struct hc_ctx *ctx)
 
 	d->state = CLOISON_DOMAIN_DESTROYED;
 	domain_drop_cspace(d);
+	if (sysobj_hooks.domain_changed)
+		sysobj_hooks.domain_changed(d);
 }
 
 uint64_t hc_decode_domain_query(struct hc_ctx *ctx)

@@ -59,11 +59,10 @@ uint64_t hypercall_dest(struct hc_ctx *ctx, uint64_t dest_cnode, uint64_t dest_i
 	return CLOISON_ERR_OK;
 }
 
-static uint64_t hypercall_check(struct hc_ctx *ctx, const struct hypercall_desc *desc,
+static inline uint64_t hypercall_check(struct hc_ctx *ctx, const struct hypercall_desc *desc,
 				uint64_t slot)
 {
-	uint64_t err;
-	uint32_t i;
+	uint64_t err, extra = 0;
 
 	if (desc->object_type == HC_OBJECT_NONE) {
 		if (slot != CLOISON_SLOT_NONE)
@@ -78,34 +77,72 @@ static uint64_t hypercall_check(struct hc_ctx *ctx, const struct hypercall_desc 
 		if (!cap_has_rights(&ctx->cte->cap, desc->rights))
 			return CLOISON_ERR_NO_RIGHTS;
 	}
-	for (i = desc->nargs; i < 6; i++)
-		if (ctx->args[i] != 0)
-			return CLOISON_ERR_INVALID_ARGUMENT;
+	/* Argument registers the call does not use must be 0 (room to grow the
+	 * ABI compatibly). Unrolled: this runs on every hypercall. */
+	switch (desc->nargs) {
+	case 0:
+		extra |= ctx->args[0];
+		/* fallthrough */
+	case 1:
+		extra |= ctx->args[1];
+		/* fallthrough */
+	case 2:
+		extra |= ctx->args[2];
+		/* fallthrough */
+	case 3:
+		extra |= ctx->args[3];
+		/* fallthrough */
+	case 4:
+		extra |= ctx->args[4];
+		/* fallthrough */
+	case 5:
+		extra |= ctx->args[5];
+		/* fallthrough */
+	default:
+		break;
+	}
+	if (extra)
+		return CLOISON_ERR_INVALID_ARGUMENT;
 	return desc->decode(ctx);
 }
 
 void hypercall_dispatch(struct domain *caller, uint64_t regs[8])
 {
+	/* Field by field, not `= { 0 }`: that becomes a memset call, and this
+	 * is the hot path of every hypercall. */
 	struct hc_ctx ctx;
 	uint64_t op = regs[1], err;
-	uint64_t args[6];
 	const struct hypercall_desc *desc = NULL;
 	unsigned int i;
 
-	memset(&ctx, 0, sizeof(ctx));
-	/* A private copy: decode and invoke must see the same arguments. */
-	memcpy(args, &regs[2], sizeof(args));
 	ctx.caller = caller;
 	ctx.cspace = caller ? domain_cspace(caller) : NULL;
-	ctx.args = args;
+	/* Arguments are read in place: a vCPU's saved registers are hypervisor
+	 * memory the domain cannot touch while the call runs, and results go
+	 * to ctx.res and reach the registers only after invoke. */
+	ctx.args = &regs[2];
+	ctx.cte = ctx.dst = ctx.aux = NULL;
+	for (i = 0; i < 7; i++)
+		ctx.res[i] = 0;
+	for (i = 0; i < 4; i++)
+		ctx.v[i] = 0;
 	if (op < hypercall_table_len && hypercall_table[op].decode)
 		desc = &hypercall_table[op];
 	err = desc ? hypercall_check(&ctx, desc, regs[0]) : CLOISON_ERR_INVALID_OP;
 	if (err == CLOISON_ERR_OK)
 		desc->invoke(&ctx);
 	regs[0] = err;
-	for (i = 0; i < 7; i++)
-		regs[1 + i] = err == CLOISON_ERR_OK ? ctx.res[i] : 0;
+	/* What a call does not return is 0, and so is everything after an error. */
+	if (err != CLOISON_ERR_OK)
+		for (i = 0; i < 7; i++)
+			ctx.res[i] = 0;
+	regs[1] = ctx.res[0];
+	regs[2] = ctx.res[1];
+	regs[3] = ctx.res[2];
+	regs[4] = ctx.res[3];
+	regs[5] = ctx.res[4];
+	regs[6] = ctx.res[5];
+	regs[7] = ctx.res[6];
 }
 
 uint64_t hc_decode_abi_version(struct hc_ctx *ctx)

@@ -51,6 +51,12 @@ static void stats_hook(struct sysobj_stats *st)
 	st->hypercalls = vcpu_hypercalls();
 }
 
+static void domain_changed_hook(struct domain *d)
+{
+	(void)d;
+	sched_poke();
+}
+
 static void yield_hook(void)
 {
 	vcpu_yield(vcpu_current());
@@ -127,6 +133,7 @@ static void boot_domains(const struct platform *plat)
 		.stats = stats_hook,
 		.audit_dump = capdump_print,
 		.yield = yield_hook,
+		.domain_changed = domain_changed_hook,
 		.domain_cpu_time = cpu_time_hook,
 		.domain_faulted = faulted_hook,
 		.raise_virq = raise_virq_hook,

@@ -28,6 +28,15 @@
 static struct vcpu *running, *loaded;
 static bool yielded;
 static uint64_t seq, switches, virqs;
+/* Bumped by everything that can change what should run; a hypercall that
+ * leaves it unchanged returns straight to its caller (sched_fast_return). */
+uint64_t sched_epoch_counter;
+#define epoch sched_epoch_counter
+
+void sched_poke(void)
+{
+	epoch++;
+}
 
 void sched_init(void)
 {
@@ -214,6 +223,7 @@ void vcpu_raise_virq(struct vcpu *v, uint32_t vintid)
 	if (!vgic_raise(&v->vgic, vintid))
 		return;
 	virqs++;
+	epoch++;
 	if (v->waiting && vgic_wants_attention(&v->vgic))
 		v->waiting = false;
 }
@@ -221,6 +231,7 @@ void vcpu_raise_virq(struct vcpu *v, uint32_t vintid)
 void vcpu_block(struct vcpu *v)
 {
 	v->blocked = true;
+	epoch++;
 }
 
 void vcpu_unblock(struct vcpu *v, uint64_t word)
@@ -230,6 +241,7 @@ void vcpu_unblock(struct vcpu *v, uint64_t word)
 	x[0] = 0; /* CLOISON_ERR_OK */
 	x[1] = word;
 	v->blocked = false;
+	epoch++;
 }
 
 void vcpu_vtimer_irq(void)
@@ -248,6 +260,7 @@ void vcpu_yield(struct vcpu *v)
 {
 	(void)v;
 	yielded = true;
+	epoch++;
 }
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
@@ -257,6 +270,7 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 	 * CPU, uncharged, until vcpu_raise_virq() wakes it. */
 	if (!vgic_wants_attention(&v->vgic))
 		v->waiting = true;
+	epoch++;
 }
 
 void sched_start(void)

@@ -7,6 +7,7 @@
  * On the host the C library provides them, so this file compiles to nothing.
  */
 #include <cloison/string.h>
+#include <stdint.h>
 
 #if !defined(CLOISON_HOST)
 
@@ -15,6 +16,12 @@ void *memcpy(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	/* Whole words when both sides are aligned: copying a domain image or
+	 * zeroing its RAM byte by byte would cost 8 times the instructions. */
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -42,7 +49,12 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	uint64_t w = 0x0101010101010101ull * (unsigned char)c;
 
+	for (; n && ((uintptr_t)d & 7); n--)
+		*d++ = (unsigned char)c;
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)(void *)d = w;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

@@ -88,6 +88,7 @@ void vcpu_fault(struct vcpu *v, const char *fmt, ...)
 	vprint_to_buf(vm->fault, sizeof(vm->fault), fmt, ap);
 	va_end(ap);
 	vm->faulted = true;
+	sched_poke();
 	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
 		vm->domain->state = CLOISON_DOMAIN_STOPPED;
 	vm_console_flush(vm);
@@ -100,6 +101,7 @@ void vcpu_stop_self(struct vcpu *v, const char *why)
 
 	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
 		vm->domain->state = CLOISON_DOMAIN_STOPPED;
+	sched_poke();
 	vm_console_flush(vm);
 	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);
 }

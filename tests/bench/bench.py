@@ -34,9 +34,13 @@ FIELDS = ["instructions", "el2_entries", "switches", "virqs", "bytes"]
 
 def run_image(image, timeout):
     t0 = time.monotonic()
-    p = subprocess.run(QEMU + ["-kernel", image], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
-    out = p.stdout.decode("utf-8", "replace").replace("\r", "")
+    try:
+        p = subprocess.run(QEMU + ["-kernel", image], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        rc, raw = p.returncode, p.stdout
+    except subprocess.TimeoutExpired as e:
+        rc, raw = "timeout", e.stdout or b""
+    out = raw.decode("utf-8", "replace").replace("\r", "")
     results, baseline = {}, None
     for line in out.split("\n"):
         m = LINE.match(line)
@@ -46,7 +50,7 @@ def run_image(image, timeout):
         m = BASE.match(line)
         if m:
             baseline = m.group(1)
-    return p.returncode, out, results, baseline, time.monotonic() - t0
+    return rc, out, results, baseline, time.monotonic() - t0
 
 
 def main():
@@ -58,7 +62,8 @@ def main():
     images = args.images
     if not images:
         d = os.path.join(args.build, "tests", "bench")
-        images = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".elf")) \
+        images = sorted(os.path.join(d, f) for f in os.listdir(d)
+                        if f.startswith("bench-") and f.endswith(".elf")) \
             if os.path.isdir(d) else []
     if not images:
         print("bench: no benchmark images built", file=sys.stderr)

@@ -61,7 +61,8 @@ struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind)
 		irq_handle();
 		return vcpu_exit_and_schedule();
 	case VEC_LOWER64_SYNC:
-		return arch_trap_lower_sync(f);
+		/* Taken by lower_sync in vectors.S, never through here. */
+		fatal_exception(f, kind);
 	default:
 		/* SError or FIQ from a domain, AArch32 at EL1, or anything
 		 * from EL2 itself other than an IRQ: not survivable. */

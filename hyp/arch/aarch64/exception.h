@@ -32,8 +32,14 @@ _Static_assert(offsetof(struct cpu, current_regs) == CPU_CURRENT_REGS,
  * exception) the registers of whichever vCPU runs next. */
 struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind);
 
-/* Lower-EL synchronous exception (trap.c). */
-struct arch_regs *arch_trap_lower_sync(struct arch_regs *f);
+/*
+ * Lower-EL synchronous exception (trap.c), in two steps: arch_lower_sync()
+ * handles the trap with only the caller-saved registers in the frame and
+ * returns 0 if the same vCPU continues; otherwise the vectors complete the
+ * frame and arch_lower_slow() schedules, returning the frame to restore.
+ */
+uint64_t arch_lower_sync(struct arch_regs *f);
+struct arch_regs *arch_lower_slow(struct arch_regs *f);
 #endif
 
 #endif

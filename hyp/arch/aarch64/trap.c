@@ -14,6 +14,10 @@
 #include "psci.h"
 #include "sysreg.h"
 
+_Static_assert(__builtin_offsetof(struct vcpu, arch) == 0 &&
+		       __builtin_offsetof(struct arch_vcpu, regs) == 0,
+	       "a vCPU's registers start its struct vcpu");
+
 #define EC_UNKNOWN 0x00
 #define EC_WFX 0x01
 #define EC_HVC64 0x16
@@ -44,17 +48,34 @@ static uint64_t fault_ipa(void)
 	       (read_sysreg(far_el2) & 0xfff);
 }
 
-struct arch_regs *arch_trap_lower_sync(struct arch_regs *f)
+struct arch_regs *arch_lower_slow(struct arch_regs *f)
+{
+	(void)f;
+	return vcpu_exit_and_schedule();
+}
+
+uint64_t arch_lower_sync(struct arch_regs *f)
 {
 	uint64_t esr = read_sysreg(esr_el2);
-	struct vcpu *v = vcpu_current();
+	/* The frame of a lower-EL exception is the running vCPU's registers,
+	 * the first member of its struct vcpu. */
+	struct vcpu *v = (struct vcpu *)(void *)f;
+
+	arch_cpu_current()->el2_entries++;
 
 	switch (ESR_EC(esr)) {
 	case EC_HVC64: {
 		uint32_t imm = (uint32_t)(esr & 0xffff);
 
 		if (imm == 0) {
+			uint64_t epoch = sched_epoch();
+
 			vcpu_hypercall(v);
+			/* Fast path: nothing that decides who runs changed, so
+			 * the caller simply continues (its time is charged at
+			 * the next full exit). */
+			if (sched_epoch() == epoch)
+				return 0;
 			break;
 		}
 		if (imm == CLOISON_HVC_EL1_FAULT) {
@@ -93,7 +114,7 @@ struct arch_regs *arch_trap_lower_sync(struct arch_regs *f)
 			   ESR_EC(esr), esr, f->elr);
 		break;
 	}
-	return vcpu_exit_and_schedule();
+	return 1; /* schedule (arch_lower_slow) */
 }
 
 const char *arch_esr_describe(uint64_t esr)

@@ -15,7 +15,8 @@
  */
 #include "exception.h"
 
-.macro save_rest
+/* The caller-saved registers (x2..x18, x30), ELR_EL2 and SPSR_EL2. */
+.macro save_volatile
 	stp	x2, x3, [x0, #FRAME_X(2)]
 	stp	x4, x5, [x0, #FRAME_X(4)]
 	stp	x6, x7, [x0, #FRAME_X(6)]
@@ -24,16 +25,32 @@
 	stp	x12, x13, [x0, #FRAME_X(12)]
 	stp	x14, x15, [x0, #FRAME_X(14)]
 	stp	x16, x17, [x0, #FRAME_X(16)]
-	stp	x18, x19, [x0, #FRAME_X(18)]
+	str	x18, [x0, #FRAME_X(18)]
+	mrs	x2, elr_el2
+	stp	x30, x2, [x0, #FRAME_X(30)]
+	mrs	x3, spsr_el2
+	str	x3, [x0, #FRAME_SPSR]
+.endm
+
+/* The callee-saved registers x19..x29: C code preserves them, so they still
+ * hold the interrupted context's values whenever C has returned. */
+.macro save_callee
+	str	x19, [x0, #FRAME_X(19)]
 	stp	x20, x21, [x0, #FRAME_X(20)]
 	stp	x22, x23, [x0, #FRAME_X(22)]
 	stp	x24, x25, [x0, #FRAME_X(24)]
 	stp	x26, x27, [x0, #FRAME_X(26)]
 	stp	x28, x29, [x0, #FRAME_X(28)]
-	mrs	x2, elr_el2
-	stp	x30, x2, [x0, #FRAME_X(30)]
-	mrs	x3, spsr_el2
-	str	x3, [x0, #FRAME_SPSR]
+.endm
+
+.macro save_rest
+	save_volatile
+	save_callee
+.endm
+
+.macro current_frame
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_CURRENT_REGS]
 .endm
 
 /* Current EL: frame on the stack. */
@@ -46,13 +63,12 @@
 .endm
 
 /* Lower EL: frame = the current vCPU's registers. */
-.macro ventry_lower kind
+.macro ventry_lower kind, common=lower_common
 	.balign 0x80
 	stp	x0, x1, [sp, #-16]!
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #CPU_CURRENT_REGS]
+	current_frame
 	mov	x1, #\kind
-	b	lower_common
+	b	\common
 .endm
 
 	.section .text.vectors, "ax"
@@ -67,7 +83,7 @@ el2_vectors:
 	ventry_cur 5	/* IRQ */
 	ventry_cur 6	/* FIQ */
 	ventry_cur 7	/* SError */
-	ventry_lower 8	/* lower EL, AArch64: sync */
+	ventry_lower 8, lower_sync	/* lower EL, AArch64: sync */
 	ventry_lower 9	/* IRQ */
 	ventry_lower 10	/* FIQ */
 	ventry_lower 11	/* SError */
@@ -90,6 +106,44 @@ lower_common:
 	stp	x2, x3, [x0, #FRAME_X(0)]
 	bl	arch_exception_entry
 	b	exc_return
+
+/*
+ * A domain's synchronous exception (hypercall, trap, abort). The fast path
+ * saves only what C may clobber; arch_lower_sync() returns 0 when the same
+ * vCPU simply continues (a hypercall that changed nothing about who runs),
+ * and x19..x29 never needed saving. Otherwise they are saved now - C has
+ * restored them - and arch_lower_slow() schedules with a complete frame.
+ */
+lower_sync:
+	save_volatile
+	ldp	x2, x3, [sp], #16	/* the domain's x0, x1 */
+	stp	x2, x3, [x0, #FRAME_X(0)]
+	bl	arch_lower_sync
+	cbnz	x0, 1f
+	current_frame
+	b	exc_return_volatile
+1:	current_frame
+	save_callee
+	bl	arch_lower_slow
+	b	exc_return
+
+/* x0 = frame to restore, whose x19..x29 are still live in the registers. */
+exc_return_volatile:
+	ldp	x30, x2, [x0, #FRAME_X(30)]
+	ldr	x3, [x0, #FRAME_SPSR]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x0, #FRAME_X(2)]
+	ldp	x4, x5, [x0, #FRAME_X(4)]
+	ldp	x6, x7, [x0, #FRAME_X(6)]
+	ldp	x8, x9, [x0, #FRAME_X(8)]
+	ldp	x10, x11, [x0, #FRAME_X(10)]
+	ldp	x12, x13, [x0, #FRAME_X(12)]
+	ldp	x14, x15, [x0, #FRAME_X(14)]
+	ldp	x16, x17, [x0, #FRAME_X(16)]
+	ldr	x18, [x0, #FRAME_X(18)]
+	ldp	x0, x1, [x0, #FRAME_X(0)]
+	eret
 
 /* x0 = frame to restore. */
 	.global exc_return

@@ -21,7 +21,7 @@ struct object;
 struct hc_ctx {
 	struct domain *caller;
 	struct cnode *cspace; /* caller's CSpace (NULL: it has none) */
-	const uint64_t *args; /* x2..x7 */
+	const uint64_t *args; /* x2..x7 (a private copy) */
 	struct cte *cte; /* the slot named by x0 (NULL for object "none") */
 	uint64_t res[7]; /* x1..x7 */
 	/* filled by decode for invoke */

@@ -25,6 +25,8 @@ struct sysobj_hooks {
 	void (*audit_dump)(void);
 	/* End the calling domain's time slice. */
 	void (*yield)(void);
+	/* A domain's lifecycle state changed: the scheduler must look again. */
+	void (*domain_changed)(struct domain *d);
 	/* CPU time a domain has used, for domain_query (0 if NULL). */
 	uint64_t (*domain_cpu_time)(const struct domain *d);
 	/* A domain stopped by a fault cannot be resumed, only destroyed. */

@@ -98,6 +98,13 @@ void vcpu_unblock(struct vcpu *v, uint64_t word);
 /* The EL1 virtual timer of the running vCPU fired (physical PPI). */
 void vcpu_vtimer_irq(void);
 uint64_t sched_virqs(void);
+/* Changes whenever what should run may have changed. */
+extern uint64_t sched_epoch_counter;
+static inline uint64_t sched_epoch(void)
+{
+	return sched_epoch_counter;
+}
+void sched_poke(void);
 /* Leave the boot flow for the first domain. */
 NORETURN void sched_start(void);
 /* Counter ticks consumed by v so far (benchmarks, tests). */
