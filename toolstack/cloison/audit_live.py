@@ -23,6 +23,10 @@ from .audit_checks import HELD, NOT_CHECKED, Check, Finding
 MARK = "CLOISON-CAPDUMP"
 LINE_RE = re.compile(r"^(?:\[([A-Za-z][A-Za-z0-9_.-]{0,30})\] )?"
                      r"CLOISON-CAPDUMP (BEGIN|DOMAIN|CAP|END)((?: [a-z]+=\S+)*)$")
+# A dump line starts with the mark (after an optional "[name] " prefix); a
+# line that starts so must then parse. The mark elsewhere in a line is not
+# a dump line (a lost or garbled dump line is caught by the END counts).
+START_RE = re.compile(r"^(?:\[[A-Za-z][A-Za-z0-9_.-]{0,30}\] )?CLOISON-CAPDUMP ")
 NAME = r"[A-Za-z][A-Za-z0-9_.-]{0,30}"
 FIELDS = {
     "BEGIN": (("policy", r"[0-9a-fA-F]{64}"), ("domains", r"[0-9]{1,9}")),
@@ -87,7 +91,7 @@ def parse(text, types=None):
     cur = None
     for lineno, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip("\r")
-        if MARK not in line:
+        if not START_RE.match(line):
             continue
         mo = LINE_RE.match(line)
         if not mo:
@@ -179,15 +183,16 @@ def compare(m, dump, log_name):
             c.violate(Finding("domain '%s' (line %d) is not in the policy"
                               % (d.name, d.line), [d.name]))
             continue
-        c.notes.append("domain '%s' is %s" % (d.name, d.state))
         if d.slots != dom.cspace_slots and not (d.state == "destroyed" and d.slots == 0):
             c.violate(Finding("domain '%s' (line %d) has a CSpace of %d slots; the "
                               "policy gives it %d" % (d.name, d.line, d.slots,
                                                       dom.cspace_slots), [d.name]))
+    if dump.domains:
+        c.notes.append("domain states: " + ", ".join(
+            "%s %s" % (d.name, d.state) for d in dump.domains))
     for dom in m.domains:
         if dom.name not in live:
             c.notes.append("domain '%s' of the policy is not in the dump" % dom.name)
-    same = 0
     seen = set()
     for dc in dump.caps:
         dom = m.dom_by_name.get(dc.domain)
@@ -227,9 +232,6 @@ def compare(m, dump, log_name):
         elif dc.rights != pc.mask:
             c.notes.append("%s: narrower than the policy's %s [%s] (a subset: "
                            "allowed)" % (head, pc.label(), ",".join(pc.rights)))
-            same += 1
-        else:
-            same += 1
     gone = 0
     for cap in m.caps:
         if (cap.holder.name, cap.slot) in seen:
@@ -243,9 +245,11 @@ def compare(m, dump, log_name):
                           " (the domain is destroyed)" if d and d.state == "destroyed"
                           else ""))
     if c.status == HELD:
-        c.summary = ("%d caps in the dump (%s, from %s), each a cap of the policy "
-                     "with no more rights; %d policy caps revoked or deleted since "
-                     "boot" % (len(dump.caps), where, _source(dump.prefix), gone))
+        c.summary = ("%d cap%s in the dump (%s, from %s), each a cap of the "
+                     "policy with no more rights; %d of the policy's %d caps "
+                     "revoked or deleted since boot"
+                     % (len(dump.caps), "" if len(dump.caps) == 1 else "s", where,
+                        _source(dump.prefix), gone, len(m.caps)))
     else:
         c.notes.insert(0, "dump read from %s, from %s" % (where, _source(dump.prefix)))
     return c

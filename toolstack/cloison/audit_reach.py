@@ -330,15 +330,14 @@ def _via_text(m, via):
 
 
 def step_text(m, e):
+    """One step of a path: "FROM -> TO: why"."""
+    head = "%s -> %s: " % (node_label(m, e.src), node_label(m, e.dst))
     if e.kind == "holds":
-        return "%s %s on %s" % (e.holding.dom.name, describe_holding(m, e.holding),
-                                e.holding.obj.label())
+        return head + describe_holding(m, e.holding)
     if e.kind == "shared":
-        return "%s reaches %s, which %s on it" % (
-            e.holding.obj.label(), e.holding.dom.name,
-            describe_holding(m, e.holding))
-    return "%s names domain %s: the cap acts on it" % (
-        node_label(m, e.src), node_label(m, e.dst))
+        return head + "%s %s on it" % (e.holding.dom.name,
+                                       describe_holding(m, e.holding))
+    return head + "a cap on a domain acts on that domain"
 
 
 def path_text(m, edges):

@@ -150,7 +150,7 @@ def text(a):
 # -- DOT ---------------------------------------------------------------------------
 
 ROLE_COLOUR = {"control": "#f9d9a8", "driver": "#c9daf8", "guest": "#d9ead3"}
-KIND_SHAPE = {"device": "box3d", "irq": "diamond", "channel": "cds",
+KIND_SHAPE = {"device": "box3d", "irq": "diamond", "channel": "hexagon",
               "notification": "octagon", "untyped": "folder",
               "console": "note", "system": "note"}
 
@@ -178,7 +178,8 @@ def dot(a):
             out.append('  "d:%s" [label="%s\\n%s", shape=box, style="rounded,filled", '
                        'fillcolor="%s"];' % (d.name, d.name, role, ROLE_COLOUR[role]))
     for o in m.objects:
-        if o.kind == "domain":
+        if o.kind == "domain" or (o.kind in ("console", "system")
+                                  and not a.reach.holders(o)):
             continue
         extra = ""
         if o.kind == "device":
