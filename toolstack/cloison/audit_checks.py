@@ -14,6 +14,10 @@ from .audit_reach import describe_holding, path_text, step_text
 HELD, VIOLATED, NOT_CHECKED = "held", "violated", "not checked"
 
 
+def plural(n, word, words=None):
+    return "%d %s" % (n, word if n == 1 else (words or word + "s"))
+
+
 class Finding:
     def __init__(self, message, domains=(), objects=(), steps=()):
         self.message = message
@@ -89,8 +93,8 @@ def check_devices(m, reach):
                        ", ".join(hb) or "nobody"),
                     sorted(set(ha + hb)), [a.name, b.name]))
     if c.status == HELD:
-        c.summary = ("%d device and irq objects, each reachable by at most one "
-                     "domain" % n)
+        c.summary = ("%s, each reachable by at most one domain"
+                     % plural(n, "device or irq object", "device and irq objects"))
     return c
 
 
@@ -160,8 +164,9 @@ def check_memory(m, reach):
                                      fmt_range(lo, hi)),
                                   [r[0].name], [r[4].name] if r[4] else []))
     if c.status == HELD:
-        c.summary = ("%d mappable regions in %d domains; only declared channels "
-                     "are in two" % (len(regions), len(m.domains)))
+        c.summary = ("%s in %s; only declared channels are in two"
+                     % (plural(len(regions), "mappable region"),
+                        plural(len(m.domains), "domain")))
     return c
 
 
@@ -197,10 +202,11 @@ def check_rights(m, reach):
                 [h.dom.name, parent.dom.name], [h.obj.name]))
     if c.status == HELD:
         c.summary = ("every boot cap is a root (the description derives no cap "
-                     "from another); %d caps have rights within their object "
-                     "type and badges only on notifications; %d caps obtainable "
-                     "through grant keep their source's rights or fewer"
-                     % (len(m.caps), len(reach.obtainable())))
+                     "from another): %s within the rights of its object type, "
+                     "badges only on notifications; %s obtainable through grant "
+                     "with its source's rights or fewer"
+                     % (plural(len(m.caps), "boot cap"),
+                        plural(len(reach.obtainable()), "cap")))
     return c
 
 
@@ -255,8 +261,8 @@ def check_control(m, reach):
     if c.status == HELD:
         c.summary = ("control domains: %s; none can reach a device, an irq, a "
                      "channel end, a pool it could make frames from, or another "
-                     "domain's RAM"
-                     % (", ".join(d.name for d in ctl) or "none"))
+                     "domain's RAM" % ", ".join(d.name for d in ctl)
+                     if ctl else "no control domain in this system")
     return c
 
 
@@ -282,10 +288,12 @@ def check_guest_paths(m, reach):
     guests = m.domains_by_role("guest")
     drivers = m.domains_by_role("driver")
     if c.status == HELD:
-        c.summary = ("%d guests (%s), %d driver domains (%s); no path from a "
-                     "guest reaches another guest except through a driver domain"
-                     % (len(guests), ", ".join(d.name for d in guests) or "none",
-                        len(drivers), ", ".join(d.name for d in drivers) or "none"))
+        c.summary = ("%s (%s), %s (%s); no path from a guest reaches another "
+                     "guest except through a driver domain"
+                     % (plural(len(guests), "guest"),
+                        ", ".join(d.name for d in guests) or "none",
+                        plural(len(drivers), "driver domain"),
+                        ", ".join(d.name for d in drivers) or "none"))
     return c
 
 
@@ -318,8 +326,7 @@ def check_channels(m, reach):
                                              describe_holding(m, h)),
                                   [h.dom.name], [obj.name]))
     if c.status == HELD:
-        c.summary = "%d channel%s, each with two ends in two domains" % (
-            n, "" if n == 1 else "s")
+        c.summary = "%s, each with two ends in two domains" % plural(n, "channel")
     return c
 
 
