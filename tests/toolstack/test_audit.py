@@ -349,6 +349,25 @@ class OutputTest(unittest.TestCase):
                                      "(policy-hash, live-subset)\n"))
 
 
+class DocsTest(unittest.TestCase):
+    def test_example_report_in_docs_is_current(self):
+        """docs/auditing.md shows the full report of storage.toml: it must be
+        what the command prints today."""
+        with open(os.path.join(support.ROOT, "docs", "auditing.md")) as f:
+            doc = f.read()
+        cmd = "$ PYTHONPATH=toolstack python3 -m cloison audit tests/toolstack/audit/storage.toml\n"
+        start = doc.index(cmd) + len(cmd)
+        shown = doc[start:doc.index("\n```", start) + 1]
+        cwd = os.getcwd()
+        os.chdir(support.ROOT)
+        try:
+            status, out, err = support.run("audit", "tests/toolstack/audit/storage.toml")
+        finally:
+            os.chdir(cwd)
+        self.assertEqual((status, err), (0, ""))
+        self.assertEqual(shown, out)
+
+
 class CliTest(unittest.TestCase):
     def test_invalid_description_is_refused_like_check(self):
         bad = os.path.join(support.FIXTURES, "invalid", "unknown-object.toml")

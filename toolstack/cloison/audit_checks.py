@@ -202,7 +202,7 @@ def check_rights(m, reach):
                 [h.dom.name, parent.dom.name], [h.obj.name]))
     if c.status == HELD:
         c.summary = ("every boot cap is a root (the description derives no cap "
-                     "from another): %s within the rights of its object type, "
+                     "from another): %s, each within the rights of its object type, "
                      "badges only on notifications; %s obtainable through grant "
                      "with its source's rights or fewer"
                      % (plural(len(m.caps), "boot cap"),
