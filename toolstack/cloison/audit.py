@@ -15,12 +15,11 @@ error stops the audit, as it stops `check`.
 
 import hashlib
 
-from . import abi as abi_mod
 from . import compiler, description, elf, inspect
-from .audit_checks import HELD, NOT_CHECKED, VIOLATED, Check, Finding, run_all
+from .audit_checks import HELD, VIOLATED, Check, Finding, run_all
 from .audit_live import DumpError, compare, not_checked, parse
 from .audit_model import from_compiled, from_policy
-from .audit_reach import Reach, node_label, path_text, step_text
+from .audit_reach import Reach, path_text, step_text
 from .errors import InputError
 
 TOLERATED = ("channel-ends", "device-overlap", "irq-overlap")
@@ -222,5 +221,4 @@ def query(a, src, dst):
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["run", "query", "load_model", "Audit", "HELD", "VIOLATED",
-           "NOT_CHECKED", "node_label", "abi_mod"]
+__all__ = ["run", "query", "load_model", "read_hyp", "policy_diff", "Audit"]

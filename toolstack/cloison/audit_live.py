@@ -18,7 +18,7 @@ line.
 
 import re
 
-from .audit_checks import HELD, NOT_CHECKED, Check, Finding
+from .audit_checks import HELD, Check, Finding
 
 MARK = "CLOISON-CAPDUMP"
 LINE_RE = re.compile(r"^(?:\[([A-Za-z][A-Za-z0-9_.-]{0,30})\] )?"
@@ -261,4 +261,4 @@ def not_checked():
     return c
 
 
-__all__ = ["parse", "compare", "not_checked", "DumpError", "NOT_CHECKED"]
+__all__ = ["parse", "compare", "not_checked", "DumpError"]
