@@ -273,6 +273,24 @@ class ImageHashTest(unittest.TestCase):
         a = audit.run(self.desc, [self.images], self.hyp, image=pol)
         self.assertEqual(a.check("policy-hash").status, audit_checks.HELD)
 
+    def test_corrupt_policy_is_reported_not_crashed_on(self):
+        from cloison import policy as fmt
+        pol = os.path.join(self.tmp, "bad-policy.bin")
+        status, _, err = support.run("compile", self.desc, "-o", pol)
+        self.assertEqual(status, 0, err)
+        with open(pol, "rb") as f:
+            blob = bytearray(f.read())
+        hdr = fmt.POLICY_HEADER.unpack(blob, 0)
+        off = hdr["caps_offset"] + fmt.CAP.offsets()["object"]
+        blob[off:off + 4] = (999).to_bytes(4, "little")
+        with open(pol, "wb") as f:
+            f.write(blob)
+        a = audit.run(self.desc, image=pol)
+        f = a.check("policy-hash").findings[0]
+        self.assertEqual(f.steps, ["the image's policy cannot be compared: policy: cap "
+                                   "'console' of domain 'dom0' names object 999, beyond "
+                                   "the 8 objects"])
+
     def test_not_an_image(self):
         status, out, err = support.run("audit", self.desc, "--image", self.desc)
         self.assertEqual((status, out), (1, ""))

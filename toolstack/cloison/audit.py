@@ -119,8 +119,11 @@ def check_hash(m, image, info, log, dump):
         if info["sha256"] != m.sha256:
             f = Finding("%s carries policy sha256 %s; the description compiles "
                         "to %s" % (what, info["sha256"], m.sha256))
-            f.steps = policy_diff(m, from_policy(info["policy"], info["sha256"],
-                                                 m.abi))
+            try:
+                f.steps = policy_diff(m, from_policy(info["policy"], info["sha256"],
+                                                     m.abi))
+            except InputError as exc:
+                f.steps = ["the image's policy cannot be compared: %s" % exc]
             c.violate(f)
         else:
             said.append(what)

@@ -22,6 +22,7 @@ Roles (docs/auditing.md, "Roles"), from the boot caps:
 
 from . import abi as abi_mod
 from . import policy as fmt
+from .errors import InputError
 
 LIFECYCLE = ("build", "start", "stop", "resume", "destroy")
 ROLE_ORDER = ("control", "driver", "guest")
@@ -171,6 +172,10 @@ def from_policy(pol, sha256, abi=None, roles=None, filename=""):
         m.dom_by_name[dom.name] = dom
     for dom, d in zip(m.domains, pol["domains"]):
         for c in pol["caps"][d["cap_first"]:d["cap_first"] + d["cap_count"]]:
+            if c["object"] >= len(m.objects):
+                raise InputError("policy: cap '%s' of domain '%s' names object "
+                                 "%d, beyond the %d objects"
+                                 % (c["name"], dom.name, c["object"], len(m.objects)))
             obj = m.objects[c["object"]]
             cap = Cap(dom, c["name"], c["slot"], obj, c["rights"],
                       abi.rights_names(obj.kind, c["rights"]), c["badge"],
