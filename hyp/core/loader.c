@@ -345,7 +345,7 @@ static void write_start_info(struct load *l, struct vm *vm, uint32_t di)
 	memcpy(si->name, d->name, CLOISON_POLICY_NAME_LEN);
 	si->mem_ipa = d->mem_ipa;
 	si->mem_size = d->mem_size;
-	si->domain_id = di;
+	si->domain_id = (uint32_t)vm->domain->id; /* what domain_query reports */
 	si->abi_major = CLOISON_ABI_VERSION_MAJOR;
 	si->abi_minor = CLOISON_ABI_VERSION_MINOR;
 	for (uint32_t i = 0; i < d->cap_count && i < CLOISON_START_INFO_MAX_CAPS; i++) {

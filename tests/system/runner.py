@@ -12,10 +12,21 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
     icount = true                  # -icount shift=0,sleep=off (deterministic)
     expect_tests = ["boot.platform.ram"]  # each must report PASS
     expect = "pass"                # "clean": exit 0 without a test block;
+                                   # "alive": still running once every
+                                   #   expect_output text has appeared (the
+                                   #   runner then stops QEMU);
                                    # "crash": the run must be a CRASH
     expect_output = ["PANIC"]      # substrings the console must contain
     reject_output = ["oops"]       # substrings the console must not contain
+    expect_order = ["a", "b"]      # substrings that must appear in this order
+    [[reject_between]]             # text that must not appear between two marks
+    after = "stop guest1: ok"
+    before = "resume guest1: ok"
+    text = "[guest1] heartbeat"
     qemu_args = []                 # extra QEMU arguments
+    [[interact]]                   # typed on the serial console, in order:
+    wait = "dom0> "                #   once this text has appeared (after the
+    send = "stop guest1\n"         #   previous wait), send this
 
 The image reports results on the console (hyp/include/cloison/testout.h):
 TEST-BEGIN <suite> / TEST <name> PASS|FAIL <msg> / TEST-END <suite> passed=N failed=M.
@@ -48,7 +59,8 @@ QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
              "-nic", "none", "-semihosting"]
 
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
-              "expect", "expect_output", "reject_output", "qemu_args", "description"}
+              "expect", "expect_output", "reject_output", "qemu_args", "description",
+              "interact", "expect_order", "reject_between"}
 
 # Lines may carry the hypervisor's per-domain console prefix "[name] ".
 PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
@@ -82,8 +94,19 @@ def load_scenario(path):
     data.setdefault("expect_output", [])
     data.setdefault("reject_output", [])
     data.setdefault("qemu_args", [])
-    if data["expect"] not in ("pass", "clean", "crash"):
-        raise ScenarioError(f"{path}: expect must be 'pass', 'clean' or 'crash'")
+    data.setdefault("interact", [])
+    data.setdefault("expect_order", [])
+    data.setdefault("reject_between", [])
+    for rb in data["reject_between"]:
+        if set(rb) != {"after", "before", "text"}:
+            raise ScenarioError(f"{path}: each [[reject_between]] needs after, before and text")
+    for step in data["interact"]:
+        if set(step) - {"wait", "send"} or "wait" not in step or "send" not in step:
+            raise ScenarioError(f"{path}: each [[interact]] needs exactly wait and send")
+    if data["expect"] not in ("pass", "clean", "crash", "alive"):
+        raise ScenarioError(f"{path}: expect must be 'pass', 'clean', 'crash' or 'alive'")
+    if data["expect"] == "alive" and not data["expect_output"]:
+        raise ScenarioError(f"{path}: expect = 'alive' needs expect_output")
     data["path"] = path
     return data
 
@@ -107,6 +130,21 @@ class Result:
     def missing_output(self):
         """Expected text that is absent, and rejected text that is present."""
         missing = [s for s in self.scenario["expect_output"] if s not in self.output]
+        missing += ["(never prompted) " + w for w in getattr(self, "pending_input", [])]
+        pos = 0
+        for s in self.scenario["expect_order"]:
+            at = self.output.find(s, pos)
+            if at < 0:
+                missing.append("(out of order or absent) " + s)
+                break
+            pos = at + len(s)
+        for rb in self.scenario["reject_between"]:
+            a = self.output.find(rb["after"])
+            b = self.output.find(rb["before"], a + 1) if a >= 0 else -1
+            if a < 0 or b < 0:
+                missing.append(f"(marks absent) {rb['after']} .. {rb['before']}")
+            elif rb["text"] in self.output[a:b]:
+                missing.append(f"(between marks) {rb['text']}")
         return missing + ["(must not appear) " + s for s in self.scenario["reject_output"]
                           if s in self.output]
 
@@ -167,6 +205,8 @@ def classify(res, timed_out, silent_for=None):
         res.verdict, res.reason = "CRASH", "silent: the image printed nothing"
     elif "PANIC" in res.output:
         res.verdict, res.reason = "CRASH", "the hypervisor panicked"
+    elif res.scenario["expect"] == "alive":
+        res.verdict, res.reason = "PASS", "running as expected when stopped"
     elif res.exit_code != 0:
         res.verdict, res.reason = "CRASH", f"QEMU exited with status {res.exit_code}"
     elif res.scenario["expect"] == "crash":
@@ -193,9 +233,13 @@ def run_scenario(scenario, build_dir):
         return res
     start = time.monotonic()
     timed_out, silent_for = False, None
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    steps = list(scenario["interact"])
+    alive = scenario["expect"] == "alive"
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if steps else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     chunks, last = [], [start]
+    seen_upto = 0  # interaction waits match only text after the previous one
 
     def reader():
         while True:
@@ -208,6 +252,22 @@ def run_scenario(scenario, build_dir):
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     while proc.poll() is None:
+        if alive:
+            text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
+            if all(s in text for s in scenario["expect_output"]) and not steps:
+                proc.kill()
+                break
+        if steps:
+            text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
+            at = text.find(steps[0]["wait"], seen_upto)
+            if at >= 0:
+                seen_upto = at + len(steps[0]["wait"])
+                try:
+                    proc.stdin.write(steps[0]["send"].encode())
+                    proc.stdin.flush()
+                except OSError:
+                    pass
+                steps.pop(0)
         now = time.monotonic()
         if now - start > scenario["timeout"]:
             timed_out = True
@@ -223,6 +283,8 @@ def run_scenario(scenario, build_dir):
     res.exit_code = proc.returncode
     res.output = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
     res.command = cmd
+    if steps:
+        res.pending_input = [st["wait"] for st in steps]
     classify(res, timed_out, silent_for)
     return res
 
@@ -248,7 +310,7 @@ def write_junit(results, path):
 
 def count(res):
     """(passed, failed) test cases contributed by one scenario."""
-    if res.scenario["expect"] in ("crash", "clean"):
+    if res.scenario["expect"] in ("crash", "clean", "alive"):
         return (1, 0) if res.met_expectation else (0, 1)
     passed = sum(1 for t in res.tests if t[1])
     failed = len(res.tests) - passed

@@ -98,8 +98,7 @@ class PackTest(unittest.TestCase):
         self.assertEqual((status, err), (0, ""))
         self.assertIn("policy sha256: %s\n" % hashlib.sha256(blob).hexdigest(), text)
         self.assertIn("domain 'guest2': image 'guest-hello'\n", text)
-        self.assertIn("  cap   2 ping             -> channel 'ping' [read,write] end 1 "
-                      "ipa 0x80000000\n", text)
+        self.assertIn("  cap   1 console          -> console 'console' [write]\n", text)
         status, js, err = support.run("inspect", "--json", out)
         data = json.loads(js)
         self.assertEqual(data, json.loads(inspect.as_json(inspect.read(support.read(out)))))
