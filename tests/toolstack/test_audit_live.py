@@ -180,6 +180,9 @@ HC_IMAGE = os.path.join(BUILD, "tests", "system", "test-hypercalls.elf")
 HC_HYP = os.path.join(BUILD, "hyp", "hyp-test.elf")
 HC_DOMAINS = os.path.join(BUILD, "tests", "system", "domains")
 HC_DESC = os.path.join(support.ROOT, "tests", "system", "systems", "hypercalls.toml")
+DEFAULT_IMAGE = os.path.join(BUILD, "toolstack", "cloison-default.elf")
+DEFAULT_HYP = os.path.join(BUILD, "hyp", "hyp.elf")
+DEFAULT_DOMAINS = [os.path.join(BUILD, "domains", "dom0"), os.path.join(BUILD, "domains", "guests")]
 
 
 @unittest.skipUnless(QEMU and os.path.exists(HC_IMAGE) and os.path.exists(HC_HYP),
@@ -188,10 +191,10 @@ class QemuLiveTest(unittest.TestCase):
     """Boot the hypercall test system with capdump=boot; keep the console
     up to the end of the first dump (printed before any domain runs)."""
 
-    def boot(self, append):
+    def boot(self, append, image=HC_IMAGE):
         cmd = [QEMU, "-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
                "-m", "512M", "-nographic", "-monitor", "none", "-serial", "stdio",
-               "-nic", "none", "-semihosting", "-kernel", HC_IMAGE, "-append", append]
+               "-nic", "none", "-semihosting", "-kernel", image, "-append", append]
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              stdin=subprocess.DEVNULL)
         lines = []
@@ -220,6 +223,17 @@ class QemuLiveTest(unittest.TestCase):
         live = a.check("live-subset")
         self.assertEqual((live.status, live.findings), (audit_checks.HELD, []))
         self.assertIn(" 0 of the policy's ", live.summary)
+
+    @unittest.skipUnless(os.path.exists(DEFAULT_IMAGE), "default image not built")
+    def test_default_system_live_state_matches(self):
+        """The README's default system (release hypervisor): boot, dump, compare."""
+        log = self.boot("capdump=boot", DEFAULT_IMAGE)
+        a = audit.run(support.DEFAULT_TOML, DEFAULT_DOMAINS, DEFAULT_HYP,
+                      image=DEFAULT_IMAGE, live=log)
+        self.assertEqual(a.check("policy-hash").status, audit_checks.HELD)
+        live = a.check("live-subset")
+        self.assertEqual((live.status, live.findings), (audit_checks.HELD, []))
+        self.assertTrue(all(c.status != audit_checks.VIOLATED for c in a.checks))
 
     def test_extra_cap_is_a_difference(self):
         a = self.audit(self.boot("capdump=boot selftest=extra-cap"))
