@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What dom0 must not be able to do (issue F4), tried from a domain holding
+ * exactly dom0's caps (tests/system/systems/denied.toml): map anything,
+ * act on a domain it holds no cap for or only query, mint itself wider
+ * rights, pass a cap elsewhere, read input it was not given... Each is
+ * refused with its error and leaves everything as it was. Last, it reads a
+ * guest's memory by its physical address: a stage-2 fault stops it.
+ */
+#include "kit.h"
+
+#define NONE CLOISON_SLOT_NONE
+#define E(x) CLOISON_ERR_##x
+
+static uint64_t state_of(uint64_t slot)
+{
+	uint64_t s = 0;
+
+	cloison_domain_query(slot, &s, NULL, NULL);
+	return s;
+}
+
+static uint64_t rights_of(uint64_t slot)
+{
+	uint64_t r = 0;
+
+	cloison_cap_identify(slot, NULL, &r, NULL);
+	return r;
+}
+
+void kit_main(void)
+{
+	uint64_t con = kit_need("console"), g1 = kit_need("guest1"), g2 = kit_need("guest2");
+	uint64_t r1 = rights_of(g1), r2 = rights_of(g2), s1 = state_of(g1);
+	uint64_t all = 0xffff, type = 0;
+
+	kit_begin("dom0_denied");
+	KIT_EXPECT_ERR("map_a_domain", cloison_memory_map(g1, 0x80000000ull, 2), E(WRONG_TYPE));
+	KIT_EXPECT_ERR("map_the_console", cloison_memory_map(con, 0x80000000ull, 2), E(WRONG_TYPE));
+	KIT_EXPECT_ERR("stop_query_only_guest", cloison_domain_stop(g2), E(NO_RIGHTS));
+	KIT_EXPECT_ERR("destroy_query_only_guest", cloison_domain_destroy(g2), E(NO_RIGHTS));
+	KIT_EXPECT_ERR("act_without_a_cap", cloison_domain_stop(30), E(EMPTY_SLOT));
+	KIT_EXPECT_ERR("act_beyond_cspace", cloison_domain_stop(1u << 20), E(INVALID_SLOT));
+	KIT_EXPECT_ERR("mint_wider_rights", cloison_cap_mint(g2, NONE, 20, all, 0), E(NO_RIGHTS));
+	KIT_EXPECT_ERR("mint_build_right", cloison_cap_mint(g1, NONE, 20,
+			r1 | CLOISON_RIGHT_DOMAIN_BUILD, 0), E(NO_RIGHTS));
+	KIT_EXPECT_ERR("set_its_cspace", cloison_domain_set_cspace(g1, con), E(NO_RIGHTS));
+	KIT_EXPECT_ERR("hand_a_cap_to_a_guest", cloison_cap_copy(con, g1, 5), E(WRONG_TYPE));
+	KIT_EXPECT_ERR("console_input_not_given", cloison_console_read(con, NULL, NULL, NULL,
+			NULL, NULL, NULL), E(NO_RIGHTS));
+	KIT_EXPECT_ERR("no_system_cap", cloison_system_poweroff(con), E(WRONG_TYPE));
+	KIT_EXPECT_ERR("slot_20_still_empty", cloison_cap_identify(20, &type, NULL, NULL),
+		       E(EMPTY_SLOT));
+	kit_check("rights_unchanged", rights_of(g1) == r1 && rights_of(g2) == r2,
+		  "rights %lx %lx were %lx %lx", rights_of(g1), rights_of(g2), r1, r2);
+	kit_check("guest1_state_unchanged", state_of(g1) == s1, "state %lu was %lu",
+		  state_of(g1), s1);
+	kit_check("guest2_still_running", state_of(g2) == CLOISON_DOMAIN_RUNNING, "state %lu",
+		  state_of(g2));
+	kit_end();
+	/* guest1's RAM is at some physical address above ours; as an IPA it
+	 * is simply not mapped for us. */
+	print("reading guest memory at 0x41000000\n");
+	(void)*(volatile uint64_t *)0x41000000ull;
+	print("read guest memory!\n");
+}
