@@ -107,7 +107,9 @@ static struct object *bootcap_memobj(uint32_t type, paddr_t base, uint64_t size)
 
 	if (!bootcap_range_ok(base, size))
 		return NULL;
-	m = (struct memobj *)(void *)bootcap_carve(type, sizeof(*m));
+	m = (struct memobj *)(void *)bootcap_carve(type, type == CLOISON_TYPE_CHANNEL
+							   ? sizeof(struct channel)
+							   : sizeof(*m));
 	if (!m)
 		return NULL;
 	m->base = base;
@@ -163,7 +165,9 @@ uint64_t bootcap_install(struct domain *d, uint64_t slot, struct object *obj, ui
 		return CLOISON_ERR_SLOT_OCCUPIED;
 	if (rights & ~cloison_rights_all(obj->type))
 		return CLOISON_ERR_INVALID_ARGUMENT;
-	if (badge && obj->type != CLOISON_TYPE_NOTIFICATION)
+	/* A badge on a notification cap; on a channel cap, its end (0 or 1). */
+	if (badge && obj->type != CLOISON_TYPE_NOTIFICATION &&
+	    !(obj->type == CLOISON_TYPE_CHANNEL && badge == 1))
 		return CLOISON_ERR_INVALID_ARGUMENT;
 	cte_insert(cte, cap_make(obj->type, rights, obj, badge), NULL);
 	return CLOISON_ERR_OK;

@@ -298,6 +298,8 @@ static bool check_objects_and_caps(struct load *l)
 			return fail(l, "cap %u (%s): bad holder, object or slot", i, c->name);
 		if (c->rights > 0xffffffffu)
 			return fail(l, "cap %s: rights %lx", c->name, c->rights);
+		if (c->end > 1 || (c->end && l->objs[c->object].type != CLOISON_TYPE_CHANNEL))
+			return fail(l, "cap %s: end %u", c->name, c->end);
 		if (c->ipa != CLOISON_POLICY_NO_IPA &&
 		    l->objs[c->object].type != CLOISON_TYPE_DEVICE &&
 		    l->objs[c->object].type != CLOISON_TYPE_CHANNEL)
@@ -448,8 +450,10 @@ static bool load_all(struct load *l)
 	for (uint32_t i = 0; i < ph->caps.count; i++) {
 		const struct cloison_policy_cap *c = &l->caps[i];
 		struct domain *holder = (struct domain *)l->made[l->doms[c->domain].object];
+		/* A channel cap carries its end in the badge word. */
+		uint64_t badge = l->objs[c->object].type == CLOISON_TYPE_CHANNEL ? c->end : c->badge;
 		uint64_t err = bootcap_install(holder, c->slot, l->made[c->object],
-					       (uint32_t)c->rights, c->badge);
+					       (uint32_t)c->rights, badge);
 
 		if (err != CLOISON_ERR_OK)
 			return fail(l, "cap %s of %s: install failed (error %lu)", c->name,

@@ -20,11 +20,9 @@ uint64_t hc_decode_notification_signal(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
-void hc_invoke_notification_signal(struct hc_ctx *ctx)
+void notification_do_signal(struct notification *n, uint64_t bits)
 {
-	struct notification *n = ctx_notification(ctx);
-
-	n->word |= cap_badge(&ctx->cte->cap);
+	n->word |= bits;
 	if (n->waiter && sysobj_hooks.unblock) {
 		/* Hand the word straight to the blocked waiter. */
 		sysobj_hooks.unblock(n->waiter, n->word, CLOISON_ERR_OK);
@@ -35,10 +33,13 @@ void hc_invoke_notification_signal(struct hc_ctx *ctx)
 		sysobj_hooks.raise_virq(n->bound_domain, n->bound_vintid);
 }
 
-uint64_t hc_decode_notification_wait(struct hc_ctx *ctx)
+void hc_invoke_notification_signal(struct hc_ctx *ctx)
 {
-	struct notification *n = ctx_notification(ctx);
+	notification_do_signal(ctx_notification(ctx), cap_badge(&ctx->cte->cap));
+}
 
+uint64_t notification_check_wait(const struct notification *n, const struct hc_ctx *ctx)
+{
 	if (!sysobj_hooks.block)
 		return CLOISON_ERR_NOT_SUPPORTED;
 	if (n->waiter && n->waiter != ctx->caller)
@@ -46,10 +47,18 @@ uint64_t hc_decode_notification_wait(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
+uint64_t hc_decode_notification_wait(struct hc_ctx *ctx)
+{
+	return notification_check_wait(ctx_notification(ctx), ctx);
+}
+
 void hc_invoke_notification_wait(struct hc_ctx *ctx)
 {
-	struct notification *n = ctx_notification(ctx);
+	notification_do_wait(ctx_notification(ctx), ctx);
+}
 
+void notification_do_wait(struct notification *n, struct hc_ctx *ctx)
+{
 	if (n->word) {
 		ctx->res[0] = n->word;
 		n->word = 0;
@@ -59,10 +68,8 @@ void hc_invoke_notification_wait(struct hc_ctx *ctx)
 	sysobj_hooks.block(ctx->caller);
 }
 
-uint64_t hc_decode_notification_bind(struct hc_ctx *ctx)
+uint64_t notification_check_bind(uint64_t vintid)
 {
-	uint64_t vintid = ctx->args[0];
-
 	if (vintid < NOTIFICATION_FIRST_VINTID || vintid > NOTIFICATION_LAST_VINTID)
 		return CLOISON_ERR_INVALID_ARGUMENT;
 	if (!sysobj_hooks.raise_virq)
@@ -70,12 +77,20 @@ uint64_t hc_decode_notification_bind(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
-void hc_invoke_notification_bind(struct hc_ctx *ctx)
+uint64_t hc_decode_notification_bind(struct hc_ctx *ctx)
 {
-	struct notification *n = ctx_notification(ctx);
+	return notification_check_bind(ctx->args[0]);
+}
 
+void notification_do_bind(struct notification *n, struct hc_ctx *ctx)
+{
 	n->bound_domain = ctx->caller;
 	n->bound_vintid = (uint32_t)ctx->args[0];
+}
+
+void hc_invoke_notification_bind(struct hc_ctx *ctx)
+{
+	notification_do_bind(ctx_notification(ctx), ctx);
 }
 
 void notification_finalise(struct notification *n)

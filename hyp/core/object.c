@@ -8,6 +8,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
+#include <cloison/memobj.h>
 #include <cloison/notification.h>
 #include <cloison/object.h>
 #include <cloison/panic.h>
@@ -86,6 +87,9 @@ static void object_finalise(struct object *obj)
 		break;
 	case CLOISON_TYPE_NOTIFICATION:
 		notification_finalise((struct notification *)(void *)obj);
+		break;
+	case CLOISON_TYPE_CHANNEL:
+		channel_finalise((struct channel *)(void *)obj);
 		break;
 	default:
 		/* Frames, channels, notifications, pools...: nothing held. */

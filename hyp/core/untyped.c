@@ -104,7 +104,9 @@ static uint64_t untyped_decode_type(uint64_t type, uint64_t size, uint32_t *righ
 			return CLOISON_ERR_OUT_OF_RANGE;
 		if (!IS_ALIGNED(size, PAGE_SIZE))
 			return CLOISON_ERR_ALIGNMENT;
-		*hdr = type == CLOISON_TYPE_UNTYPED ? sizeof(struct untyped) : sizeof(struct memobj);
+		*hdr = type == CLOISON_TYPE_UNTYPED ? sizeof(struct untyped)
+		       : type == CLOISON_TYPE_CHANNEL ? sizeof(struct channel)
+						      : sizeof(struct memobj);
 		*data = size;
 		return CLOISON_ERR_OK;
 	case CLOISON_TYPE_CNODE:

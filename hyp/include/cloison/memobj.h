@@ -7,6 +7,7 @@
 #ifndef CLOISON_MEMOBJ_H
 #define CLOISON_MEMOBJ_H
 
+#include <cloison/notification.h>
 #include <cloison/object.h>
 
 /* frame, channel (its shared pages) and device */
@@ -15,6 +16,19 @@ struct memobj {
 	paddr_t base;
 	uint64_t size;
 };
+
+/*
+ * A channel: its shared pages plus one notification per end. A channel cap
+ * names its end in the cap's badge word (0 or 1, set by the boot policy);
+ * signalling through end e raises the other end's notification, waiting
+ * through end e waits on its own.
+ */
+struct channel {
+	struct memobj mem; /* first: memory_map treats a channel as a memobj */
+	struct notification end[2];
+};
+
+void channel_finalise(struct channel *ch);
 
 struct irqobj {
 	struct object obj;

@@ -30,4 +30,12 @@ struct notification {
 /* The notification is going away: wake its waiter with an error. */
 void notification_finalise(struct notification *n);
 
+/* The operations, shared by notification caps and channel ends. */
+struct hc_ctx;
+void notification_do_signal(struct notification *n, uint64_t bits);
+void notification_do_wait(struct notification *n, struct hc_ctx *ctx);
+uint64_t notification_check_wait(const struct notification *n, const struct hc_ctx *ctx);
+uint64_t notification_check_bind(uint64_t vintid);
+void notification_do_bind(struct notification *n, struct hc_ctx *ctx);
+
 #endif

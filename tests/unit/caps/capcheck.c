@@ -221,7 +221,9 @@ static bool ck_cte(const struct cte *cte, char *msg, size_t n)
 	if (cap_rights(c) & ~cloison_rights_all(type))
 		return ck_fail(msg, n, "%s cap with rights 0x%x beyond its type",
 			       cloison_type_name(type), cap_rights(c));
-	if (cap_badge(c) && type != CLOISON_TYPE_NOTIFICATION)
+	/* Badges are for notifications; a channel cap's badge word is its end. */
+	if (cap_badge(c) && type != CLOISON_TYPE_NOTIFICATION &&
+	    !(type == CLOISON_TYPE_CHANNEL && cap_badge(c) == 1))
 		return ck_fail(msg, n, "badge on a %s cap", cloison_type_name(type));
 	co = ck_find(obj);
 	if (!co)

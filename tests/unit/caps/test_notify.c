@@ -13,6 +13,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/memobj.h>
 #include <cloison/notification.h>
 #include <cloison/sysobj.h>
 
@@ -66,12 +67,13 @@ static uint64_t hc(struct domain *d, uint64_t slot, uint64_t op, const uint64_t 
 #define HC(d, slot, op, ...) hc((d), (slot), CLOISON_HC_##op, (const uint64_t[6]){ __VA_ARGS__ })
 
 /* A: slot 0 the notification with wait; B: slot 0 a badged signal cap (0x5). */
+static const struct sysobj_hooks hooks = {
+	.block = h_block, .unblock = h_unblock, .raise_virq = h_virq,
+	.vgic_configure = h_cfg,
+};
+
 static void setup(void)
 {
-	static const struct sysobj_hooks hooks = {
-		.block = h_block, .unblock = h_unblock, .raise_virq = h_virq,
-		.vgic_configure = h_cfg,
-	};
 	paddr_t pool;
 	struct object *n;
 
@@ -169,6 +171,66 @@ TEST(vgic_configure_checks_its_arguments)
 	EXPECT_EQ(H.cfg_id, 40);
 	EXPECT(H.cfg_en);
 	EXPECT_EQ(H.cfg_prio, 0x80);
+}
+
+/* Channel ends: A holds end 0, B end 1 of one channel. */
+static void channel_setup(void)
+{
+	paddr_t pool;
+	struct object *ch;
+
+	capfix_base(&pool, 4 * PAGE_SIZE);
+	sysobj_set_hooks(&hooks);
+	memset(&H, 0, sizeof(H));
+	A = bootcap_domain(4);
+	B = bootcap_domain(4);
+	ch = bootcap_channel(pool, PAGE_SIZE);
+	if (!A || !B || !ch)
+		abort();
+	bootcap_install(A, 0, ch, CLOISON_RIGHT_CHANNEL_READ | CLOISON_RIGHT_CHANNEL_WRITE, 0);
+	bootcap_install(B, 0, ch, CLOISON_RIGHT_CHANNEL_READ | CLOISON_RIGHT_CHANNEL_WRITE, 1);
+	bootcap_install(B, 1, ch, CLOISON_RIGHT_CHANNEL_READ, 1);
+	bootcap_finish();
+}
+
+TEST(channel_signal_reaches_the_other_end_only)
+{
+	channel_setup();
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(A, 0, CHANNEL_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0); /* not to itself */
+	EXPECT_EQ(HC(B, 0, CHANNEL_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 1);
+	EXPECT_EQ(HC(B, 0, CHANNEL_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0); /* poll cleared it */
+}
+
+TEST(channel_wait_blocks_until_the_other_end_signals)
+{
+	channel_setup();
+	EXPECT_EQ(HC(B, 0, CHANNEL_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == B);
+	EXPECT(H.woken == NULL);
+	EXPECT_EQ(HC(B, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK); /* B's own signal goes to A */
+	EXPECT(H.woken == NULL);
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.woken == B);
+	EXPECT_EQ(H.word, 1);
+}
+
+TEST(channel_rights_and_binding)
+{
+	channel_setup();
+	EXPECT_EQ(HC(B, 1, CHANNEL_SIGNAL), CLOISON_ERR_NO_RIGHTS); /* read-only end */
+	EXPECT_EQ(HC(B, 1, CHANNEL_BIND, 20), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(B, 1, CHANNEL_BIND, 50), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.virq_to == B);
+	EXPECT_EQ(H.virq, 50);
+	/* A mint cannot move a cap to the other end. */
+	EXPECT_EQ(HC(A, 0, CAP_MINT, NONE, 1, CLOISON_RIGHT_CHANNEL_READ, 1),
+		  CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_WRONG_TYPE);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Channel calls: the notification pair of a channel (DESIGN.md §7). The
+ * shared pages are mapped with memory_map (or by the boot policy); these
+ * calls signal the other end and wait on, poll or bind one's own end. The
+ * cap's badge word says which end it is.
+ */
+#include <cloison/abi/errors.h>
+#include <cloison/abi/objects.h>
+#include <cloison/hypercall.h>
+#include <cloison/memobj.h>
+#include <cloison/notification.h>
+
+#include "hypercall_table.h"
+
+static struct channel *ctx_channel(const struct hc_ctx *ctx)
+{
+	return (struct channel *)(void *)cap_object(&ctx->cte->cap);
+}
+
+static uint64_t ctx_end(const struct hc_ctx *ctx)
+{
+	return cap_badge(&ctx->cte->cap);
+}
+
+/* A channel cap with an end other than 0 or 1 cannot be made (boot checks
+ * it, mint cannot set a channel badge), but decode refuses it regardless. */
+static uint64_t check_end(const struct hc_ctx *ctx)
+{
+	return ctx_end(ctx) > 1 ? CLOISON_ERR_BAD_STATE : CLOISON_ERR_OK;
+}
+
+uint64_t hc_decode_channel_signal(struct hc_ctx *ctx)
+{
+	return check_end(ctx);
+}
+
+void hc_invoke_channel_signal(struct hc_ctx *ctx)
+{
+	/* Bit 0 set: "the other end has something for you". */
+	notification_do_signal(&ctx_channel(ctx)->end[1 - ctx_end(ctx)], 1);
+}
+
+uint64_t hc_decode_channel_wait(struct hc_ctx *ctx)
+{
+	uint64_t err = check_end(ctx);
+
+	return err ? err : notification_check_wait(&ctx_channel(ctx)->end[ctx_end(ctx)], ctx);
+}
+
+void hc_invoke_channel_wait(struct hc_ctx *ctx)
+{
+	notification_do_wait(&ctx_channel(ctx)->end[ctx_end(ctx)], ctx);
+}
+
+uint64_t hc_decode_channel_poll(struct hc_ctx *ctx)
+{
+	return check_end(ctx);
+}
+
+void hc_invoke_channel_poll(struct hc_ctx *ctx)
+{
+	struct notification *n = &ctx_channel(ctx)->end[ctx_end(ctx)];
+
+	ctx->res[0] = n->word;
+	n->word = 0;
+}
+
+uint64_t hc_decode_channel_bind(struct hc_ctx *ctx)
+{
+	uint64_t err = check_end(ctx);
+
+	return err ? err : notification_check_bind(ctx->args[0]);
+}
+
+void hc_invoke_channel_bind(struct hc_ctx *ctx)
+{
+	notification_do_bind(&ctx_channel(ctx)->end[ctx_end(ctx)], ctx);
+}
+
+void channel_finalise(struct channel *ch)
+{
+	notification_finalise(&ch->end[0]);
+	notification_finalise(&ch->end[1]);
+}
