@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+#include "ring.h"
+
+#define MASK (RING_SLOTS - 1)
+
+/* Ordering of shared-memory accesses against the peer's. On the host (unit
+ * tests, fuzzing) a compiler barrier is enough. */
+#if defined(__aarch64__)
+#define ring_mb() __asm__ volatile("dmb ish" ::: "memory")
+#else
+#define ring_mb() __asm__ volatile("" ::: "memory")
+#endif
+
+static enum ring_status kill(struct ring_end *e, const char *why)
+{
+	if (!e->dead) {
+		e->dead = true;
+		e->why = why;
+	}
+	return RING_DEAD;
+}
+
+enum ring_status ring_init(struct ring_end *e, void *page, unsigned end, bool reset)
+{
+	volatile struct ring_page *p = page;
+
+	if (!page || end > 1)
+		return RING_INVALID;
+	if (reset) {
+		volatile uint8_t *b = page;
+
+		for (size_t i = 0; i < sizeof(struct ring_page); i++)
+			b[i] = 0;
+	}
+	e->tx = &p->dir[end];
+	e->rx = &p->dir[1 - end];
+	e->tx_prod = e->tx_cons_seen = 0;
+	e->rx_cons = e->rx_prod_seen = 0;
+	e->dead = false;
+	e->why = NULL;
+	e->sent = e->received = e->notifies = 0;
+	return RING_OK;
+}
+
+enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
+			   uint32_t id, bool *notify)
+{
+	struct ring_msg m;
+	volatile struct ring_msg *slot;
+	uint32_t cons, old, event;
+	const uint8_t *d = data;
+
+	*notify = false;
+	if (e->dead)
+		return RING_DEAD;
+	if (len > RING_DATA || (len && !data))
+		return RING_INVALID;
+	/* The consumer's index: read once, and it may only move forward, up
+	 * to what we produced. */
+	cons = e->tx->cons;
+	if ((uint32_t)(cons - e->tx_cons_seen) > (uint32_t)(e->tx_prod - e->tx_cons_seen))
+		return kill(e, "consumer index moved backwards or past the producer");
+	e->tx_cons_seen = cons;
+	if (e->tx_prod - cons >= RING_SLOTS)
+		return RING_FULL;
+	/* Build the whole slot privately, padding included, then copy it. */
+	m.id = id;
+	m.len = len;
+	for (uint32_t i = 0; i < RING_DATA; i++)
+		m.data[i] = i < len ? d[i] : 0;
+	slot = &e->tx->slot[e->tx_prod & MASK];
+	slot->id = m.id;
+	slot->len = m.len;
+	for (uint32_t i = 0; i < RING_DATA; i++)
+		slot->data[i] = m.data[i];
+	ring_mb(); /* the slot before the index that publishes it */
+	old = e->tx_prod;
+	e->tx_prod++;
+	e->tx->prod = e->tx_prod;
+	ring_mb(); /* the index before reading the peer's event */
+	event = e->tx->event;
+	/* Notify only if the new messages cross the index the consumer asked
+	 * for: (old, new] contains event. */
+	*notify = (uint32_t)(e->tx_prod - event) < (uint32_t)(e->tx_prod - old);
+	if (*notify)
+		e->notifies++;
+	e->sent++;
+	return RING_OK;
+}
+
+enum ring_status ring_recv(struct ring_end *e, struct ring_msg *out)
+{
+	volatile struct ring_msg *slot;
+	uint32_t prod;
+
+	if (e->dead)
+		return RING_DEAD;
+	/* The producer's index: read once, checked, then used. */
+	prod = e->rx->prod;
+	if ((uint32_t)(prod - e->rx_prod_seen) > RING_SLOTS)
+		return kill(e, "producer index went backwards or jumped");
+	if ((uint32_t)(prod - e->rx_cons) > RING_SLOTS)
+		return kill(e, "producer index ran ahead by more than the ring size");
+	e->rx_prod_seen = prod;
+	if (prod == e->rx_cons)
+		return RING_EMPTY;
+	ring_mb(); /* the index before the slot it publishes */
+	slot = &e->rx->slot[e->rx_cons & MASK];
+	/* Copy once; from here on only the private copy is looked at. */
+	out->id = slot->id;
+	out->len = slot->len;
+	for (uint32_t i = 0; i < RING_DATA; i++)
+		out->data[i] = slot->data[i];
+	if (out->len > RING_DATA)
+		return kill(e, "message length larger than a slot");
+	ring_mb(); /* finish reading the slot before handing it back */
+	e->rx_cons++;
+	e->rx->cons = e->rx_cons;
+	e->received++;
+	return RING_OK;
+}
+
+bool ring_arm(struct ring_end *e)
+{
+	if (e->dead)
+		return false;
+	e->rx->event = e->rx_cons + 1;
+	ring_mb(); /* the event before the second look at prod */
+	return e->rx->prod != e->rx_cons;
+}
