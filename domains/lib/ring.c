@@ -42,6 +42,30 @@ enum ring_status ring_init(struct ring_end *e, void *page, unsigned end, bool re
 	return RING_OK;
 }
 
+/* Read the consumer's index once and check it: it may only move forward,
+ * and never past what we produced. */
+static bool read_tx_cons(struct ring_end *e, uint32_t *cons)
+{
+	uint32_t c = e->tx->cons;
+
+	if ((uint32_t)(c - e->tx_cons_seen) > (uint32_t)(e->tx_prod - e->tx_cons_seen)) {
+		kill(e, "consumer index moved backwards or past the producer");
+		return false;
+	}
+	e->tx_cons_seen = c;
+	*cons = c;
+	return true;
+}
+
+uint32_t ring_space(struct ring_end *e)
+{
+	uint32_t cons;
+
+	if (e->dead || !read_tx_cons(e, &cons))
+		return 0;
+	return RING_SLOTS - (e->tx_prod - cons);
+}
+
 enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 			   uint32_t id, bool *notify)
 {
@@ -55,12 +79,8 @@ enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 		return RING_DEAD;
 	if (len > RING_DATA || (len && !data))
 		return RING_INVALID;
-	/* The consumer's index: read once, and it may only move forward, up
-	 * to what we produced. */
-	cons = e->tx->cons;
-	if ((uint32_t)(cons - e->tx_cons_seen) > (uint32_t)(e->tx_prod - e->tx_cons_seen))
-		return kill(e, "consumer index moved backwards or past the producer");
-	e->tx_cons_seen = cons;
+	if (!read_tx_cons(e, &cons))
+		return RING_DEAD;
 	if (e->tx_prod - cons >= RING_SLOTS)
 		return RING_FULL;
 	/* Build the whole slot privately, padding included, then copy it. */

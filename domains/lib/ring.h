@@ -81,6 +81,9 @@ enum ring_status ring_init(struct ring_end *e, void *page, unsigned end, bool re
 enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 			   uint32_t id, bool *notify);
 
+/* Free slots for sending right now (0 if full or dead). */
+uint32_t ring_space(struct ring_end *e);
+
 /* Receive one message into *out (a private copy, already checked). */
 enum ring_status ring_recv(struct ring_end *e, struct ring_msg *out);
 

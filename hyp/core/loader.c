@@ -317,6 +317,8 @@ static struct object *make_object(struct load *l, uint32_t i)
 	case CLOISON_TYPE_DEVICE:
 		return bootcap_device(pa_init(o->phys), o->size);
 	case CLOISON_TYPE_CHANNEL:
+		/* Shared pages start zeroed: nothing of a previous boot leaks. */
+		memset(arch_mem_ptr(pa_init(o->phys), o->size), 0, o->size);
 		return bootcap_channel(pa_init(o->phys), o->size);
 	case CLOISON_TYPE_UNTYPED:
 		return (struct object *)bootcap_untyped(pa_init(o->phys), o->size);

@@ -62,6 +62,7 @@ TEST(ring_full_and_drain)
 	for (unsigned i = 0; i < RING_SLOTS; i++)
 		EXPECT_EQ(send_str(&a, "x", &n), RING_OK);
 	EXPECT_EQ(send_str(&a, "x", &n), RING_FULL);
+	EXPECT_EQ(ring_space(&a), 0);
 	EXPECT_EQ(ring_recv(&b, &m), RING_OK);
 	EXPECT_EQ(send_str(&a, "x", &n), RING_OK);
 	EXPECT_EQ(ring_send(&a, "x", RING_DATA + 1, 0, &n), RING_INVALID);
