@@ -5,6 +5,7 @@
  * lays out memory, turns the MMU on, sets up picolibc's TLS, heap and
  * stdio, runs constructors, and calls domain_main().
  */
+#include <picolibc.h> /* PICOLIBC_TLS, which picotls.h tests */
 #include <picotls.h>
 #include <stdarg.h>
 #include <stdlib.h>

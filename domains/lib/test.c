@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* The in-domain test harness (test.h). */
+#include <stdarg.h>
+#include <string.h>
+
+#include <domain/test.h>
+
+#include "internal.h"
+
+extern const struct test_case __domain_tests_start[], __domain_tests_end[];
+
+static const char *suite;
+static unsigned passed, failed;
+
+/* The running test: its first failure, and how many more followed. */
+static struct {
+	bool failed;
+	unsigned more;
+	char msg[200];
+} cur;
+
+void test_begin(const char *name)
+{
+	suite = name;
+	passed = failed = 0;
+	console_flush();
+	printf("TEST-BEGIN %s\n", name);
+}
+
+unsigned test_end(void)
+{
+	printf("TEST-END %s passed=%u failed=%u\n", suite, passed, failed);
+	console_flush();
+	return failed;
+}
+
+unsigned test_passed(void)
+{
+	return passed;
+}
+
+unsigned test_failed(void)
+{
+	return failed;
+}
+
+static void result_line(const char *name, bool ok, const char *msg)
+{
+	if (ok) {
+		passed++;
+		printf("TEST %s PASS\n", name);
+	} else {
+		failed++;
+		printf("TEST %s FAIL %s\n", name, msg[0] ? msg : "(no message)");
+	}
+}
+
+/* The runner reads one line per result: no line breaks in a message. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
+void test_report(const char *name, bool ok, const char *fmt, ...)
+{
+	char msg[200] = "";
+	va_list ap;
+
+	if (!ok) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		one_line(msg);
+	}
+	result_line(name, ok, msg);
+}
+
+void test_fail_at(const char *file, int line, const char *fmt, ...)
+{
+	const char *base = strrchr(file, '/');
+	va_list ap;
+	int n;
+
+	if (cur.failed) {
+		cur.more++;
+		return;
+	}
+	cur.failed = true;
+	n = snprintf(cur.msg, sizeof(cur.msg), "%s:%d: ", base ? base + 1 : file, line);
+	if (n < 0 || (size_t)n >= sizeof(cur.msg))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(cur.msg + n, sizeof(cur.msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	one_line(cur.msg);
+}
+
+static int order(const struct test_case *a, const struct test_case *b)
+{
+	int c = strcmp(a->file, b->file);
+
+	return c ? c : a->line - b->line;
+}
+
+/* Registration order in the section is whatever the compiler and linker
+ * chose; run in (file, line) order so tests that build on each other's
+ * effects see them. Selection of the next one: O(n^2), n is small and
+ * this needs no memory. */
+static const struct test_case *next_after(const struct test_case *prev)
+{
+	const struct test_case *best = NULL;
+
+	for (const struct test_case *t = __domain_tests_start; t < __domain_tests_end; t++) {
+		if (prev && order(t, prev) <= 0)
+			continue;
+		if (!best || order(t, best) < 0)
+			best = t;
+	}
+	return best;
+}
+
+unsigned test_run(const char *name)
+{
+	char full[96];
+
+	test_begin(name);
+	for (const struct test_case *t = next_after(NULL); t; t = next_after(t)) {
+		memset(&cur, 0, sizeof(cur));
+		t->fn();
+		if (cur.more) {
+			size_t len = strlen(cur.msg);
+
+			snprintf(cur.msg + len, sizeof(cur.msg) - len, " (+%u more)", cur.more);
+		}
+		snprintf(full, sizeof(full), "%s.%s", t->group, t->name);
+		result_line(full, !cur.failed, cur.msg);
+	}
+	return test_end();
+}

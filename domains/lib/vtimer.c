@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The EL1 virtual timer (Arm ARM D11.2): CNTV_TVAL_EL0 counts down to the
+ * interrupt, CNTV_CTL_EL0 bit 0 ENABLE, bit 1 IMASK, bit 2 ISTATUS.
+ */
+#include "internal.h"
+
+#define CNTV_ENABLE 1ull
+#define CNTV_IMASK 2ull
+
+static volatile bool fired;
+static bool configured;
+
+uint64_t vtimer_now(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t vtimer_freq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t vtimer_ticks_to_us(uint64_t ticks)
+{
+	uint64_t f = vtimer_freq();
+
+	return f ? ticks / f * 1000000u + ticks % f * 1000000u / f : 0;
+}
+
+/* From runtime_irq, INTID 27: the deadline passed. Masking the output
+ * lowers the (level) interrupt so it is not taken again. */
+void vtimer_irq(void)
+{
+	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(CNTV_ENABLE | CNTV_IMASK));
+	fired = true;
+}
+
+void vtimer_sleep_us(uint64_t us)
+{
+	uint64_t f = vtimer_freq(), ticks;
+	int was;
+
+	if (us == 0)
+		return;
+	if (!configured) {
+		if (irq_enable(CLOISON_VIRQ_VTIMER, 0x80) != CLOISON_ERR_OK)
+			runtime_panic("vgic_configure refused the virtual timer");
+		configured = true;
+	}
+	ticks = us / 1000000u * f + us % 1000000u * f / 1000000u;
+	if (ticks == 0)
+		ticks = 1;
+	was = irq_mask();
+	fired = false;
+	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
+			 : : "r"(ticks), "r"(CNTV_ENABLE));
+	/* WFI with IRQs masked still wakes on a pending interrupt; opening
+	 * the mask for an instant then takes it (no lost wake-up between the
+	 * check and the WFI). */
+	while (!fired) {
+		__asm__ volatile("wfi");
+		irq_unmask();
+		irq_mask();
+	}
+	__asm__ volatile("msr cntv_ctl_el0, xzr; isb");
+	irq_restore(was);
+}
+
+void vtimer_sleep_ms(uint64_t ms)
+{
+	vtimer_sleep_us(ms * 1000u);
+}
