@@ -18,8 +18,10 @@
 #include <cloison/string.h>
 #include <cloison/vcpu.h>
 
-static struct vm vms[VM_MAX];
-static uint32_t n_vms;
+struct vm vm_table[VM_MAX];
+uint32_t vm_table_count;
+#define vms vm_table
+#define n_vms vm_table_count
 static uint64_t hypercalls;
 
 uint64_t vcpu_hypercalls(void)
@@ -47,15 +49,6 @@ void vm_reset_all(void)
 	hypercalls = 0;
 }
 
-uint32_t vm_count(void)
-{
-	return n_vms;
-}
-
-struct vm *vm_at(uint32_t index)
-{
-	return index < n_vms ? &vms[index] : NULL;
-}
 
 struct vm *vm_of_domain(const struct domain *d)
 {

@@ -33,6 +33,17 @@
 #define CNTV_CTL_ENABLE (1ull << 0)
 
 static unsigned nr_lrs;
+static bool uie_on; /* ICH_HCR_EL2.UIE as last written (per CPU) */
+
+/* Write ICH_HCR_EL2 only when UIE changes: a system-register write per exit
+ * is not free. */
+static void set_uie(bool on)
+{
+	if (on == uie_on)
+		return;
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (on ? ICH_HCR_UIE : 0));
+	uie_on = on;
+}
 
 /* System registers cannot be indexed at run time: one accessor per LR. */
 #define LR_CASE(n)                                        \
@@ -80,6 +91,7 @@ void arch_vgic_cpu_init(void)
 	for (unsigned n = 0; n < nr_lrs; n++)
 		lr_write(n, 0);
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	uie_on = false;
 	isb();
 	arch_irq_enable(MAINTENANCE_INTID);
 }
@@ -91,40 +103,50 @@ uint32_t arch_vgic_maintenance_intid(void)
 
 void arch_vgic_sync(struct arch_vcpu *v, struct vgic *g)
 {
-	(void)v;
-	for (unsigned n = 0; n < nr_lrs; n++) {
-		uint64_t lr = lr_read(n);
-		uint32_t id = (uint32_t)(lr & LR_VINTID_MASK);
-		uint64_t state = lr >> LR_STATE_SHIFT;
+	/* Only the LRs this vCPU was given can hold anything: most exits
+	 * touch none. */
+	for (unsigned n = 0; v->vgic.lr_used >> n; n++) {
+		uint64_t lr, state;
+		uint32_t id;
 
-		if (!lr || id >= VGIC_NR_IRQS)
+		if (!(v->vgic.lr_used & (1u << n)))
 			continue;
+		lr = lr_read(n);
+		id = (uint32_t)(lr & LR_VINTID_MASK);
+		state = lr >> LR_STATE_SHIFT;
+		if (!lr || id >= VGIC_NR_IRQS) {
+			v->vgic.lr_used &= ~(1u << n);
+			continue;
+		}
 		if (state == 0) {
 			/* Acknowledged and EOIed: done. */
 			g->in_lr &= ~(1ull << id);
 			lr_write(n, 0);
+			v->vgic.lr_used &= ~(1u << n);
 		} else if (state == 1) {
 			/* Not acknowledged yet: back to software, so a higher
 			 * priority one can take its place next entry. */
 			g->in_lr &= ~(1ull << id);
 			g->pending |= 1ull << id;
 			lr_write(n, 0);
+			v->vgic.lr_used &= ~(1u << n);
 		}
 		/* Active (2, 3): it stays in its LR until the domain EOIs it. */
 	}
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	set_uie(false);
 }
 
 void arch_vgic_flush(struct arch_vcpu *v, struct vgic *g)
 {
-	uint64_t hcr = ICH_HCR_EN;
-
-	(void)v;
+	if (vgic_next(g) < 0) {
+		set_uie(false);
+		return; /* nothing to inject */
+	}
 	for (unsigned n = 0; n < nr_lrs; n++) {
 		int next;
 		uint32_t id;
 
-		if (lr_read(n))
+		if (v->vgic.lr_used & (1u << n))
 			continue;
 		next = vgic_next(g);
 		if (next < 0)
@@ -135,21 +157,22 @@ void arch_vgic_flush(struct arch_vcpu *v, struct vgic *g)
 		g->in_lr |= 1ull << id;
 		g->pending &= ~(1ull << id);
 		g->injected++;
+		v->vgic.lr_used |= 1u << n;
 	}
 	/* More waiting than LRs: ask for a maintenance interrupt once the
 	 * domain has drained them, so none is lost. */
-	if (vgic_next(g) >= 0)
-		hcr |= ICH_HCR_UIE;
-	write_sysreg(ICH_HCR_EL2, hcr);
+	set_uie(vgic_next(g) >= 0);
 	isb();
 }
 
 void arch_vgic_save(struct arch_vcpu *v);
 void arch_vgic_save(struct arch_vcpu *v)
 {
-	for (unsigned n = 0; n < nr_lrs; n++) {
-		v->vgic.lr[n] = lr_read(n);
-		lr_write(n, 0);
+	for (unsigned n = 0; v->vgic.lr_used >> n; n++) {
+		if (v->vgic.lr_used & (1u << n)) {
+			v->vgic.lr[n] = lr_read(n);
+			lr_write(n, 0);
+		}
 	}
 	v->vgic.vmcr = read_sysreg(ICH_VMCR_EL2);
 	v->vgic.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
@@ -158,8 +181,10 @@ void arch_vgic_save(struct arch_vcpu *v)
 void arch_vgic_restore(const struct arch_vcpu *v);
 void arch_vgic_restore(const struct arch_vcpu *v)
 {
-	for (unsigned n = 0; n < nr_lrs; n++)
-		lr_write(n, v->vgic.lr[n]);
+	/* The previous vCPU's LRs were cleared by its save. */
+	for (unsigned n = 0; v->vgic.lr_used >> n; n++)
+		if (v->vgic.lr_used & (1u << n))
+			lr_write(n, v->vgic.lr[n]);
 	write_sysreg(ICH_VMCR_EL2, v->vgic.vmcr);
 	write_sysreg(ICH_AP1R0_EL2, v->vgic.ap1r0);
 }

@@ -62,8 +62,20 @@ struct vm {
 /* vm.c: the table of domains. */
 struct vm *vm_alloc(void);
 void vm_reset_all(void); /* unit tests */
-uint32_t vm_count(void);
-struct vm *vm_at(uint32_t index);
+
+/* Inline: the scheduler walks the table on every decision. */
+extern struct vm vm_table[VM_MAX];
+extern uint32_t vm_table_count;
+
+static inline uint32_t vm_count(void)
+{
+	return vm_table_count;
+}
+
+static inline struct vm *vm_at(uint32_t index)
+{
+	return index < vm_table_count ? &vm_table[index] : (struct vm *)0;
+}
 struct vm *vm_of_domain(const struct domain *d);
 
 /* The vCPU whose registers the current exception saved. */

@@ -41,6 +41,8 @@ struct arch_fpregs {
 /* GICv3 virtual CPU interface state (list registers, VMCR, active priorities). */
 #define ARCH_MAX_LRS 16
 struct arch_vgic {
+	uint32_t lr_used; /* bit n: ICH_LR<n>_EL2 may hold something */
+	uint32_t reserved;
 	uint64_t lr[ARCH_MAX_LRS];
 	uint64_t vmcr;
 	uint64_t ap1r0;
