@@ -32,6 +32,16 @@ void *memset(void *d, int c, size_t n)
 	return d;
 }
 
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
+}
+
 size_t strlen(const char *s)
 {
 	size_t n = 0;

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pinger guest: every 500 ms sends "ping N" to the echo service over its
+ * channel, waits for the answer and prints it.
+ */
+#include "kit.h"
+#include "ring.h"
+
+static volatile bool ticked;
+
+void kit_on_irq(uint32_t vintid)
+{
+	if (vintid == CLOISON_VIRQ_VTIMER) {
+		ticked = true;
+		__asm__ volatile("msr cntv_ctl_el0, %0" : : "r"(2ull));
+	}
+}
+
+static void sleep_ms(uint64_t ms)
+{
+	ticked = false;
+	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
+			 : : "r"(kit_counter_freq() / 1000 * ms), "r"(1ull));
+	while (!ticked)
+		__asm__ volatile("wfi");
+}
+
+void kit_main(void)
+{
+	uint64_t slot = kit_need("echo"), badge = 0;
+	const struct cloison_start_info_cap *c = NULL;
+	struct ring_end r;
+	struct ring_msg m;
+	char text[24];
+	bool n;
+
+	for (uint32_t k = 0; k < kit_si->n_caps; k++)
+		if (strcmp(kit_si->caps[k].name, "echo") == 0)
+			c = &kit_si->caps[k];
+	cloison_cap_identify(slot, NULL, NULL, &badge);
+	ring_init(&r, (void *)(uintptr_t)c->ipa, (unsigned)badge, false);
+	cloison_vgic_configure(CLOISON_VIRQ_VTIMER, 1, 0x80);
+	kit_irqs_on();
+	for (unsigned i = 1;; i++) {
+		size_t len = print_to_buf(text, sizeof(text), "ping %u", i);
+
+		sleep_ms(500);
+		if (ring_send(&r, text, (uint32_t)len, i, &n) != RING_OK) {
+			print("ring to the echo service is %s\n", r.dead ? r.why : "full");
+			continue;
+		}
+		if (n)
+			cloison_channel_signal(slot);
+		while (ring_recv(&r, &m) != RING_OK && !r.dead)
+			if (!ring_arm(&r))
+				cloison_channel_wait(slot, NULL);
+		if (!r.dead) {
+			m.data[m.len < RING_DATA ? m.len : RING_DATA - 1] = 0;
+			print("sent '%s', the echo service answered '%s'\n", text, (char *)m.data);
+		}
+	}
+}
