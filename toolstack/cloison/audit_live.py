@@ -69,6 +69,14 @@ class Dump:
         self.caps = []
 
 
+
+def expected_badge(pc):
+    """The badge word the hypervisor shows for a policy cap: the badge for a
+    notification cap, the end (0 or 1) for a channel cap (ABI 0.5)."""
+    if pc.obj.kind == "channel":
+        return getattr(pc, "end", 0) or 0
+    return pc.badge
+
 def _fields(kind, rest, lineno):
     pairs = [p.split("=", 1) for p in rest.split()]
     want = FIELDS[kind]
@@ -221,9 +229,9 @@ def compare(m, dump, log_name):
             c.violate(Finding("%s: the policy puts %s there (%s)"
                               % (head, pc.obj.label(), pc.label()),
                               [dom.name], objs + [pc.obj.name]))
-        elif dc.badge != pc.badge:
+        elif dc.badge != expected_badge(pc):
             c.violate(Finding("%s: the policy's %s has badge 0x%x"
-                              % (head, pc.label(), pc.badge), [dom.name], objs))
+                              % (head, pc.label(), expected_badge(pc)), [dom.name], objs))
         elif dc.rights & ~pc.mask:
             c.violate(Finding("%s: wider than the policy's %s [%s] (extra: %s)"
                               % (head, pc.label(), ",".join(pc.rights),
