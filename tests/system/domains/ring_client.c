@@ -111,6 +111,22 @@ void kit_main(void)
 		print("rewriting the message length to 4096\n");
 		r.tx->slot[0].len = 4096;
 		cloison_channel_signal(slot);
+	} else if (strcmp(kit_si->name, "backwards") == 0) {
+		struct ring_msg m;
+
+		fill(d, 16, 4);
+		ring_send(&r, d, 16, 1, &n);
+		ring_send(&r, d, 16, 2, &n);
+		cloison_channel_signal(slot);
+		while (ring_recv(&r, &m) != RING_OK || ring_recv(&r, &m) != RING_OK)
+			cloison_yield(); /* both answered: the server saw prod = 2 */
+		print("moving the producer index back from 2 to 1\n");
+		r.tx->prod = 1;
+		cloison_channel_signal(slot);
+	} else if (strcmp(kit_si->name, "wrapped") == 0) {
+		print("publishing a producer index wrapped half the index space away\n");
+		r.tx->prod = 0x80000000u;
+		cloison_channel_signal(slot);
 	} else if (strcmp(kit_si->name, "flipper") == 0) {
 		volatile uint8_t *b = r.tx->slot[1].data;
 

@@ -20,9 +20,10 @@ static unsigned channel_end(uint64_t slot)
 	return (unsigned)badge;
 }
 
-#define PEERS 4
+#define PEERS 6
 
-static const char *const names[PEERS] = { "honest", "ahead", "badlen", "flipper" };
+static const char *const names[PEERS] = { "honest", "ahead", "badlen", "flipper",
+					   "backwards", "wrapped" };
 static struct {
 	uint64_t slot;
 	struct ring_end ring;
@@ -109,7 +110,8 @@ void kit_main(void)
 		/* Done when the honest peer is served and every hostile one
 		 * has shown its hand, or after a bounded time. */
 		if (peer[0].served >= 200 && peer[1].ring.dead && peer[2].ring.dead &&
-		    (peer[3].ring.dead || peer[3].served >= 2))
+		    (peer[3].ring.dead || peer[3].served >= 2) && peer[4].ring.dead &&
+		    peer[5].ring.dead)
 			break;
 		if (kit_counter() > deadline)
 			break;
@@ -132,6 +134,10 @@ void kit_main(void)
 		  "dead %d served %lu", peer[1].ring.dead, peer[1].served);
 	kit_check("rings.badlen_disconnected", peer[2].ring.dead,
 		  "dead %d", peer[2].ring.dead);
+	kit_check("rings.backwards_disconnected", peer[4].ring.dead && peer[4].served == 2,
+		  "dead %d served %lu", peer[4].ring.dead, peer[4].served);
+	kit_check("rings.wrapped_disconnected", peer[5].ring.dead && peer[5].served == 0,
+		  "dead %d served %lu", peer[5].ring.dead, peer[5].served);
 	kit_check("rings.honest_served_after_disconnects",
 		  peer[0].served > honest_at_last_disconnect,
 		  "served %lu, %lu before the last disconnect", peer[0].served,
