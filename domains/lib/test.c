@@ -12,6 +12,37 @@ extern const struct test_case __domain_tests_start[], __domain_tests_end[];
 static const char *suite;
 static unsigned passed, failed;
 
+/*
+ * The hypervisor rate-limits each domain's console by lines (a burst of
+ * 256, then 1000 lines/s) and drops the excess; a lost result line would
+ * turn a run into a CRASH. Result lines are paced below that: a burst of
+ * PACE_BURST, then one per PACE_US (sleeping, not spinning).
+ */
+#define PACE_BURST 100u
+#define PACE_US 2000u
+static uint64_t pace_tokens = PACE_BURST, pace_last;
+
+static void pace(void)
+{
+	uint64_t per = vtimer_freq() * PACE_US / 1000000u, now = vtimer_now(), add;
+
+	if (per == 0)
+		return;
+	if (pace_last == 0)
+		pace_last = now;
+	add = (now - pace_last) / per;
+	if (add) {
+		pace_tokens = pace_tokens + add > PACE_BURST ? PACE_BURST : pace_tokens + add;
+		pace_last += add * per;
+	}
+	if (pace_tokens == 0) {
+		vtimer_sleep_us(PACE_US);
+		pace_last = vtimer_now();
+		pace_tokens = 1;
+	}
+	pace_tokens--;
+}
+
 /* The running test: its first failure, and how many more followed. */
 static struct {
 	bool failed;
@@ -46,6 +77,7 @@ unsigned test_failed(void)
 
 static void result_line(const char *name, bool ok, const char *msg)
 {
+	pace();
 	if (ok) {
 		passed++;
 		printf("TEST %s PASS\n", name);

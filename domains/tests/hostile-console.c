@@ -9,7 +9,7 @@
 
 int domain_main(const struct cloison_start_info *si)
 {
-	printf("%s: flooding the console\n", si_name());
+	printf("flooding the console\n");
 	for (uint64_t n = 0;; n++)
 		printf("flood %llu xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
 		       (unsigned long long)n);

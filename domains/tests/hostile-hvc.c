@@ -77,7 +77,7 @@ int domain_main(const struct cloison_start_info *si)
 	uint64_t calls = 0, succeeded = 0;
 	struct hvc_regs r;
 
-	printf("%s: issuing garbage hypercalls (3 x %u)\n", si_name(), ROUNDS);
+	printf("issuing garbage hypercalls (3 x %u)\n", ROUNDS);
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		uint64_t v = next();
 
@@ -121,11 +121,11 @@ int domain_main(const struct cloison_start_info *si)
 		if (r.x[0] == CLOISON_ERR_OK)
 			succeeded++;
 	}
-	printf("%s: %llu garbage hypercalls done: %llu unexpectedly succeeded\n", si_name(),
+	printf("%llu garbage hypercalls done: %llu unexpectedly succeeded\n",
 	       (unsigned long long)calls, (unsigned long long)succeeded);
-	printf("%s: issuing hvc #5\n", si_name());
+	printf("issuing hvc #5\n");
 	console_flush();
 	__asm__ volatile("hvc #5");
-	printf("%s: still running after the hostile act!\n", si_name());
+	printf("still running after the hostile act!\n");
 	return 1;
 }

@@ -26,15 +26,15 @@ int domain_main(const struct cloison_start_info *si)
 {
 	int64_t r;
 
-	printf("%s: PSCI SYSTEM_OFF without the right\n", si_name());
+	printf("PSCI SYSTEM_OFF without the right\n");
 	console_flush();
 	r = smc(PSCI_SYSTEM_OFF);
-	printf("%s: SYSTEM_OFF returned %lld\n", si_name(), (long long)r);
+	printf("SYSTEM_OFF returned %lld\n", (long long)r);
 	r = smc(PSCI_VERSION);
-	printf("%s: PSCI_VERSION returned 0x%llx\n", si_name(), (unsigned long long)r);
-	printf("%s: calling smc with function 0x%x (not PSCI)\n", si_name(), NOT_PSCI);
+	printf("PSCI_VERSION returned 0x%llx\n", (unsigned long long)r);
+	printf("calling smc with function 0x%x (not PSCI)\n", NOT_PSCI);
 	console_flush();
 	smc(NOT_PSCI);
-	printf("%s: still running after the hostile act!\n", si_name());
+	printf("still running after the hostile act!\n");
 	return 1;
 }

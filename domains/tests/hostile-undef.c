@@ -8,9 +8,9 @@
 
 int domain_main(const struct cloison_start_info *si)
 {
-	printf("%s: executing an undefined instruction (udf #0)\n", si_name());
+	printf("executing an undefined instruction (udf #0)\n");
 	console_flush();
 	__asm__ volatile("udf #0");
-	printf("%s: still running after the hostile act!\n", si_name());
+	printf("still running after the hostile act!\n");
 	return 1;
 }

@@ -11,9 +11,9 @@ int domain_main(const struct cloison_start_info *si)
 {
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)UNMAPPED_IPA;
 
-	printf("%s: reading unmapped IPA 0x%llx\n", si_name(), UNMAPPED_IPA);
+	printf("reading unmapped IPA 0x%llx\n", UNMAPPED_IPA);
 	console_flush();
 	(void)*p;
-	printf("%s: still running after the hostile act!\n", si_name());
+	printf("still running after the hostile act!\n");
 	return 1;
 }

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Notifications (signal, poll, wait, bind), vgic_configure, and the
+ * channel calls against the peer, which echoes on the channel (its end
+ * 1; ours is end 0).
+ */
+#include "hc.h"
+
+#define VINTID_NOTE 40u
+#define VINTID_CHAN 42u
+
+/* Let a virtual interrupt arrive: open the IRQ mask for a moment, a few
+ * times, yielding in between (the signal may come from the peer). */
+static bool irq_arrives(uint32_t intid, unsigned tries)
+{
+	for (unsigned i = 0; i < tries && fx_last_irq != intid; i++) {
+		int was = irq_unmask();
+
+		__asm__ volatile("isb");
+		irq_restore(was);
+		cloison_yield();
+	}
+	return fx_last_irq == intid;
+}
+
+static uint64_t badged(uint64_t badge)
+{
+	return fx_mint(fx_note(), CLOISON_RIGHT_NOTIFICATION_SIGNAL, badge);
+}
+
+TEST(notification_signal, unbadged)
+{
+	EXPECT_ERR(cloison_notification_signal(fx_note()), INVALID_ARGUMENT);
+}
+
+TEST(notification_poll, word)
+{
+	uint64_t a = badged(0x40), b = badged(0x2), word = 1;
+
+	ASSERT(a != NONE && b != NONE);
+	ASSERT_OK(cloison_notification_poll(fx_note(), &word));
+	EXPECT_EQ(word, 0); /* nothing pending */
+	ASSERT_OK(cloison_notification_signal(a));
+	ASSERT_OK(cloison_notification_signal(a));
+	ASSERT_OK(cloison_notification_signal(b));
+	ASSERT_OK(cloison_notification_poll(fx_note(), &word));
+	EXPECT_EQ(word, 0x42); /* badges OR together */
+	ASSERT_OK(cloison_notification_poll(fx_note(), &word));
+	EXPECT_EQ(word, 0); /* and poll cleared them */
+}
+
+TEST(notification_wait, word_ready)
+{
+	uint64_t a = badged(0x10), word = 0;
+
+	ASSERT(a != NONE);
+	ASSERT_OK(cloison_notification_signal(a));
+	ASSERT_OK(cloison_notification_wait(fx_note(), &word)); /* does not block */
+	EXPECT_EQ(word, 0x10);
+}
+
+/* A notification made from the pool: another object, another word. */
+TEST(notification_signal, separate_objects)
+{
+	uint64_t mine = fx_mint(fx_notification(), CLOISON_RIGHT_NOTIFICATION_SIGNAL, 0x4);
+	uint64_t word = 1;
+
+	ASSERT(mine != NONE);
+	ASSERT_OK(cloison_notification_signal(mine));
+	ASSERT_OK(cloison_notification_poll(fx_note(), &word));
+	EXPECT_EQ(word, 0);
+	ASSERT_OK(cloison_notification_poll(fx_notification(), &word));
+	EXPECT_EQ(word, 0x4);
+}
+
+TEST(vgic_configure, bad_arguments)
+{
+	EXPECT_ERR(cloison_vgic_configure(64, 1, 0x80), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_vgic_configure(~0ull, 1, 0x80), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_vgic_configure(VINTID_NOTE, 2, 0x80), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_vgic_configure(VINTID_NOTE, 1, 256), INVALID_ARGUMENT);
+}
+
+TEST(notification_bind, bad_vintid)
+{
+	EXPECT_ERR(cloison_notification_bind(fx_note(), CLOISON_VIRQ_CONSOLE_INPUT),
+		   INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_notification_bind(fx_note(), CLOISON_VIRQ_VTIMER), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_notification_bind(fx_note(), CLOISON_VIRQ_LAST + 1), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_notification_bind(fx_note(), ~0ull), INVALID_ARGUMENT);
+}
+
+/* Bound, a signal raises the virtual interrupt; the word still collects
+ * the badge for poll. */
+TEST(notification_bind, interrupt)
+{
+	uint64_t a = badged(0x20), word = 0;
+
+	ASSERT(a != NONE);
+	ASSERT_OK(irq_enable(VINTID_NOTE, 0x80));
+	ASSERT_OK(cloison_notification_bind(fx_note(), VINTID_NOTE));
+	fx_last_irq = 0;
+	ASSERT_OK(cloison_notification_signal(a));
+	EXPECT(irq_arrives(VINTID_NOTE, 10));
+	ASSERT_OK(cloison_notification_poll(fx_note(), &word));
+	EXPECT_EQ(word, 0x20);
+}
+
+/* A disabled vINTID is held back; enabling it lets it in. */
+TEST(vgic_configure, disable_enable)
+{
+	uint64_t a = badged(0x20);
+
+	ASSERT(a != NONE);
+	ASSERT_OK(cloison_vgic_configure(VINTID_NOTE, 0, 0x80));
+	fx_last_irq = 0;
+	ASSERT_OK(cloison_notification_signal(a));
+	EXPECT(!irq_arrives(VINTID_NOTE, 5));
+	ASSERT_OK(cloison_vgic_configure(VINTID_NOTE, 1, 0x40));
+	EXPECT(irq_arrives(VINTID_NOTE, 10));
+	cloison_notification_poll(fx_note(), NULL);
+}
+
+/* Rebinding replaces the binding. */
+TEST(notification_bind, rebind)
+{
+	uint64_t a = badged(0x20);
+
+	ASSERT(a != NONE);
+	ASSERT_OK(irq_enable(VINTID_NOTE + 1, 0x80));
+	ASSERT_OK(cloison_notification_bind(fx_note(), VINTID_NOTE + 1));
+	fx_last_irq = 0;
+	ASSERT_OK(cloison_notification_signal(a));
+	EXPECT(irq_arrives(VINTID_NOTE + 1, 10));
+	EXPECT_EQ(fx_last_irq, VINTID_NOTE + 1);
+	cloison_notification_poll(fx_note(), NULL);
+}
+
+static volatile uint64_t *shared(void)
+{
+	return (volatile uint64_t *)(uintptr_t)si_find("chan")->ipa;
+}
+
+/* One round trip with the peer: signal its end, wait on ours. */
+static uint64_t echo(uint64_t value, uint64_t *word)
+{
+	uint64_t err;
+
+	shared()[0] = value;
+	shared()[1] = 0;
+	err = cloison_channel_signal(fx_chan());
+	if (err)
+		return err;
+	return cloison_channel_wait(fx_chan(), word);
+}
+
+TEST(channel_poll, nothing)
+{
+	uint64_t word = 1;
+
+	ASSERT_OK(cloison_channel_poll(fx_chan(), &word));
+	EXPECT_EQ(word, 0);
+}
+
+/* Through the shared page and both notifications of the channel. */
+TEST(channel_wait, echo)
+{
+	uint64_t word = 0;
+
+	for (uint64_t v = 1000; v < 1005; v++) {
+		ASSERT_OK(echo(v, &word));
+		EXPECT_EQ(word, 1); /* bit 0: the other end signalled */
+		EXPECT_EQ(shared()[1], v + 1);
+	}
+}
+
+TEST(channel_bind, bad_vintid)
+{
+	EXPECT_ERR(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_CONSOLE_INPUT), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_LAST + 1), INVALID_ARGUMENT);
+}
+
+TEST(channel_bind, interrupt)
+{
+	uint64_t word = 0;
+
+	ASSERT_OK(irq_enable(VINTID_CHAN, 0x80));
+	ASSERT_OK(cloison_channel_bind(fx_chan(), VINTID_CHAN));
+	fx_last_irq = 0;
+	shared()[0] = 7;
+	ASSERT_OK(cloison_channel_signal(fx_chan()));
+	EXPECT(irq_arrives(VINTID_CHAN, 50));
+	ASSERT_OK(cloison_channel_poll(fx_chan(), &word));
+	EXPECT_EQ(word, 1);
+	EXPECT_EQ(shared()[1], 8);
+}
+
+/* A channel made from the pool: we hold end 0, nobody holds end 1. */
+TEST(channel_signal, made_from_pool)
+{
+	uint64_t ch = fx_slot(), word = 1, badge = 1;
+
+	ASSERT_OK(cloison_untyped_retype(fx_pool(), CLOISON_TYPE_CHANNEL, RUNTIME_PAGE, NONE, ch));
+	ASSERT_OK(cloison_cap_identify(ch, NULL, NULL, &badge));
+	EXPECT_EQ(badge, 0); /* the end */
+	EXPECT_OK(cloison_channel_signal(ch));
+	ASSERT_OK(cloison_channel_poll(ch, &word));
+	EXPECT_EQ(word, 0); /* it went to the other end */
+}
