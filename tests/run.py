@@ -6,7 +6,7 @@ Groups (each can be chosen with --only): unit (meson suite 'unit': host C
 tests, TAP subtests counted one by one), toolstack (Python unittest in
 tests/toolstack), runner (the system-test runner's own tests), loader (the
 hypervisor's policy loader booted on corrupted policies), system (QEMU
-scenarios in tests/system/scenarios), fuzz (meson suite 'fuzz': bounded
+scenarios in tests/system/scenarios and domains/tests/scenarios), fuzz (meson suite 'fuzz': bounded
 libFuzzer runs). The last line is "N passed, N failed"; the exit status is 1 if
 anything failed or a group could not run.
 """
@@ -120,6 +120,11 @@ def main():
         else:
             cmd = [sys.executable, os.path.join(ROOT, "tests", "system", "runner.py"),
                    "-B", args.build, "--junit", args.junit or os.path.join(args.build, "system-tests.xml")]
+            # Scenarios live beside what they test: the hypervisor's in
+            # tests/system, the domain runtime's in domains/tests.
+            cmd += [d for d in (os.path.join(ROOT, "tests", "system", "scenarios"),
+                                os.path.join(ROOT, "domains", "tests", "scenarios"))
+                    if os.path.isdir(d)]
             for k in args.system_pattern:
                 cmd += ["-k", k]
             r = sh(cmd)
