@@ -23,8 +23,9 @@ int domain_main(const struct cloison_start_info *si)
 	uint64_t sys = si_cap_or_none("system"), t0 = vtimer_now(), last = t0, gap = 0, us;
 	unsigned n;
 
-	printf("%s: a heartbeat every %u ms%s\n", si_name(), BEAT_MS,
-	       sys != CLOISON_SLOT_NONE ? ", power off after 40" : "");
+	printf("a heartbeat every %u ms\n", BEAT_MS);
+	if (sys != CLOISON_SLOT_NONE)
+		printf("powering off after %u beats\n", BEATS);
 	for (n = 1; sys == CLOISON_SLOT_NONE || n <= BEATS; n++) {
 		uint64_t now;
 

@@ -8,7 +8,7 @@
 
 int domain_main(const struct cloison_start_info *si)
 {
-	printf("%s: waiting in WFI forever\n", si_name());
+	printf("waiting in WFI forever\n");
 	console_flush();
 	for (;;)
 		__asm__ volatile("wfi");

@@ -18,7 +18,7 @@ int domain_main(const struct cloison_start_info *si)
 	volatile uint64_t count = 0; /* volatile: the loop must really run */
 	unsigned report = 0;
 
-	printf("%s: spinning, a count every %u ms\n", si_name(), REPORT_MS);
+	printf("spinning, a count every %u ms\n", REPORT_MS);
 	for (;;) {
 		for (unsigned i = 0; i < CHECK_EVERY; i++)
 			count = count + 1;
