@@ -8,12 +8,6 @@
 
 #include "hypercall_table.h"
 
-struct cte *cnode_slot(struct cnode *cn, uint64_t index)
-{
-	if (!cn || index >= cn->nslots)
-		return NULL;
-	return &cn->slots[index];
-}
 
 void cnode_setup(struct cnode *cn, uint32_t nslots)
 {

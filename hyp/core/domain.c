@@ -30,12 +30,6 @@ void domain_setup(struct domain *d)
 	d->id = domain_next_id++;
 }
 
-struct cnode *domain_cspace(const struct domain *d)
-{
-	if (cte_is_empty(&d->cspace))
-		return NULL;
-	return (struct cnode *)(void *)cap_object(&d->cspace.cap);
-}
 
 static void domain_drop_cspace(struct domain *d)
 {

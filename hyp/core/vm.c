@@ -22,7 +22,8 @@ struct vm vm_table[VM_MAX];
 uint32_t vm_table_count;
 #define vms vm_table
 #define n_vms vm_table_count
-static uint64_t hypercalls;
+uint64_t vcpu_hypercalls_count;
+#define hypercalls vcpu_hypercalls_count
 
 uint64_t vcpu_hypercalls(void)
 {
@@ -63,13 +64,6 @@ struct vcpu *vcpu_current(void)
 	/* struct vcpu starts with struct arch_vcpu, which starts with the
 	 * registers current_regs points at. */
 	return (struct vcpu *)arch_cpu_current()->current_regs;
-}
-
-void vcpu_hypercall(struct vcpu *v)
-{
-	uint64_t *x = arch_vcpu_gprs(&v->arch);
-	hypercalls++;
-	hypercall_dispatch(v->vm->domain, x);
 }
 
 void vcpu_fault(struct vcpu *v, const char *fmt, ...)

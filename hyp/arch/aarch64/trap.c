@@ -7,6 +7,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
+#include <cloison/hypercall.h>
 #include <cloison/vcpu.h>
 #include <cloison/abi/start_info.h>
 
@@ -61,7 +62,7 @@ uint64_t arch_lower_sync(struct arch_regs *f)
 	 * the first member of its struct vcpu. */
 	struct vcpu *v = (struct vcpu *)(void *)f;
 
-	arch_cpu_current()->el2_entries++;
+	((struct cpu *)read_sysreg(tpidr_el2))->el2_entries++;
 
 	switch (ESR_EC(esr)) {
 	case EC_HVC64: {
@@ -70,7 +71,8 @@ uint64_t arch_lower_sync(struct arch_regs *f)
 		if (imm == 0) {
 			uint64_t epoch = sched_epoch();
 
-			vcpu_hypercall(v);
+			vcpu_hypercalls_count++;
+			hypercall_dispatch(v->vm->domain, f->x);
 			/* Fast path: nothing that decides who runs changed, so
 			 * the caller simply continues (its time is charged at
 			 * the next full exit). */

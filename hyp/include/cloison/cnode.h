@@ -20,7 +20,14 @@ static inline uint64_t cnode_size(uint64_t nslots)
 }
 
 /* The slot at index, or NULL when index is out of range. */
-struct cte *cnode_slot(struct cnode *cn, uint64_t index);
+/* The slot `index` of cn, or NULL if out of range (inline: every
+ * hypercall looks one up). */
+static inline struct cte *cnode_slot(struct cnode *cn, uint64_t index)
+{
+	if (!cn || index >= cn->nslots)
+		return (struct cte *)0;
+	return &cn->slots[index];
+}
 
 /* Set up a freshly carved, zeroed CNode. */
 void cnode_setup(struct cnode *cn, uint32_t nslots);

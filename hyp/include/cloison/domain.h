@@ -30,7 +30,12 @@ struct domain {
 void domain_setup(struct domain *d);
 
 /* The domain's CSpace, or NULL (none set, or taken away by revoke). */
-struct cnode *domain_cspace(const struct domain *d);
+static inline struct cnode *domain_cspace(const struct domain *d)
+{
+	if (cte_is_empty(&d->cspace))
+		return (struct cnode *)0;
+	return (struct cnode *)(void *)cap_object(&d->cspace.cap);
+}
 
 void domain_finalise(struct domain *d);
 

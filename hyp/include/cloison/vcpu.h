@@ -81,11 +81,11 @@ struct vm *vm_of_domain(const struct domain *d);
 /* The vCPU whose registers the current exception saved. */
 struct vcpu *vcpu_current(void);
 
-/* Hypercalls handled since boot. */
+/* Hypercalls handled since boot (the trap path counts them). */
+extern uint64_t vcpu_hypercalls_count;
 uint64_t vcpu_hypercalls(void);
 
 /* Trap outcomes (vm.c). */
-void vcpu_hypercall(struct vcpu *v);
 void vcpu_fault(struct vcpu *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void vcpu_stop_self(struct vcpu *v, const char *why);
 void vcpu_note(struct vcpu *v, const char *msg);
