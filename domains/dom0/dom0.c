@@ -28,23 +28,6 @@ void kit_on_irq(uint32_t vintid)
 		input_ready = true;
 }
 
-static const char *state_name(uint64_t s)
-{
-	switch (s) {
-	case CLOISON_DOMAIN_CREATED:
-		return "created";
-	case CLOISON_DOMAIN_BUILT:
-		return "built";
-	case CLOISON_DOMAIN_RUNNING:
-		return "running";
-	case CLOISON_DOMAIN_STOPPED:
-		return "stopped";
-	case CLOISON_DOMAIN_DESTROYED:
-		return "destroyed";
-	}
-	return "unknown";
-}
-
 static int find(const char *name)
 {
 	for (unsigned i = 0; i < ndoms; i++)
@@ -110,7 +93,7 @@ static void info(unsigned i)
 		print("info %s: %s (error %lu)\n", doms[i].name, errstr(err), err);
 		return;
 	}
-	print("%s: domain %lu, %s, cpu %lu ms\n", doms[i].name, id, state_name(state),
+	print("%s: domain %lu, %s, cpu %lu ms\n", doms[i].name, id, cloison_domain_state_name(state),
 	      t / (kit_counter_freq() / 1000));
 }
 
@@ -132,7 +115,7 @@ static void lifecycle(const char *cmd, unsigned i)
 	}
 	if (err == CLOISON_ERR_BAD_STATE &&
 	    cloison_domain_query(doms[i].slot, &state, &id, &t) == CLOISON_ERR_OK)
-		print("%s %s: refused, it is %s\n", cmd, doms[i].name, state_name(state));
+		print("%s %s: refused, it is %s\n", cmd, doms[i].name, cloison_domain_state_name(state));
 	else
 		print("%s %s: %s (error %lu)\n", cmd, doms[i].name, errstr(err), err);
 }

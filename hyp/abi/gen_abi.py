@@ -214,6 +214,11 @@ def gen_objects(abi):
     out.append("/* Domain lifecycle states (domain_query). */\n")
     for s in abi["domain_state"]:
         out.append(f"#define CLOISON_DOMAIN_{up(s['name'])} {s['value']}u {c_comment(s['doc'])}\n")
+    out.append("\nstatic inline const char *cloison_domain_state_name(uint64_t state)\n{\n"
+               "\tswitch (state) {\n")
+    for s in abi["domain_state"]:
+        out.append(f"\tcase {s['value']}: return \"{s['name']}\";\n")
+    out.append("\tdefault: return \"unknown\";\n\t}\n}\n")
     return header("objects", "".join(out), ["<stdint.h>"])
 
 

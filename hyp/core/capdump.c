@@ -7,23 +7,6 @@
 #include <cloison/print.h>
 #include <cloison/vcpu.h>
 
-static const char *state_name(uint32_t state)
-{
-	switch (state) {
-	case CLOISON_DOMAIN_CREATED:
-		return "created";
-	case CLOISON_DOMAIN_BUILT:
-		return "built";
-	case CLOISON_DOMAIN_RUNNING:
-		return "running";
-	case CLOISON_DOMAIN_STOPPED:
-		return "stopped";
-	case CLOISON_DOMAIN_DESTROYED:
-		return "destroyed";
-	}
-	return "unknown";
-}
-
 static void print_object(const struct object *obj)
 {
 	const char *name = loader_object_name(obj);
@@ -45,7 +28,7 @@ void capdump_print(void)
 		struct cnode *cs = domain_cspace(vm->domain);
 
 		print("CLOISON-CAPDUMP DOMAIN name=%s state=%s slots=%u\n", vm->name,
-		      state_name(vm->domain->state), cs ? cs->nslots : 0);
+		      cloison_domain_state_name(vm->domain->state), cs ? cs->nslots : 0);
 		for (uint32_t s = 0; cs && s < cs->nslots; s++) {
 			const struct cap *c = &cs->slots[s].cap;
 
