@@ -24,8 +24,9 @@ static void refill(struct vm_console *c)
 	uint64_t per_line = PLAT_TICK_HZ / CONSOLE_LINES_PER_SEC;
 	uint64_t add;
 
-	if (c->refill_tick == 0 && c->tokens == 0 && c->dropped == 0) {
-		c->tokens = CONSOLE_BURST; /* first use */
+	if (!c->started) {
+		c->started = true; /* first use: a full bucket */
+		c->tokens = CONSOLE_BURST;
 		c->refill_tick = now;
 		return;
 	}

@@ -127,8 +127,8 @@ lower_sync:
 	bl	arch_lower_slow
 	b	exc_return
 
-/* x0 = frame to restore, whose x19..x29 are still live in the registers. */
-exc_return_volatile:
+/* Everything but x0, x1 and x19..x29 from the frame at x0. */
+.macro restore_volatile
 	ldp	x30, x2, [x0, #FRAME_X(30)]
 	ldr	x3, [x0, #FRAME_SPSR]
 	msr	elr_el2, x2
@@ -142,25 +142,19 @@ exc_return_volatile:
 	ldp	x14, x15, [x0, #FRAME_X(14)]
 	ldp	x16, x17, [x0, #FRAME_X(16)]
 	ldr	x18, [x0, #FRAME_X(18)]
+.endm
+
+/* x0 = frame to restore, whose x19..x29 are still live in the registers. */
+exc_return_volatile:
+	restore_volatile
 	ldp	x0, x1, [x0, #FRAME_X(0)]
 	eret
 
 /* x0 = frame to restore. */
 	.global exc_return
 exc_return:
-	ldp	x30, x2, [x0, #FRAME_X(30)]
-	ldr	x3, [x0, #FRAME_SPSR]
-	msr	elr_el2, x2
-	msr	spsr_el2, x3
-	ldp	x2, x3, [x0, #FRAME_X(2)]
-	ldp	x4, x5, [x0, #FRAME_X(4)]
-	ldp	x6, x7, [x0, #FRAME_X(6)]
-	ldp	x8, x9, [x0, #FRAME_X(8)]
-	ldp	x10, x11, [x0, #FRAME_X(10)]
-	ldp	x12, x13, [x0, #FRAME_X(12)]
-	ldp	x14, x15, [x0, #FRAME_X(14)]
-	ldp	x16, x17, [x0, #FRAME_X(16)]
-	ldp	x18, x19, [x0, #FRAME_X(18)]
+	restore_volatile
+	ldr	x19, [x0, #FRAME_X(19)]
 	ldp	x20, x21, [x0, #FRAME_X(20)]
 	ldp	x22, x23, [x0, #FRAME_X(22)]
 	ldp	x24, x25, [x0, #FRAME_X(24)]

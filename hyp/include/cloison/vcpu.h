@@ -43,6 +43,7 @@ struct vm_console {
 	uint32_t tokens;       /* lines it may print now (rate limit) */
 	uint64_t refill_tick;  /* clock tick of the last refill */
 	uint64_t dropped;      /* lines dropped since the last notice */
+	bool started;          /* the bucket has been filled once */
 };
 
 struct vm {

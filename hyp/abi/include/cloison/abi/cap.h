@@ -10,7 +10,8 @@
  *           bits 16..31  rights (meaning per type; CLOISON_RIGHT_*)
  *           bits 32..63  reserved, 0
  *   word 1  the object (hypervisor-internal reference, never shown to domains)
- *   word 2  badge (notifications; 0 = unbadged)
+ *   word 2  badge (notifications; 0 = unbadged); for a channel cap, which
+ *           end of the channel it is (0 or 1)
  *
  * Changing anything here is a major ABI bump (docs/abi.md).
  */
