@@ -8,8 +8,8 @@ exist, ...) and writes:
 
   --header-dir DIR   DIR/{version,errors,objects,calls,stubs}.h  (the public
                      <cloison/abi/...> headers; only <stdint.h>/<stddef.h>)
-  --table-c FILE     the hypervisor's dispatch table (C)
-  --table-h FILE     the prototypes the core implements for that table
+  --table-h FILE     the hypervisor's call list (an X-macro its dispatcher
+                     expands) and the decode/invoke prototypes it calls
   --python FILE      cloison_abi.py, constants for the toolstack
 
 Run without a build:  python3 hyp/abi/gen_abi.py --python OUT.py
@@ -278,44 +278,25 @@ def gen_stubs(abi):
 
 
 def gen_table_h(abi):
+    """The call list the hypervisor's dispatcher expands: one
+    HC_CALL(number, name, object, rights, nargs) per call, and the decode and
+    invoke prototypes the core implements. A switch over these constants lets
+    the compiler fold every static check of a call into its case."""
+    types = {t["name"]: t for t in abi["type"]}
     out = [
         SPDX_C, BANNER,
         "/*\n * Hypervisor-internal: one decode and one invoke function per call, which\n"
-        " * the core implements (hyp/core/hypercall*.c). decode does every check and\n"
-        " * has no side effect; invoke only mutates and cannot fail.\n */\n",
+        " * the core implements (hyp/core/, a file per object). decode does every\n"
+        " * check and has no side effect; invoke only mutates and cannot fail.\n */\n",
         "#ifndef CLOISON_HYPERCALL_TABLE_H\n#define CLOISON_HYPERCALL_TABLE_H\n\n",
         "#include <stdint.h>\n\n",
+        "#include <cloison/abi/calls.h>\n#include <cloison/abi/objects.h>\n\n",
         "struct hc_ctx;\n\n",
-        "struct hypercall_desc {\n",
-        "\tconst char *name;\n",
-        "\tuint32_t object_type; /* CLOISON_TYPE_*, HC_OBJECT_NONE or HC_OBJECT_ANY */\n",
-        "\tuint32_t rights; /* rights the cap in x0 must carry */\n",
-        "\tuint32_t nargs;\n",
-        "\tuint32_t nresults;\n",
-        "\tuint64_t (*decode)(struct hc_ctx *ctx);\n",
-        "\tvoid (*invoke)(struct hc_ctx *ctx);\n",
-        "};\n\n",
+        "/* The object x0 must name: a CLOISON_TYPE_*, or none (x0 = slot_none), or any. */\n",
         "#define HC_OBJECT_NONE 0xfffffffeu\n#define HC_OBJECT_ANY 0xffffffffu\n\n",
-        "/* Indexed by call number; .decode == NULL for unused or retired numbers. */\n",
-        "extern const struct hypercall_desc hypercall_table[];\n",
-        "extern const uint32_t hypercall_table_len;\n\n",
-    ]
-    for call in abi["call"]:
-        out.append(f"uint64_t hc_decode_{call['name']}(struct hc_ctx *ctx);\n")
-        out.append(f"void hc_invoke_{call['name']}(struct hc_ctx *ctx);\n")
-    out.append("\n#endif\n")
-    return "".join(out)
-
-
-def gen_table_c(abi, table_h_name):
-    types = {t["name"]: t for t in abi["type"]}
-    n = max(call["number"] for call in abi["call"]) + 1
-    for r in abi.get("retired", []):
-        n = max(n, r["number"] + 1)
-    out = [
-        SPDX_C, BANNER,
-        f"#include \"{table_h_name}\"\n\n#include <cloison/abi/calls.h>\n#include <cloison/abi/objects.h>\n\n",
-        "const struct hypercall_desc hypercall_table[] = {\n",
+        "/* X(number, name, object, rights the cap must carry, argument count),\n"
+        " * by number; unused and retired numbers are absent. */\n",
+        "#define HYPERCALL_CALLS(X) \\\n",
     ]
     for call in sorted(abi["call"], key=lambda c: c["number"]):
         obj = call["object"]
@@ -325,14 +306,13 @@ def gen_table_c(abi, table_h_name):
             ot, mask = "HC_OBJECT_ANY", 0
         else:
             ot, mask = f"CLOISON_TYPE_{up(obj)}", rights_mask(types[obj], call["rights"])
-        out.append(
-            f"\t[CLOISON_HC_{up(call['name'])}] = {{ \"{call['name']}\", {ot}, 0x{mask:x}u,\n"
-            f"\t\t{len(call['args'])}u, {len(call['results'])}u, hc_decode_{call['name']}, "
-            f"hc_invoke_{call['name']} }},\n")
-    out.append("};\n\n")
-    out.append(f"_Static_assert(sizeof(hypercall_table) / sizeof(hypercall_table[0]) == {n},\n"
-               "\t       \"table covers every call number\");\n")
-    out.append(f"const uint32_t hypercall_table_len = {n}u;\n")
+        out.append(f"\tX(CLOISON_HC_{up(call['name'])}, {call['name']}, {ot}, 0x{mask:x}u, "
+                   f"{len(call['args'])}u) \\\n")
+    out.append("\t/* end */\n\n")
+    for call in abi["call"]:
+        out.append(f"uint64_t hc_decode_{call['name']}(struct hc_ctx *ctx);\n")
+        out.append(f"void hc_invoke_{call['name']}(struct hc_ctx *ctx);\n")
+    out.append("\n#endif\n")
     return "".join(out)
 
 
@@ -448,17 +428,13 @@ def main(argv=None):
     ap.add_argument("--def", dest="definition", default=DEFAULT_DEF,
                     help="ABI definition file (default: cloison-abi.toml beside this script)")
     ap.add_argument("--header-dir", help="write the <cloison/abi/*.h> headers here")
-    ap.add_argument("--table-c", help="write the dispatch table C file here")
-    ap.add_argument("--table-h", help="write the dispatch table header here")
+    ap.add_argument("--table-h", help="write the hypervisor's call list header here")
     ap.add_argument("--python", help="write cloison_abi.py here")
     ap.add_argument("--doc", help="rewrite the generated call table in this Markdown file")
     ap.add_argument("--check-doc", help="fail if this Markdown file's call table is stale")
     args = ap.parse_args(argv)
-    if not (args.header_dir or args.table_c or args.table_h or args.python or args.doc
-            or args.check_doc):
-        ap.error("nothing to generate: give --header-dir, --table-c/--table-h, --python or --doc")
-    if bool(args.table_c) != bool(args.table_h):
-        ap.error("--table-c and --table-h go together")
+    if not (args.header_dir or args.table_h or args.python or args.doc or args.check_doc):
+        ap.error("nothing to generate: give --header-dir, --table-h, --python or --doc")
     try:
         abi = load(args.definition)
     except (AbiError, tomllib.TOMLDecodeError, KeyError) as e:
@@ -469,9 +445,8 @@ def main(argv=None):
         for name, fn in (("version", gen_version), ("errors", gen_errors),
                          ("objects", gen_objects), ("calls", gen_calls), ("stubs", gen_stubs)):
             write(os.path.join(args.header_dir, name + ".h"), fn(abi))
-    if args.table_c:
+    if args.table_h:
         write(args.table_h, gen_table_h(abi))
-        write(args.table_c, gen_table_c(abi, os.path.basename(args.table_h)))
     if args.doc:
         update_doc(args.doc, abi)
     if args.check_doc:

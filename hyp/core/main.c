@@ -48,7 +48,7 @@ static void stats_hook(struct sysobj_stats *st)
 	st->el2_entries = arch_cpu_current()->el2_entries;
 	st->switches = sched_switches();
 	st->virqs = sched_virqs();
-	st->hypercalls = vcpu_hypercalls();
+	st->hypercalls = arch_cpu_current()->hypercalls;
 }
 
 static void domain_changed_hook(struct domain *d)

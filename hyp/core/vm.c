@@ -18,16 +18,19 @@
 #include <cloison/string.h>
 #include <cloison/vcpu.h>
 
+#include "hypercall_dispatch.h"
+
 struct vm vm_table[VM_MAX];
 uint32_t vm_table_count;
 #define vms vm_table
 #define n_vms vm_table_count
-uint64_t vcpu_hypercalls_count;
-#define hypercalls vcpu_hypercalls_count
-
-uint64_t vcpu_hypercalls(void)
+bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
 {
-	return hypercalls;
+	uint64_t epoch = sched_epoch();
+
+	hypercall_dispatch_inline(v->vm->domain, regs);
+	/* The caller's time is charged at its next full exit. */
+	return sched_epoch() != epoch;
 }
 
 struct vm *vm_alloc(void)
@@ -47,7 +50,6 @@ struct vm *vm_alloc(void)
 void vm_reset_all(void)
 {
 	n_vms = 0;
-	hypercalls = 0;
 }
 
 

@@ -10,6 +10,11 @@
 #define FRAME_SIZE (34 * 8)
 #define CPU_CURRENT_REGS 0 /* offsetof(struct cpu, current_regs) */
 
+/* ESR_EL2 of `hvc #0` from AArch64: EC 0x16, IL 1, ISS = the immediate 0
+ * (Arm ARM D13.2.39; ISS[24:16] are RES0 for HVC). The vectors compare the
+ * whole register with it to take the hypercall path without decoding. */
+#define ESR_EL2_HVC64_IMM0 0x5a000000
+
 /* Vector kinds: group * 4 + type (Arm ARM D1.10.2, vector table offsets). */
 #define VEC_CUR_SP0_SYNC 0
 #define VEC_CUR_SPX_SYNC 4
@@ -24,6 +29,8 @@
 
 _Static_assert(sizeof(struct arch_regs) == FRAME_SIZE, "frame layout");
 _Static_assert(offsetof(struct arch_regs, elr) == FRAME_ELR, "frame layout");
+_Static_assert(offsetof(struct arch_regs, spsr) == FRAME_SPSR && FRAME_SPSR == FRAME_ELR + 8,
+	       "frame layout: exc_return loads ELR and SPSR as a pair");
 _Static_assert(FRAME_SIZE % 16 == 0, "SP must stay 16-byte aligned");
 _Static_assert(offsetof(struct cpu, current_regs) == CPU_CURRENT_REGS,
 	       "vectors.S finds the vCPU registers at offset 0");
@@ -35,10 +42,12 @@ struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind);
 /*
  * Lower-EL synchronous exception (trap.c), in two steps: arch_lower_sync()
  * handles the trap with only the caller-saved registers in the frame and
- * returns 0 if the same vCPU continues; otherwise the vectors complete the
+ * returns false if the same vCPU continues; otherwise the vectors complete the
  * frame and arch_lower_slow() schedules, returning the frame to restore.
  */
-uint64_t arch_lower_sync(struct arch_regs *f);
+bool arch_lower_sync(struct arch_regs *f);
+/* The same first step for `hvc #0`, recognised by the vectors. */
+bool arch_hypercall(struct arch_regs *f);
 struct arch_regs *arch_lower_slow(struct arch_regs *f);
 #endif
 

@@ -55,7 +55,16 @@ struct arch_regs *arch_lower_slow(struct arch_regs *f)
 	return vcpu_exit_and_schedule();
 }
 
-uint64_t arch_lower_sync(struct arch_regs *f)
+bool arch_hypercall(struct arch_regs *f)
+{
+	struct cpu *cpu = (struct cpu *)read_sysreg(tpidr_el2);
+
+	cpu->el2_entries++;
+	cpu->hypercalls++;
+	return vm_hypercall((struct vcpu *)(void *)f, f->x);
+}
+
+bool arch_lower_sync(struct arch_regs *f)
 {
 	uint64_t esr = read_sysreg(esr_el2);
 	/* The frame of a lower-EL exception is the running vCPU's registers,
@@ -68,16 +77,10 @@ uint64_t arch_lower_sync(struct arch_regs *f)
 	case EC_HVC64: {
 		uint32_t imm = (uint32_t)(esr & 0xffff);
 
-		if (imm == 0) {
-			uint64_t epoch = sched_epoch();
-
-			vcpu_hypercalls_count++;
-			hypercall_dispatch(v->vm->domain, f->x);
-			/* Fast path: nothing that decides who runs changed, so
-			 * the caller simply continues (its time is charged at
-			 * the next full exit). */
-			if (sched_epoch() == epoch)
-				return 0;
+		if (imm == 0) { /* the vectors send these to arch_hypercall() */
+			((struct cpu *)read_sysreg(tpidr_el2))->hypercalls++;
+			if (!vm_hypercall(v, f->x))
+				return false;
 			break;
 		}
 		if (imm == CLOISON_HVC_EL1_FAULT) {
@@ -116,7 +119,7 @@ uint64_t arch_lower_sync(struct arch_regs *f)
 			   ESR_EC(esr), esr, f->elr);
 		break;
 	}
-	return 1; /* schedule (arch_lower_slow) */
+	return true; /* schedule (arch_lower_slow) */
 }
 
 const char *arch_esr_describe(uint64_t esr)

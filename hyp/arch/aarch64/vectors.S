@@ -62,12 +62,15 @@
 	b	cur_common
 .endm
 
-/* Lower EL: frame = the current vCPU's registers. */
+/* Lower EL: frame = the current vCPU's registers. lower_sync needs no
+ * kind argument: it is the only entry that goes there. */
 .macro ventry_lower kind, common=lower_common
 	.balign 0x80
 	stp	x0, x1, [sp, #-16]!
 	current_frame
+	.ifc \common, lower_common
 	mov	x1, #\kind
+	.endif
 	b	\common
 .endm
 
@@ -109,7 +112,8 @@ lower_common:
 
 /*
  * A domain's synchronous exception (hypercall, trap, abort). The fast path
- * saves only what C may clobber; arch_lower_sync() returns 0 when the same
+ * saves only what C may clobber; `hvc #0` goes straight to arch_hypercall(),
+ * anything else to arch_lower_sync(). Either returns false when the same
  * vCPU simply continues (a hypercall that changed nothing about who runs),
  * and x19..x29 never needed saving. Otherwise they are saved now - C has
  * restored them - and arch_lower_slow() schedules with a complete frame.
@@ -118,8 +122,16 @@ lower_sync:
 	save_volatile
 	ldp	x2, x3, [sp], #16	/* the domain's x0, x1 */
 	stp	x2, x3, [x0, #FRAME_X(0)]
-	bl	arch_lower_sync
-	cbnz	x0, 1f
+	mrs	x2, esr_el2
+	mov	w3, #ESR_EL2_HVC64_IMM0
+	cmp	x2, x3
+	b.ne	2f
+	bl	arch_hypercall
+	tbnz	w0, #0, 1f		/* bool: only bit 0 is defined (AAPCS64) */
+	current_frame
+	b	exc_return_volatile
+2:	bl	arch_lower_sync
+	tbnz	w0, #0, 1f
 	current_frame
 	b	exc_return_volatile
 1:	current_frame
@@ -127,12 +139,9 @@ lower_sync:
 	bl	arch_lower_slow
 	b	exc_return
 
-/* Everything but x0, x1 and x19..x29 from the frame at x0. */
-.macro restore_volatile
-	ldp	x30, x2, [x0, #FRAME_X(30)]
-	ldr	x3, [x0, #FRAME_SPSR]
-	msr	elr_el2, x2
-	msr	spsr_el2, x3
+/* x2..x18 and x30 from the frame at x0. */
+.macro restore_gprs
+	ldr	x30, [x0, #FRAME_X(30)]
 	ldp	x2, x3, [x0, #FRAME_X(2)]
 	ldp	x4, x5, [x0, #FRAME_X(4)]
 	ldp	x6, x7, [x0, #FRAME_X(6)]
@@ -144,16 +153,25 @@ lower_sync:
 	ldr	x18, [x0, #FRAME_X(18)]
 .endm
 
-/* x0 = frame to restore, whose x19..x29 are still live in the registers. */
+/*
+ * x0 = the frame of the vCPU that trapped, which simply continues: its
+ * x19..x29 are still live in the registers, and so are ELR_EL2 and SPSR_EL2
+ * (nothing on the fast path takes an exception or changes where the caller
+ * resumes; a call that did would change the scheduler epoch and take the
+ * slow path).
+ */
 exc_return_volatile:
-	restore_volatile
+	restore_gprs
 	ldp	x0, x1, [x0, #FRAME_X(0)]
 	eret
 
 /* x0 = frame to restore. */
 	.global exc_return
 exc_return:
-	restore_volatile
+	ldp	x2, x3, [x0, #FRAME_ELR]	/* ELR, SPSR: adjacent in the frame */
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	restore_gprs
 	ldr	x19, [x0, #FRAME_X(19)]
 	ldp	x20, x21, [x0, #FRAME_X(20)]
 	ldp	x22, x23, [x0, #FRAME_X(22)]

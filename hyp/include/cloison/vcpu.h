@@ -82,9 +82,12 @@ struct vm *vm_of_domain(const struct domain *d);
 /* The vCPU whose registers the current exception saved. */
 struct vcpu *vcpu_current(void);
 
-/* Hypercalls handled since boot (the trap path counts them). */
-extern uint64_t vcpu_hypercalls_count;
-uint64_t vcpu_hypercalls(void);
+/* A domain's `hvc #0`: dispatch the call in x0..x7 of the running vCPU v
+ * (its saved registers `regs`; results in place). Returns true when
+ * something that decides who runs changed (the caller blocked or yielded, a
+ * domain woke or stopped...), so the scheduler must decide; false when the
+ * caller simply continues. */
+bool vm_hypercall(struct vcpu *v, uint64_t regs[8]);
 
 /* Trap outcomes (vm.c). */
 void vcpu_fault(struct vcpu *v, const char *fmt, ...) PRINTF_LIKE(2, 3);

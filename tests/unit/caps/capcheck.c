@@ -312,6 +312,10 @@ bool capcheck_verify(char *msg, size_t n)
 				return ck_fail(msg, n, "domain %u: bad state %u", d->id, d->state);
 			if (d->state == CLOISON_DOMAIN_DESTROYED && !cte_is_empty(&d->cspace))
 				return ck_fail(msg, n, "destroyed domain %u keeps a CSpace", d->id);
+			/* The dispatcher reads the CSpace with one load, relying on it. */
+			if (cte_is_empty(&d->cspace) && domain_cspace(d) != NULL)
+				return ck_fail(msg, n, "domain %u: empty CSpace slot names an object",
+					       d->id);
 			if (!cte_is_empty(&d->cspace)) {
 				const struct cnode *cn = domain_cspace(d);
 

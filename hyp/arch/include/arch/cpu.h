@@ -23,6 +23,7 @@ struct cpu {
 	uint64_t mpidr;      /* affinity as read from MPIDR_EL1 */
 	uint64_t ticks;      /* EL2 timer ticks taken on this CPU */
 	uint64_t el2_entries; /* exceptions taken to EL2 (any kind) */
+	uint64_t hypercalls; /* of which `hvc #0` (next to it: counted together) */
 };
 
 /* The struct cpu of the CPU this code runs on. */
