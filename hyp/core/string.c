@@ -11,7 +11,7 @@
 
 #if !defined(CLOISON_HOST)
 
-__attribute__((used)) void *memcpy(void *dst, const void *src, size_t n)
+void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -27,7 +27,7 @@ __attribute__((used)) void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-__attribute__((used)) void *memmove(void *dst, const void *src, size_t n)
+void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -46,7 +46,7 @@ __attribute__((used)) void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-__attribute__((used)) void *memset(void *dst, int c, size_t n)
+void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	uint64_t w = 0x0101010101010101ull * (unsigned char)c;
@@ -60,7 +60,7 @@ __attribute__((used)) void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-__attribute__((used)) int memcmp(const void *a, const void *b, size_t n)
+int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 
