@@ -155,10 +155,11 @@ lower_sync:
 
 /*
  * x0 = the frame of the vCPU that trapped, which simply continues: its
- * x19..x29 are still live in the registers, and so are ELR_EL2 and SPSR_EL2
- * (nothing on the fast path takes an exception or changes where the caller
- * resumes; a call that did would change the scheduler epoch and take the
- * slow path).
+ * x19..x29 are still live in the registers, and so are ELR_EL2 and SPSR_EL2.
+ * Nothing on the fast path takes an exception (EL2 runs with IRQs masked;
+ * only the scheduler's idle loop, which the slow path alone reaches, unmasks
+ * them) or changes where the caller resumes (a call that stops, resets or
+ * blocks the caller changes the scheduler epoch, so it takes the slow path).
  */
 exc_return_volatile:
 	restore_gprs
