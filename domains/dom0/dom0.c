@@ -8,7 +8,7 @@
  *   poweroff | help
  * Every error says what went wrong (unknown domain, not permitted, ...).
  */
-#include "kit.h"
+#include <domain/core.h>
 
 #define MAX_DOMAINS 16
 #define LINE_MAX 64
@@ -22,7 +22,7 @@ static unsigned ndoms;
 static uint64_t console;
 static volatile bool input_ready;
 
-void kit_on_irq(uint32_t vintid)
+void irq_handler(uint32_t vintid)
 {
 	if (vintid == CLOISON_VIRQ_CONSOLE_INPUT)
 		input_ready = true;
@@ -94,7 +94,7 @@ static void info(unsigned i)
 		return;
 	}
 	print("%s: domain %lu, %s, cpu %lu ms\n", doms[i].name, id, cloison_domain_state_name(state),
-	      t / (kit_counter_freq() / 1000));
+	      t / (vtimer_freq() / 1000));
 }
 
 static void lifecycle(const char *cmd, unsigned i)
@@ -140,10 +140,10 @@ static void execute(char *line)
 		for (unsigned j = 0; j < ndoms; j++)
 			info(j);
 	} else if (strcmp(cmd, "poweroff") == 0) {
-		if (kit_cap("system") == CLOISON_SLOT_NONE)
+		if (si_cap_or_none("system") == CLOISON_SLOT_NONE)
 			print("poweroff: not permitted (dom0 holds no system cap)\n");
 		else
-			kit_poweroff();
+			runtime_poweroff();
 	} else if (strcmp(cmd, "info") == 0 || strcmp(cmd, "start") == 0 ||
 		   strcmp(cmd, "stop") == 0 || strcmp(cmd, "resume") == 0 ||
 		   strcmp(cmd, "destroy") == 0) {
@@ -165,20 +165,20 @@ static void execute(char *line)
 	}
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
 	char line[LINE_MAX];
 
-	console = kit_need("console");
-	for (uint32_t i = 0; i < kit_si->n_caps && ndoms < MAX_DOMAINS; i++) {
-		if (kit_si->caps[i].type != CLOISON_TYPE_DOMAIN)
+	console = si_cap("console");
+	for (uint32_t i = 0; i < si->n_caps && ndoms < MAX_DOMAINS; i++) {
+		if (si->caps[i].type != CLOISON_TYPE_DOMAIN)
 			continue;
-		doms[ndoms].name = kit_si->caps[i].name;
-		doms[ndoms].slot = kit_si->caps[i].slot;
-		doms[ndoms++].rights = kit_si->caps[i].rights;
+		doms[ndoms].name = si->caps[i].name;
+		doms[ndoms].slot = si->caps[i].slot;
+		doms[ndoms++].rights = si->caps[i].rights;
 	}
-	cloison_vgic_configure(CLOISON_VIRQ_CONSOLE_INPUT, 1, 0x80);
-	kit_irqs_on();
+	irq_enable(CLOISON_VIRQ_CONSOLE_INPUT, 0x80);
+	irq_unmask();
 	print("control domain ready: %u domains; type help\n", ndoms);
 	for (;;) {
 		print("dom0>\n");

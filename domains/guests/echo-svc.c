@@ -4,27 +4,31 @@
  * channel with the same bytes, "ping" turned into "pong". Sleeps in WFI
  * until the channel's virtual interrupt says a message arrived.
  */
-#include "kit.h"
+#include <domain/core.h>
 #include "ring.h"
 
 #define ECHO_VIRQ 33u
 
-void kit_main(void)
+/* The channel's interrupt only ends the WFI below; the ring says what
+ * arrived. */
+void irq_handler(uint32_t intid)
 {
-	uint64_t slot = kit_need("clients"), badge = 0, echoed = 0;
-	const struct cloison_start_info_cap *c = NULL;
+	(void)intid;
+}
+
+int domain_main(const struct cloison_start_info *si)
+{
+	uint64_t slot = si_cap("clients"), badge = 0, echoed = 0;
+	const struct cloison_start_info_cap *c = si_find("clients");
 	struct ring_end r;
 	struct ring_msg m;
 	bool n;
 
-	for (uint32_t k = 0; k < kit_si->n_caps; k++)
-		if (strcmp(kit_si->caps[k].name, "clients") == 0)
-			c = &kit_si->caps[k];
 	cloison_cap_identify(slot, NULL, NULL, &badge);
 	ring_init(&r, (void *)(uintptr_t)c->ipa, (unsigned)badge, false);
 	cloison_channel_bind(slot, ECHO_VIRQ);
-	cloison_vgic_configure(ECHO_VIRQ, 1, 0x80);
-	kit_irqs_on();
+	irq_enable(ECHO_VIRQ, 0x80);
+	irq_unmask();
 	print("echo service on channel end %lu\n", badge);
 	for (;;) {
 		while (ring_space(&r) && ring_recv(&r, &m) == RING_OK) {

@@ -3,12 +3,12 @@
  * Pinger guest: every 500 ms sends "ping N" to the echo service over its
  * channel, waits for the answer and prints it.
  */
-#include "kit.h"
+#include <domain/core.h>
 #include "ring.h"
 
 static volatile bool ticked;
 
-void kit_on_irq(uint32_t vintid)
+void irq_handler(uint32_t vintid)
 {
 	if (vintid == CLOISON_VIRQ_VTIMER) {
 		ticked = true;
@@ -20,27 +20,24 @@ static void sleep_ms(uint64_t ms)
 {
 	ticked = false;
 	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 : : "r"(kit_counter_freq() / 1000 * ms), "r"(1ull));
+			 : : "r"(vtimer_freq() / 1000 * ms), "r"(1ull));
 	while (!ticked)
 		__asm__ volatile("wfi");
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	uint64_t slot = kit_need("echo"), badge = 0;
-	const struct cloison_start_info_cap *c = NULL;
+	uint64_t slot = si_cap("echo"), badge = 0;
+	const struct cloison_start_info_cap *c = si_find("echo");
 	struct ring_end r;
 	struct ring_msg m;
 	char text[24];
 	bool n;
 
-	for (uint32_t k = 0; k < kit_si->n_caps; k++)
-		if (strcmp(kit_si->caps[k].name, "echo") == 0)
-			c = &kit_si->caps[k];
 	cloison_cap_identify(slot, NULL, NULL, &badge);
 	ring_init(&r, (void *)(uintptr_t)c->ipa, (unsigned)badge, false);
-	cloison_vgic_configure(CLOISON_VIRQ_VTIMER, 1, 0x80);
-	kit_irqs_on();
+	irq_enable(CLOISON_VIRQ_VTIMER, 0x80);
+	irq_unmask();
 	for (unsigned i = 1;; i++) {
 		size_t len = print_to_buf(text, sizeof(text), "ping %u", i);
 

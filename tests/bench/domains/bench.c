@@ -6,7 +6,7 @@
  * one line `BENCH name ops=... instructions=... el2_entries=... switches=...
  * virqs=... bytes=...`, read by tests/bench/bench.py.
  */
-#include "kit.h"
+#include <domain/core.h>
 
 #define OPS 20000u
 
@@ -63,13 +63,13 @@ static void calibrate(void)
 	overhead.virqs = b.virqs - a.virqs;
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
 	struct sample a, b;
-	uint64_t con = kit_need("console"), type;
+	uint64_t con = si_cap("console"), type;
 	volatile uint64_t sink = 0;
 
-	sys_slot = kit_need("system");
+	sys_slot = si_cap("system");
 	pmu_on();
 	calibrate();
 
@@ -94,12 +94,12 @@ void kit_main(void)
 
 	/* The partner domain yields back at once: every yield here is one
 	 * switch to it and one back. */
-	if (kit_cap("partner") != CLOISON_SLOT_NONE) {
+	if (si_cap_or_none("partner") != CLOISON_SLOT_NONE) {
 		sample(&a);
 		for (uint32_t i = 0; i < OPS; i++)
 			cloison_yield();
 		sample(&b);
 		report("yield_switch_round_trip", &a, &b, OPS, 0);
 	}
-	kit_poweroff();
+	runtime_poweroff();
 }

@@ -9,7 +9,7 @@
  * Instruction counts from PMCCNTR_EL0 (icount: instructions, all domains
  * and EL2 included); events from system_stats around the same window.
  */
-#include "kit.h"
+#include <domain/core.h>
 #include "ring.h"
 #include "chanbench.h"
 
@@ -45,10 +45,10 @@ static void report(const char *name, const struct sample *a, const struct sample
 	      bytes);
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	uint64_t slot = kit_need("echo");
-	const struct cloison_start_info_cap *c = NULL;
+	uint64_t slot = si_cap("echo");
+	const struct cloison_start_info_cap *c = si_find("echo");
 	volatile struct bench_shared *sh;
 	static uint8_t src[BULK_MSGS * RING_DATA], dst[BULK_MSGS * RING_DATA];
 	struct sample a, b;
@@ -58,10 +58,7 @@ void kit_main(void)
 	uint8_t payload[RING_DATA];
 	bool n;
 
-	sys = kit_need("system");
-	for (uint32_t k = 0; k < kit_si->n_caps; k++)
-		if (strcmp(kit_si->caps[k].name, "echo") == 0)
-			c = &kit_si->caps[k];
+	sys = si_cap("system");
 	cloison_cap_identify(slot, NULL, NULL, &badge);
 	ring_init(&r, (void *)(uintptr_t)c->ipa, (unsigned)badge, false);
 	sh = (volatile struct bench_shared *)(uintptr_t)(c->ipa + BENCH_SHARED_OFFSET);
@@ -130,5 +127,5 @@ void kit_main(void)
 	sample(&b);
 	report("memcpy_per_KiB", &a, &b, sizeof(src) / 1024, b.instr - a.instr, sizeof(src));
 	print("BENCH-BASELINE memcpy_per_KiB\n");
-	kit_poweroff();
+	runtime_poweroff();
 }

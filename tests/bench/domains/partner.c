@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Benchmark partner: gives the CPU straight back. */
-#include "kit.h"
+#include <domain/core.h>
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
 	for (;;)
 		cloison_yield();

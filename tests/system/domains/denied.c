@@ -7,7 +7,8 @@
  * refused with its error and leaves everything as it was. Last, it reads a
  * guest's memory by its physical address: a stage-2 fault stops it.
  */
-#include "kit.h"
+#include <domain/core.h>
+#include <domain/result.h>
 
 #define NONE CLOISON_SLOT_NONE
 #define E(x) CLOISON_ERR_##x
@@ -28,39 +29,40 @@ static uint64_t rights_of(uint64_t slot)
 	return r;
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	uint64_t con = kit_need("console"), g1 = kit_need("guest1"), g2 = kit_need("guest2");
+	uint64_t con = si_cap("console"), g1 = si_cap("guest1"), g2 = si_cap("guest2");
 	uint64_t r1 = rights_of(g1), r2 = rights_of(g2), s1 = state_of(g1);
 	uint64_t all = 0xffff, type = 0;
 
-	kit_begin("dom0_denied");
-	KIT_EXPECT_ERR("map_a_domain", cloison_memory_map(g1, 0x80000000ull, 2), E(WRONG_TYPE));
-	KIT_EXPECT_ERR("map_the_console", cloison_memory_map(con, 0x80000000ull, 2), E(WRONG_TYPE));
-	KIT_EXPECT_ERR("stop_query_only_guest", cloison_domain_stop(g2), E(NO_RIGHTS));
-	KIT_EXPECT_ERR("destroy_query_only_guest", cloison_domain_destroy(g2), E(NO_RIGHTS));
-	KIT_EXPECT_ERR("act_without_a_cap", cloison_domain_stop(30), E(EMPTY_SLOT));
-	KIT_EXPECT_ERR("act_beyond_cspace", cloison_domain_stop(1u << 20), E(INVALID_SLOT));
-	KIT_EXPECT_ERR("mint_wider_rights", cloison_cap_mint(g2, NONE, 20, all, 0), E(NO_RIGHTS));
-	KIT_EXPECT_ERR("mint_build_right", cloison_cap_mint(g1, NONE, 20,
+	test_begin("dom0_denied");
+	TEST_REPORT_ERR("map_a_domain", cloison_memory_map(g1, 0x80000000ull, 2), E(WRONG_TYPE));
+	TEST_REPORT_ERR("map_the_console", cloison_memory_map(con, 0x80000000ull, 2), E(WRONG_TYPE));
+	TEST_REPORT_ERR("stop_query_only_guest", cloison_domain_stop(g2), E(NO_RIGHTS));
+	TEST_REPORT_ERR("destroy_query_only_guest", cloison_domain_destroy(g2), E(NO_RIGHTS));
+	TEST_REPORT_ERR("act_without_a_cap", cloison_domain_stop(30), E(EMPTY_SLOT));
+	TEST_REPORT_ERR("act_beyond_cspace", cloison_domain_stop(1u << 20), E(INVALID_SLOT));
+	TEST_REPORT_ERR("mint_wider_rights", cloison_cap_mint(g2, NONE, 20, all, 0), E(NO_RIGHTS));
+	TEST_REPORT_ERR("mint_build_right", cloison_cap_mint(g1, NONE, 20,
 			r1 | CLOISON_RIGHT_DOMAIN_BUILD, 0), E(NO_RIGHTS));
-	KIT_EXPECT_ERR("set_its_cspace", cloison_domain_set_cspace(g1, con), E(NO_RIGHTS));
-	KIT_EXPECT_ERR("hand_a_cap_to_a_guest", cloison_cap_copy(con, g1, 5), E(WRONG_TYPE));
-	KIT_EXPECT_ERR("console_input_not_given", cloison_console_read(con, NULL, NULL, NULL,
+	TEST_REPORT_ERR("set_its_cspace", cloison_domain_set_cspace(g1, con), E(NO_RIGHTS));
+	TEST_REPORT_ERR("hand_a_cap_to_a_guest", cloison_cap_copy(con, g1, 5), E(WRONG_TYPE));
+	TEST_REPORT_ERR("console_input_not_given", cloison_console_read(con, NULL, NULL, NULL,
 			NULL, NULL, NULL), E(NO_RIGHTS));
-	KIT_EXPECT_ERR("no_system_cap", cloison_system_poweroff(con), E(WRONG_TYPE));
-	KIT_EXPECT_ERR("slot_20_still_empty", cloison_cap_identify(20, &type, NULL, NULL),
-		       E(EMPTY_SLOT));
-	kit_check("rights_unchanged", rights_of(g1) == r1 && rights_of(g2) == r2,
-		  "rights %lx %lx were %lx %lx", rights_of(g1), rights_of(g2), r1, r2);
-	kit_check("guest1_state_unchanged", state_of(g1) == s1, "state %lu was %lu",
-		  state_of(g1), s1);
-	kit_check("guest2_still_running", state_of(g2) == CLOISON_DOMAIN_RUNNING, "state %lu",
-		  state_of(g2));
-	kit_end();
+	TEST_REPORT_ERR("no_system_cap", cloison_system_poweroff(con), E(WRONG_TYPE));
+	TEST_REPORT_ERR("slot_20_still_empty", cloison_cap_identify(20, &type, NULL, NULL),
+		        E(EMPTY_SLOT));
+	test_report("rights_unchanged", rights_of(g1) == r1 && rights_of(g2) == r2,
+		    "rights %lx %lx were %lx %lx", rights_of(g1), rights_of(g2), r1, r2);
+	test_report("guest1_state_unchanged", state_of(g1) == s1, "state %lu was %lu",
+		    state_of(g1), s1);
+	test_report("guest2_still_running", state_of(g2) == CLOISON_DOMAIN_RUNNING, "state %lu",
+		    state_of(g2));
+	test_end();
 	/* guest1's RAM is at some physical address above ours; as an IPA it
 	 * is simply not mapped for us. */
 	print("reading guest memory at 0x41000000\n");
 	(void)*(volatile uint64_t *)0x41000000ull;
 	print("read guest memory!\n");
+	return 0;
 }

@@ -4,13 +4,14 @@
  * yielding between beats. After `beats` beats it reports that it kept
  * running and, if it holds the system cap, powers the machine off.
  */
-#include "kit.h"
+#include <domain/core.h>
+#include <domain/result.h>
 
 #define BEATS 40
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	uint64_t start = kit_counter();
+	uint64_t start = vtimer_now();
 
 	for (unsigned i = 1; i <= BEATS; i++) {
 		print("heartbeat %u\n", i);
@@ -18,10 +19,11 @@ void kit_main(void)
 			;
 		cloison_yield();
 	}
-	kit_begin("heartbeat");
-	kit_check("heartbeat.kept_running", true, "%s", "stopped");
-	kit_check("heartbeat.time_passed", kit_counter() > start, "counter did not move");
-	kit_end();
-	if (kit_cap("system") != CLOISON_SLOT_NONE)
-		kit_poweroff();
+	test_begin("heartbeat");
+	test_report("heartbeat.kept_running", true, "%s", "stopped");
+	test_report("heartbeat.time_passed", vtimer_now() > start, "counter did not move");
+	test_end();
+	if (si_cap_or_none("system") != CLOISON_SLOT_NONE)
+		runtime_poweroff();
+	return 0;
 }

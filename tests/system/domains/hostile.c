@@ -5,11 +5,11 @@
  * to do, then does it; the hypervisor must stop or refuse it while the
  * other domains keep running.
  */
-#include "kit.h"
+#include <domain/core.h>
 
 static bool is(const char *name)
 {
-	return strcmp(kit_si->name, name) == 0;
+	return strcmp(si_name(), name) == 0;
 }
 
 static uint64_t raw_hvc(uint64_t x0, uint64_t x1, uint64_t x2)
@@ -46,7 +46,7 @@ static void garbage_hypercalls(void)
 		op = (i & 2) ? seed >> 3 : (seed >> 5) % 40;
 		a = seed * 31;
 		/* Never hand the system cap a poweroff by accident. */
-		if (slot == kit_cap("system"))
+		if (slot == si_cap_or_none("system"))
 			continue;
 		if (raw_hvc(slot, op, a) == CLOISON_ERR_OK)
 			bad++;
@@ -54,7 +54,7 @@ static void garbage_hypercalls(void)
 	print("garbage hypercalls done: %lu unexpectedly succeeded\n", bad);
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
 	if (is("hostile-unmapped")) {
 		print("reading unmapped IPA 0x10000000\n");
@@ -90,7 +90,8 @@ void kit_main(void)
 		for (;;)
 			;
 	} else {
-		print("no hostile behaviour for %s\n", kit_si->name);
+		print("no hostile behaviour for %s\n", si->name);
 	}
 	print("still running after the hostile act!\n");
+	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Only waits: WFI forever with nothing that could wake it. */
-#include "kit.h"
+#include <domain/core.h>
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
 	print("waiting\n");
 	for (;;)

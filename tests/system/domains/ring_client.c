@@ -6,7 +6,8 @@
  * does not fit a slot; "flipper" sends a good message then rewrites its slot
  * forever.
  */
-#include "kit.h"
+#include <domain/core.h>
+#include <domain/result.h>
 #include "ring.h"
 
 /* Which end of the channel a cap is: its badge word (ABI 0.5). */
@@ -75,43 +76,40 @@ static void honest(uint64_t slot, struct ring_end *r)
 		if (got < sent && !ring_arm(r))
 			cloison_channel_wait(slot, NULL);
 	}
-	kit_begin("ping_pong");
-	kit_check("ping_pong.all_echoed", got == REQUESTS, "got %u", got);
-	kit_check("ping_pong.checksums", bad == 0, "%u bad echoes", bad);
-	kit_check("ping_pong.notifications_batched", r->notifies <= REQUESTS / 8,
-		  "%lu notifications for %u requests", r->notifies, REQUESTS);
-	kit_end();
+	test_begin("ping_pong");
+	test_report("ping_pong.all_echoed", got == REQUESTS, "got %u", got);
+	test_report("ping_pong.checksums", bad == 0, "%u bad echoes", bad);
+	test_report("ping_pong.notifications_batched", r->notifies <= REQUESTS / 8,
+		    "%lu notifications for %u requests", r->notifies, REQUESTS);
+	test_end();
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	uint64_t slot = kit_need("server");
-	const struct cloison_start_info_cap *c = NULL;
+	uint64_t slot = si_cap("server");
+	const struct cloison_start_info_cap *c = si_find("server");
 	struct ring_end r;
 	uint8_t d[RING_DATA];
 	bool n;
 
-	for (uint32_t k = 0; k < kit_si->n_caps; k++)
-		if (strcmp(kit_si->caps[k].name, "server") == 0)
-			c = &kit_si->caps[k];
 	ring_init(&r, (void *)(uintptr_t)c->ipa, channel_end(slot), false);
-	if (strcmp(kit_si->name, "honest") == 0) {
+	if (strcmp(si->name, "honest") == 0) {
 		honest(slot, &r);
-		return;
+		return 0;
 	}
 	for (unsigned k = 0; k < 20; k++)
 		cloison_yield(); /* let the server arm first */
-	if (strcmp(kit_si->name, "ahead") == 0) {
+	if (strcmp(si->name, "ahead") == 0) {
 		print("publishing a producer index 1000 slots ahead\n");
 		r.tx->prod = 1000;
 		cloison_channel_signal(slot);
-	} else if (strcmp(kit_si->name, "badlen") == 0) {
+	} else if (strcmp(si->name, "badlen") == 0) {
 		fill(d, 16, 1);
 		ring_send(&r, d, 16, 1, &n);
 		print("rewriting the message length to 4096\n");
 		r.tx->slot[0].len = 4096;
 		cloison_channel_signal(slot);
-	} else if (strcmp(kit_si->name, "backwards") == 0) {
+	} else if (strcmp(si->name, "backwards") == 0) {
 		struct ring_msg m;
 
 		fill(d, 16, 4);
@@ -123,11 +121,11 @@ void kit_main(void)
 		print("moving the producer index back from 2 to 1\n");
 		r.tx->prod = 1;
 		cloison_channel_signal(slot);
-	} else if (strcmp(kit_si->name, "wrapped") == 0) {
+	} else if (strcmp(si->name, "wrapped") == 0) {
 		print("publishing a producer index wrapped half the index space away\n");
 		r.tx->prod = 0x80000000u;
 		cloison_channel_signal(slot);
-	} else if (strcmp(kit_si->name, "flipper") == 0) {
+	} else if (strcmp(si->name, "flipper") == 0) {
 		volatile uint8_t *b = r.tx->slot[1].data;
 
 		fill(d, 32, 2);
@@ -139,4 +137,5 @@ void kit_main(void)
 		for (uint32_t i = 0;; i++)
 			b[i % 32] ^= 0x5a;
 	}
+	return 0;
 }

@@ -8,7 +8,8 @@
  * the end. Each channel end is bound to its own virtual interrupt; the
  * server sleeps in WFI when every ring is empty.
  */
-#include "kit.h"
+#include <domain/core.h>
+#include <domain/result.h>
 #include "ring.h"
 
 /* Which end of the channel a cap is: its badge word (ABI 0.5). */
@@ -33,7 +34,7 @@ static struct {
 static volatile uint64_t irqs;
 static uint64_t honest_at_last_disconnect;
 
-void kit_on_irq(uint32_t vintid)
+void irq_handler(uint32_t vintid)
 {
 	(void)vintid;
 	irqs++;
@@ -83,24 +84,21 @@ static bool serve(unsigned i)
 	return any;
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	uint64_t deadline = kit_counter() + kit_counter_freq() / 2; /* 0.5 s */
+	uint64_t deadline = vtimer_now() + vtimer_freq() / 2; /* 0.5 s */
 
 	for (unsigned i = 0; i < PEERS; i++) {
-		const struct cloison_start_info_cap *c = NULL;
+		const struct cloison_start_info_cap *c = si_find(names[i]);
 
-		for (uint32_t k = 0; k < kit_si->n_caps; k++)
-			if (strcmp(kit_si->caps[k].name, names[i]) == 0)
-				c = &kit_si->caps[k];
 		if (!c)
-			return;
+			return 0;
 		peer[i].slot = c->slot;
 		ring_init(&peer[i].ring, (void *)(uintptr_t)c->ipa, channel_end(c->slot), false);
 		cloison_channel_bind(c->slot, 33 + i);
 		cloison_vgic_configure(33 + i, 1, 0x80);
 	}
-	kit_irqs_on();
+	irq_unmask();
 	print("serving %u peers\n", PEERS);
 	for (;;) {
 		bool busy = false;
@@ -113,9 +111,9 @@ void kit_main(void)
 		    (peer[3].ring.dead || peer[3].served >= 2) && peer[4].ring.dead &&
 		    peer[5].ring.dead)
 			break;
-		if (kit_counter() > deadline)
+		if (vtimer_now() > deadline)
 			break;
-		if (!busy && kit_counter() <= deadline) {
+		if (!busy && vtimer_now() <= deadline) {
 			bool again = false;
 
 			for (unsigned i = 0; i < PEERS; i++)
@@ -127,25 +125,25 @@ void kit_main(void)
 	/* Let the honest client read its last responses. */
 	for (unsigned k = 0; k < 50; k++)
 		cloison_yield();
-	kit_begin("rings");
-	kit_check("rings.honest_served", peer[0].served == 200 && !peer[0].ring.dead,
-		  "served %lu dead %d", peer[0].served, peer[0].ring.dead);
-	kit_check("rings.ahead_disconnected", peer[1].ring.dead && peer[1].served == 0,
-		  "dead %d served %lu", peer[1].ring.dead, peer[1].served);
-	kit_check("rings.badlen_disconnected", peer[2].ring.dead,
-		  "dead %d", peer[2].ring.dead);
-	kit_check("rings.backwards_disconnected", peer[4].ring.dead && peer[4].served == 2,
-		  "dead %d served %lu", peer[4].ring.dead, peer[4].served);
-	kit_check("rings.wrapped_disconnected", peer[5].ring.dead && peer[5].served == 0,
-		  "dead %d served %lu", peer[5].ring.dead, peer[5].served);
-	kit_check("rings.honest_served_after_disconnects",
-		  peer[0].served > honest_at_last_disconnect,
-		  "served %lu, %lu before the last disconnect", peer[0].served,
-		  honest_at_last_disconnect);
-	kit_check("rings.flipper_contained", peer[3].served <= 1 || peer[3].ring.dead,
-		  "served %lu", peer[3].served);
-	kit_check("rings.interrupts_batched", irqs > 0 && irqs < 200,
-		  "%lu interrupts for 200 requests", irqs);
-	kit_end();
-	kit_poweroff();
+	test_begin("rings");
+	test_report("rings.honest_served", peer[0].served == 200 && !peer[0].ring.dead,
+		    "served %lu dead %d", peer[0].served, peer[0].ring.dead);
+	test_report("rings.ahead_disconnected", peer[1].ring.dead && peer[1].served == 0,
+		    "dead %d served %lu", peer[1].ring.dead, peer[1].served);
+	test_report("rings.badlen_disconnected", peer[2].ring.dead,
+		    "dead %d", peer[2].ring.dead);
+	test_report("rings.backwards_disconnected", peer[4].ring.dead && peer[4].served == 2,
+		    "dead %d served %lu", peer[4].ring.dead, peer[4].served);
+	test_report("rings.wrapped_disconnected", peer[5].ring.dead && peer[5].served == 0,
+		    "dead %d served %lu", peer[5].ring.dead, peer[5].served);
+	test_report("rings.honest_served_after_disconnects",
+		    peer[0].served > honest_at_last_disconnect,
+		    "served %lu, %lu before the last disconnect", peer[0].served,
+		    honest_at_last_disconnect);
+	test_report("rings.flipper_contained", peer[3].served <= 1 || peer[3].ring.dead,
+		    "served %lu", peer[3].served);
+	test_report("rings.interrupts_batched", irqs > 0 && irqs < 200,
+		    "%lu interrupts for 200 requests", irqs);
+	test_end();
+	runtime_poweroff();
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* CPU-bound forever: never yields, never waits. */
-#include "kit.h"
+#include <domain/core.h>
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
 	volatile uint64_t n = 0;
 

@@ -11,14 +11,15 @@
  *    window and checks the worker still got its budget share and the
  *    stormer and sink no more than theirs.
  */
-#include "kit.h"
+#include <domain/core.h>
+#include <domain/result.h>
 
 #define NOTES 6
 #define WINDOW_MS 400u
 
 static volatile uint64_t seen_mask, irq_count, mask_at_six;
 
-void kit_on_irq(uint32_t vintid)
+void irq_handler(uint32_t vintid)
 {
 	if (vintid >= 40 && vintid < 40 + NOTES)
 		seen_mask |= 1ull << (vintid - 40);
@@ -33,7 +34,7 @@ static uint64_t slot_of(unsigned i)
 	char name[8] = "note0";
 
 	name[4] = (char)('0' + i);
-	return kit_need(name);
+	return si_cap(name);
 }
 
 static void stormer(void)
@@ -61,13 +62,13 @@ static void sink(void)
 		cloison_notification_bind(slot_of(i), 40 + i);
 		cloison_vgic_configure(40 + i, 1, 0x80);
 	}
-	kit_irqs_on();
+	irq_unmask();
 	while (irq_count < NOTES)
 		__asm__ volatile("wfi");
-	kit_begin("storm_sink");
-	kit_check("storm.no_interrupt_lost", mask_at_six == (1u << NOTES) - 1,
-		  "first six interrupts covered 0x%lx", mask_at_six);
-	kit_end();
+	test_begin("storm_sink");
+	test_report("storm.no_interrupt_lost", mask_at_six == (1u << NOTES) - 1,
+		    "first six interrupts covered 0x%lx", mask_at_six);
+	test_end();
 	for (;;)
 		__asm__ volatile("wfi");
 }
@@ -76,41 +77,42 @@ static uint64_t cpu_time(const char *name)
 {
 	uint64_t t = 0;
 
-	cloison_domain_query(kit_need(name), NULL, NULL, &t);
+	cloison_domain_query(si_cap(name), NULL, NULL, &t);
 	return t;
 }
 
 static void judge(void)
 {
-	uint64_t freq = kit_counter_freq(), window = freq / 1000 * WINDOW_MS;
-	uint64_t start = kit_counter(), w0 = cpu_time("worker"), s0 = cpu_time("stormer");
+	uint64_t freq = vtimer_freq(), window = freq / 1000 * WINDOW_MS;
+	uint64_t start = vtimer_now(), w0 = cpu_time("worker"), s0 = cpu_time("stormer");
 	uint64_t k0 = cpu_time("sink"), w, s, k, elapsed;
 
-	while (kit_counter() < start + window)
+	while (vtimer_now() < start + window)
 		cloison_yield();
-	elapsed = kit_counter() - start;
+	elapsed = vtimer_now() - start;
 	w = cpu_time("worker") - w0;
 	s = cpu_time("stormer") - s0;
 	k = cpu_time("sink") - k0;
 	print("window %lu: worker %lu stormer %lu sink %lu counter ticks\n", elapsed, w, s, k);
-	kit_begin("storm");
+	test_begin("storm");
 	/* Budgets per 10 ms: worker 4 ms, stormer 2 ms, sink 2 ms. */
-	kit_check("storm.worker_keeps_its_share", w * 100 >= elapsed * 4 / 10 * 98,
-		  "worker %lu of %lu", w, elapsed);
-	kit_check("storm.stormer_within_budget", s * 100 <= elapsed * 2 / 10 * 102,
-		  "stormer %lu of %lu", s, elapsed);
-	kit_check("storm.sink_within_budget", k * 100 <= elapsed * 2 / 10 * 102,
-		  "sink %lu of %lu", k, elapsed);
-	kit_end();
-	kit_poweroff();
+	test_report("storm.worker_keeps_its_share", w * 100 >= elapsed * 4 / 10 * 98,
+		    "worker %lu of %lu", w, elapsed);
+	test_report("storm.stormer_within_budget", s * 100 <= elapsed * 2 / 10 * 102,
+		    "stormer %lu of %lu", s, elapsed);
+	test_report("storm.sink_within_budget", k * 100 <= elapsed * 2 / 10 * 102,
+		    "sink %lu of %lu", k, elapsed);
+	test_end();
+	runtime_poweroff();
 }
 
-void kit_main(void)
+int domain_main(const struct cloison_start_info *si)
 {
-	if (strcmp(kit_si->name, "stormer") == 0)
+	if (strcmp(si->name, "stormer") == 0)
 		stormer();
-	else if (strcmp(kit_si->name, "sink") == 0)
+	else if (strcmp(si->name, "sink") == 0)
 		sink();
 	else
 		judge();
+	return 0;
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Console output through the console_write hypercall on the cap named
- * "console". picolibc's stdout and stderr write here, so printf() works.
- * Bytes are gathered and sent CLOISON_CONSOLE_WRITE_MAX (40) at a time or
- * at each '\n'; the hypervisor assembles whole lines and prefixes each
- * with "[domain-name] ". Write whole lines: the hypervisor rate-limits
- * each domain by lines.
+ * "console" (core/console.c). print() and, in the picolibc layer, stdout
+ * and stderr write here (console_getc, stdin, is in runtime.h). Bytes are gathered and sent
+ * CLOISON_CONSOLE_WRITE_MAX (40) at a time or at each '\n'; the hypervisor
+ * assembles whole lines and prefixes each with "[domain-name] ". Write
+ * whole lines: the hypervisor rate-limits each domain by lines.
  *
  * Not for interrupt handlers: the line buffer is shared with the main
  * flow, so a handler's bytes would land in the middle of its line.
@@ -28,10 +28,5 @@ bool console_available(void);
  * console): a domain that floods sees the rate limit only in the
  * hypervisor's own report, not here. */
 uint64_t console_errors(void);
-
-/* stdin: bytes typed on the console, for a domain whose "console" cap has
- * the input right. Blocks (yielding the CPU) until a byte arrives; -1
- * without the right. */
-int console_getc(void);
 
 #endif

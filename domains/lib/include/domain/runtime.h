@@ -1,42 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The domain runtime (domains/lib, docs/domain-runtime.md): what runs at
- * EL1 inside a Cloison domain around the domain's own code. It takes the
- * entry from the hypervisor, turns the MMU on with an identity map,
- * prepares picolibc (stdout is the console, malloc has a heap), then calls
- * domain_main(). Include this one header for the whole API.
+ * The picolibc layer of the domain runtime (domains/lib/picolibc,
+ * docs/domain-runtime.md), on top of the core (<domain/core.h>): it turns
+ * the MMU on with an identity map, prepares picolibc (stdout is the
+ * console, malloc has a heap, errno lives in TLS), owns the virtual timer
+ * (vtimer_sleep_*) and runs constructors, then calls domain_main().
+ * Include this one header for the whole API.
  */
 #ifndef DOMAIN_RUNTIME_H
 #define DOMAIN_RUNTIME_H
 
-#include <cloison/abi/calls.h>
-#include <cloison/abi/errors.h>
-#include <cloison/abi/objects.h>
-#include <cloison/abi/start_info.h>
-#include <cloison/abi/stubs.h>
-#include <cloison/abi/version.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include <domain/console.h>
+#include <domain/core.h>
 #include <domain/hvc.h>
-#include <domain/irq.h>
-#include <domain/si.h>
-#include <domain/vtimer.h>
 
 /* Stack: grows down from the start-info page; a guard page (unmapped at
  * stage 1) lies below it, the heap below that. */
 #define RUNTIME_STACK_SIZE (64u * 1024u)
 #define RUNTIME_PAGE 4096u
 
-/*
- * Each image defines domain_main. `si` is the start-info page (read-only
- * once the MMU is on). Returning from it, or calling exit(), flushes the
- * console and parks the domain for good (runtime_park).
- */
-int domain_main(const struct cloison_start_info *si);
+/* domain_main (core.h) runs after constructors; its `si` is read-only once
+ * the MMU is on. Returning from it or calling exit() runs the atexit
+ * handlers, then runtime_exit. */
 
 /* Where things are, as the runtime laid them out at start. */
 struct runtime_layout {
@@ -52,14 +38,18 @@ struct runtime_layout {
 };
 const struct runtime_layout *runtime_layout(void);
 
-/* Stop this domain for good without spending CPU: flush the console,
- * disable its virtual interrupts and the timer, then WFI forever (the
- * hypervisor keeps a waiting vCPU off the CPU). */
-_Noreturn void runtime_park(void);
+/* Sleep at least `us` microseconds (0: return at once), in WFI: the
+ * hypervisor keeps a waiting vCPU off the CPU and charges it nothing until
+ * the virtual timer fires. Whether or not the caller has IRQs unmasked. */
+void vtimer_sleep_us(uint64_t us);
+void vtimer_sleep_ms(uint64_t ms);
 
-/* Ask the hypervisor to stop this domain as faulty (hvc #0xe1); it prints
- * ESR_EL1/ELR_EL1/FAR_EL1. runtime_panic prints a line first. */
-_Noreturn void runtime_fault(void);
-_Noreturn void runtime_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* stdin: bytes typed on the console, for a domain whose "console" cap has
+ * the input right. Blocks (yielding the CPU) until a byte arrives; -1
+ * without the right. */
+int console_getc(void);
+
+/* Interrupts taken since start (all INTIDs, timer included). */
+uint64_t irq_count(void);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * In-domain test harness. Tests register themselves with TEST(group, name)
- * and test_run() runs them in source order (file, then line), printing the
- * lines the system-test runner reads (hyp/include/cloison/testout.h):
+ * In-domain test registry of the picolibc layer (picolibc/test.c). Tests
+ * register themselves with TEST(group, name) and test_run() runs them in
+ * source order (file, then line), printing their results through the
+ * core's result lines (<domain/result.h>):
  *
  *   TEST-BEGIN <suite>
  *   TEST <group>.<name> PASS
@@ -16,7 +17,7 @@
  * counts as a crash.
  *
  * Table-driven checks print their own line with test_report(), counted in
- * the same totals.
+ * the same totals; test_begin/test_end bracket such a suite by hand.
  */
 #ifndef DOMAIN_TEST_H
 #define DOMAIN_TEST_H
@@ -24,6 +25,8 @@
 #include <cloison/abi/errors.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <domain/result.h>
 
 struct test_case {
 	const char *group;
@@ -44,16 +47,6 @@ struct test_case {
 /* Run every registered test between TEST-BEGIN and TEST-END; returns the
  * number that failed. */
 unsigned test_run(const char *suite);
-
-/* Manual use: test_begin, any test_report, test_end (returns failures). */
-void test_begin(const char *suite);
-unsigned test_end(void);
-void test_report(const char *name, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Totals so far in the current suite. */
-unsigned test_passed(void);
-unsigned test_failed(void);
 
 /* Records a failure of the running test (the first one is printed). */
 void test_fail_at(const char *file, int line, const char *fmt, ...)

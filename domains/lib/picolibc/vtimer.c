@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The EL1 virtual timer (Arm ARM D11.2): CNTV_TVAL_EL0 counts down to the
- * interrupt, CNTV_CTL_EL0 bit 0 ENABLE, bit 1 IMASK, bit 2 ISTATUS.
+ * Sleeping on the EL1 virtual timer (Arm ARM D11.2): CNTV_TVAL_EL0 counts
+ * down to the interrupt, CNTV_CTL_EL0 bit 0 ENABLE, bit 1 IMASK, bit 2
+ * ISTATUS. The counter reads are inline in vtimer.h (core).
  */
 #include "internal.h"
 
@@ -11,31 +12,9 @@
 static volatile bool fired;
 static bool configured;
 
-uint64_t vtimer_now(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-uint64_t vtimer_freq(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
-uint64_t vtimer_ticks_to_us(uint64_t ticks)
-{
-	uint64_t f = vtimer_freq();
-
-	return f ? ticks / f * 1000000u + ticks % f * 1000000u / f : 0;
-}
-
-/* From runtime_irq, INTID 27: the deadline passed. Masking the output
- * lowers the (level) interrupt so it is not taken again. */
+/* From the layer's IRQ path (irq.c), INTID 27: the deadline passed.
+ * Masking the output lowers the (level) interrupt so it is not taken
+ * again. */
 void vtimer_irq(void)
 {
 	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(CNTV_ENABLE | CNTV_IMASK));

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The in-domain test harness (test.h). */
+/*
+ * The test registry (test.h): TEST() cases run in source order, their
+ * first failure kept as the message of their result line. The lines
+ * themselves are the core's (core/result.c).
+ */
 #include <stdarg.h>
 #include <string.h>
 
@@ -9,20 +13,18 @@
 
 extern const struct test_case __domain_tests_start[], __domain_tests_end[];
 
-static const char *suite;
-static unsigned passed, failed;
-
 /*
  * The hypervisor rate-limits each domain's console by lines (a burst of
  * 256, then 1000 lines/s) and drops the excess; a lost result line would
- * turn a run into a CRASH. Result lines are paced below that: a burst of
- * PACE_BURST, then one per PACE_US (sleeping, not spinning).
+ * turn a run into a CRASH. core/result.c calls this before each result
+ * line, to keep them below that: a burst of PACE_BURST, then one per
+ * PACE_US (sleeping on the virtual timer, which this layer owns).
  */
 #define PACE_BURST 100u
 #define PACE_US 2000u
 static uint64_t pace_tokens = PACE_BURST, pace_last;
 
-static void pace(void)
+void test_pace(void)
 {
 	uint64_t per = vtimer_freq() * PACE_US / 1000000u, now = vtimer_now(), add;
 
@@ -50,65 +52,6 @@ static struct {
 	char msg[200];
 } cur;
 
-void test_begin(const char *name)
-{
-	suite = name;
-	passed = failed = 0;
-	console_flush();
-	printf("TEST-BEGIN %s\n", name);
-}
-
-unsigned test_end(void)
-{
-	printf("TEST-END %s passed=%u failed=%u\n", suite, passed, failed);
-	console_flush();
-	return failed;
-}
-
-unsigned test_passed(void)
-{
-	return passed;
-}
-
-unsigned test_failed(void)
-{
-	return failed;
-}
-
-static void result_line(const char *name, bool ok, const char *msg)
-{
-	pace();
-	if (ok) {
-		passed++;
-		printf("TEST %s PASS\n", name);
-	} else {
-		failed++;
-		printf("TEST %s FAIL %s\n", name, msg[0] ? msg : "(no message)");
-	}
-}
-
-/* The runner reads one line per result: no line breaks in a message. */
-static void one_line(char *s)
-{
-	for (; *s; s++)
-		if (*s == '\n' || *s == '\r')
-			*s = ' ';
-}
-
-void test_report(const char *name, bool ok, const char *fmt, ...)
-{
-	char msg[200] = "";
-	va_list ap;
-
-	if (!ok) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		one_line(msg);
-	}
-	result_line(name, ok, msg);
-}
-
 void test_fail_at(const char *file, int line, const char *fmt, ...)
 {
 	const char *base = strrchr(file, '/');
@@ -126,7 +69,6 @@ void test_fail_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cur.msg + n, sizeof(cur.msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	one_line(cur.msg);
 }
 
 static int order(const struct test_case *a, const struct test_case *b)
@@ -167,7 +109,7 @@ unsigned test_run(const char *name)
 			snprintf(cur.msg + len, sizeof(cur.msg) - len, " (+%u more)", cur.more);
 		}
 		snprintf(full, sizeof(full), "%s.%s", t->group, t->name);
-		result_line(full, !cur.failed, cur.msg);
+		test_report(full, !cur.failed, "%s", cur.msg);
 	}
 	return test_end();
 }

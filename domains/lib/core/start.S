@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Entry of a domain built on the runtime. The hypervisor starts us as
- * <cloison/abi/start_info.h> says: EL1h, MMU and caches off, DAIF masked,
- * x0 = IPA of the start-info page (the last 4 KiB page of our RAM), every
- * other register zero.
+ * Entry of every domain image, whichever layer it is built on. The
+ * hypervisor starts us as <cloison/abi/start_info.h> says: EL1h, MMU and
+ * caches off, DAIF masked, x0 = IPA of the start-info page (the last 4 KiB
+ * page of our RAM), every other register zero.
  *
  * Order matters:
  *  1. VBAR_EL1 first, so that any exception from here on (even a bad x0)
@@ -11,11 +11,13 @@
  *     instead of jumping through address 0;
  *  2. the stack: it grows down from the start-info page;
  *  3. FP/SIMD on (the hypervisor leaves CPACR_EL1.FPEN = 0b11 already; we
- *     do not depend on it: picolibc's string and printf code use q regs);
+ *     do not depend on it: picolibc's string and printf code use q regs;
+ *     core code is built -mgeneral-regs-only and never touches them);
  *  4. BSS (and .tbss) to zero, byte by byte: the MMU is still off, every
  *     access is Device memory and must be naturally aligned, and the
  *     linker does not promise more than byte alignment for __bss_start;
- *  5. runtime_start(si) in C, which never returns.
+ *  5. runtime_start(si) in C, which never returns: core/main.c for an
+ *     image on the core alone, picolibc/runtime.c for the picolibc layer.
  */
 	.section .text.boot, "ax"
 	.global _start

@@ -5,14 +5,22 @@
  *
  * A domain runs at EL1h only, so the one exception it expects is an IRQ
  * taken from the current EL with SP_ELx: a virtual interrupt from the
- * hypervisor's virtual GIC. It goes to runtime_irq() (irq.c), which hands
- * the INTID to the domain's hook. Everything else (a synchronous exception:
+ * hypervisor's virtual GIC. It goes to the C side of the IRQ path, which
+ * hands the INTID on (irq.c). Everything else (a synchronous exception:
  * undefined instruction, alignment fault, EL1 abort, an SP0/lower-EL entry,
  * FIQ, SError) is something the domain did not expect: hvc #0xe1
  * (CLOISON_HVC_EL1_FAULT) asks the hypervisor to stop this domain and
  * report ESR_EL1/ELR_EL1/FAR_EL1, which still describe the exception.
+ *
+ * Assembled twice. In the core the IRQ entry saves the integer registers
+ * only: core code is built -mgeneral-regs-only, and every instruction
+ * here is on the path the channel benchmarks measure (signal to handler).
+ * The picolibc layer assembles it with RUNTIME_FPSIMD: its handlers, and
+ * picolibc's memcpy, may use FP/SIMD, so picolibc/fpsimd.h adds the saving
+ * of that state and names the layer's own C side (picolibc/irq.c, which
+ * keeps the virtual timer).
  */
-/* CLOISON_HVC_EL1_FAULT; start_info.h is C only, runtime.c checks the value. */
+/* CLOISON_HVC_EL1_FAULT; start_info.h is C only, core/runtime.c checks the value. */
 #define HVC_EL1_FAULT 0xe1
 
 .macro fault_entry
@@ -52,13 +60,21 @@ runtime_vectors:
 
 /*
  * IRQ: save everything the AAPCS64 lets a C function clobber: x0-x18,
- * x29 (frame chain), x30, the caller-saved FP/SIMD registers (v0-v7,
- * v16-v31: a handler compiled without -mgeneral-regs-only may use them,
- * and so may memcpy) and FPSR/FPCR. ELR_EL1/SPSR_EL1 need no saving:
- * IRQs stay masked in the handler, so nothing nests.
+ * x29 (frame chain), x30, and whatever fpsimd_save adds; then the C side,
+ * IRQ_C. ELR_EL1/SPSR_EL1 need no saving: IRQs stay masked in the
+ * handler, so nothing nests.
  */
 #define GPR_BYTES (22 * 8)
-#define FP_BYTES (24 * 16 + 16)
+#ifdef RUNTIME_FPSIMD
+#include "../picolibc/fpsimd.h"
+#else
+#define FP_BYTES 0
+#define IRQ_C runtime_irq
+.macro fpsimd_save
+.endm
+.macro fpsimd_restore
+.endm
+#endif
 #define FRAME (GPR_BYTES + FP_BYTES)
 runtime_irq_entry:
 	sub	sp, sp, #FRAME
@@ -73,41 +89,9 @@ runtime_irq_entry:
 	stp	x16, x17, [sp, #128]
 	stp	x18, x29, [sp, #144]
 	str	x30, [sp, #160]
-	add	x0, sp, #GPR_BYTES
-	stp	q0, q1, [x0, #0]
-	stp	q2, q3, [x0, #32]
-	stp	q4, q5, [x0, #64]
-	stp	q6, q7, [x0, #96]
-	stp	q16, q17, [x0, #128]
-	stp	q18, q19, [x0, #160]
-	stp	q20, q21, [x0, #192]
-	stp	q22, q23, [x0, #224]
-	stp	q24, q25, [x0, #256]
-	stp	q26, q27, [x0, #288]
-	stp	q28, q29, [x0, #320]
-	stp	q30, q31, [x0, #352]
-	mrs	x1, fpsr
-	mrs	x2, fpcr
-	stp	x1, x2, [x0, #384]
-
-	bl	runtime_irq
-
-	add	x0, sp, #GPR_BYTES
-	ldp	x1, x2, [x0, #384]
-	msr	fpsr, x1
-	msr	fpcr, x2
-	ldp	q0, q1, [x0, #0]
-	ldp	q2, q3, [x0, #32]
-	ldp	q4, q5, [x0, #64]
-	ldp	q6, q7, [x0, #96]
-	ldp	q16, q17, [x0, #128]
-	ldp	q18, q19, [x0, #160]
-	ldp	q20, q21, [x0, #192]
-	ldp	q22, q23, [x0, #224]
-	ldp	q24, q25, [x0, #256]
-	ldp	q26, q27, [x0, #288]
-	ldp	q28, q29, [x0, #320]
-	ldp	q30, q31, [x0, #352]
+	fpsimd_save
+	bl	IRQ_C
+	fpsimd_restore
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]

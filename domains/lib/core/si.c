@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Start-info lookup by name (si.h). Runs before the MMU is on in the
+ * picolibc layer (console_init looks its cap up), where every access is
+ * Device memory: names are compared here byte by byte, not with a C
+ * library's strncmp, which may read in wider unaligned words.
+ */
+#include "internal.h"
+
+static const struct cloison_start_info *info;
+
+void si_init(const struct cloison_start_info *si)
+{
+	info = si;
+}
+
+const struct cloison_start_info *si_get(void)
+{
+	return info;
+}
+
+const char *si_name(void)
+{
+	return info->name;
+}
+
+static uint32_t cap_count(void)
+{
+	/* The hypervisor fills n_caps; never trust it past the array. */
+	return info->n_caps < CLOISON_START_INFO_MAX_CAPS ? info->n_caps
+							  : CLOISON_START_INFO_MAX_CAPS;
+}
+
+/* Whole names only, and never past the field: a name that fills it is
+ * not NUL-terminated. */
+static bool name_is(const char *field, const char *name)
+{
+	for (uint32_t i = 0; i < CLOISON_START_INFO_NAME_LEN; i++) {
+		if (field[i] != name[i])
+			return false;
+		if (!name[i])
+			return true;
+	}
+	return !name[CLOISON_START_INFO_NAME_LEN];
+}
+
+const struct cloison_start_info_cap *si_find(const char *name)
+{
+	for (uint32_t i = 0; i < cap_count(); i++)
+		if (name_is(info->caps[i].name, name))
+			return &info->caps[i];
+	return NULL;
+}
+
+uint64_t si_cap_or_none(const char *name)
+{
+	const struct cloison_start_info_cap *c = si_find(name);
+
+	return c ? c->slot : CLOISON_SLOT_NONE;
+}
+
+/* A name from the start-info page, at most its field's length. */
+static void put_name(const char *s)
+{
+	for (uint32_t i = 0; i < CLOISON_START_INFO_NAME_LEN && s[i]; i++)
+		console_putc(s[i]);
+}
+
+uint64_t si_cap(const char *name)
+{
+	const struct cloison_start_info_cap *c = si_find(name);
+
+	if (!c) {
+		print("runtime: domain ");
+		put_name(si_name());
+		print(" holds no cap named \"%s\"; its caps:", name);
+		for (uint32_t i = 0; i < cap_count(); i++) {
+			print(" ");
+			put_name(info->caps[i].name);
+		}
+		print("%s\n", cap_count() ? "" : " (none)");
+		runtime_panic("missing cap \"%s\" (check the system description)", name);
+	}
+	return c->slot;
+}
