@@ -67,6 +67,17 @@ int domain_main(const struct cloison_start_info *si)
 	} else if (is("hostile-undef")) {
 		print("executing an undefined instruction\n");
 		__asm__ volatile(".word 0x00000000");
+	} else if (is("hostile-misaligned")) {
+		/* A load-exclusive must be aligned whatever the memory type
+		 * (Arm ARM B2.5.2); a plain load is not enough here, since QEMU
+		 * 7.2 does not fault unaligned Device accesses with the MMU off. */
+		static volatile uint64_t words[2];
+		uint64_t v;
+
+		print("load-exclusive from a misaligned address\n");
+		__asm__ volatile("ldxr %0, [%1]" : "=r"(v)
+				 : "r"((uintptr_t)words + 1) : "memory");
+		(void)v;
 	} else if (is("hostile-hvc")) {
 		print("issuing 2000 garbage hypercalls\n");
 		garbage_hypercalls();
