@@ -33,7 +33,8 @@
  * Without a C library (the image is built -ffreestanding), the core brings
  * the formatter (print(), print_to_buf(): hyp/core/print.c, the
  * hypervisor's own, writing to the console) and the string functions
- * (core/string.c). In the picolibc layer, picolibc has both.
+ * (hyp/core/string.c, the hypervisor's too). In the picolibc layer,
+ * picolibc has both.
  */
 #if !__STDC_HOSTED__
 #include <cloison/print.h>
