@@ -31,7 +31,8 @@
 #define RING_DATA 56u         /* payload bytes per message */
 
 struct ring_msg {
-	uint32_t id;
+	/* 8-aligned, so the ring moves a slot as 8 aligned words (ring.c). */
+	_Alignas(8) uint32_t id;
 	uint32_t len;         /* bytes of data used, <= RING_DATA */
 	uint8_t data[RING_DATA];
 };
@@ -49,6 +50,7 @@ struct ring_page {
 };
 
 _Static_assert(sizeof(struct ring_msg) == 64, "one slot is 64 bytes");
+_Static_assert(_Alignof(struct ring_msg) == 8, "a slot is whole aligned words");
 _Static_assert(sizeof(struct ring_dir) == 64 + 64 * RING_SLOTS, "ring layout");
 _Static_assert(sizeof(struct ring_page) <= 4096, "a ring page fits a 4 KiB channel");
 _Static_assert((RING_SLOTS & (RING_SLOTS - 1)) == 0, "slots: a power of two");
