@@ -81,6 +81,14 @@ void hc_invoke_domain_set_cspace(struct hc_ctx *ctx)
 	cn->bound = &d->cspace;
 }
 
+/* A lifecycle change the scheduler must see (it runs only running domains). */
+static void domain_set_state(struct domain *d, uint32_t state)
+{
+	d->state = state;
+	if (sysobj_hooks.domain_changed)
+		sysobj_hooks.domain_changed(d);
+}
+
 static uint64_t domain_decode_transition(struct hc_ctx *ctx, uint32_t from)
 {
 	struct domain *d = ctx_domain(ctx);
@@ -109,9 +117,7 @@ uint64_t hc_decode_domain_start(struct hc_ctx *ctx)
 
 void hc_invoke_domain_start(struct hc_ctx *ctx)
 {
-	ctx_domain(ctx)->state = CLOISON_DOMAIN_RUNNING;
-	if (sysobj_hooks.domain_changed)
-		sysobj_hooks.domain_changed(ctx_domain(ctx));
+	domain_set_state(ctx_domain(ctx), CLOISON_DOMAIN_RUNNING);
 }
 
 uint64_t hc_decode_domain_stop(struct hc_ctx *ctx)
@@ -121,9 +127,7 @@ uint64_t hc_decode_domain_stop(struct hc_ctx *ctx)
 
 void hc_invoke_domain_stop(struct hc_ctx *ctx)
 {
-	ctx_domain(ctx)->state = CLOISON_DOMAIN_STOPPED;
-	if (sysobj_hooks.domain_changed)
-		sysobj_hooks.domain_changed(ctx_domain(ctx));
+	domain_set_state(ctx_domain(ctx), CLOISON_DOMAIN_STOPPED);
 }
 
 uint64_t hc_decode_domain_resume(struct hc_ctx *ctx)
@@ -135,9 +139,7 @@ uint64_t hc_decode_domain_resume(struct hc_ctx *ctx)
 
 void hc_invoke_domain_resume(struct hc_ctx *ctx)
 {
-	ctx_domain(ctx)->state = CLOISON_DOMAIN_RUNNING;
-	if (sysobj_hooks.domain_changed)
-		sysobj_hooks.domain_changed(ctx_domain(ctx));
+	domain_set_state(ctx_domain(ctx), CLOISON_DOMAIN_RUNNING);
 }
 
 uint64_t hc_decode_domain_destroy(struct hc_ctx *ctx)
@@ -151,10 +153,8 @@ void hc_invoke_domain_destroy(struct hc_ctx *ctx)
 {
 	struct domain *d = ctx_domain(ctx);
 
-	d->state = CLOISON_DOMAIN_DESTROYED;
 	domain_drop_cspace(d);
-	if (sysobj_hooks.domain_changed)
-		sysobj_hooks.domain_changed(d);
+	domain_set_state(d, CLOISON_DOMAIN_DESTROYED);
 }
 
 uint64_t hc_decode_domain_query(struct hc_ctx *ctx)

@@ -5,8 +5,11 @@ small AArch64 ELF files generated on the fly (no cross build needed)."""
 import contextlib
 import io
 import os
+import shutil
 import struct
 import sys
+import tempfile
+import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOOLSTACK = os.path.join(ROOT, "toolstack")
@@ -93,3 +96,23 @@ def write_images(d):
     os.makedirs(os.path.join(d, "nested", "guest-sub"), exist_ok=True)
     with open(os.path.join(d, "nested", "guest-sub", "guest-sub.elf"), "wb") as f:
         f.write(domain_elf(40))
+
+
+class WorkDirTest(unittest.TestCase):
+    """A test class with a scratch directory for the whole class: cls.tmp,
+    cls.images (the images of write_images) and cls.hyp (a hypervisor ELF)."""
+    PREFIX = "cloison-test-"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix=cls.PREFIX)
+        cls.images = os.path.join(cls.tmp, "images")
+        os.mkdir(cls.images)
+        write_images(cls.images)
+        cls.hyp = os.path.join(cls.tmp, "hyp.elf")
+        with open(cls.hyp, "wb") as f:
+            f.write(hyp_elf())
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)

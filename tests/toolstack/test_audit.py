@@ -201,28 +201,20 @@ class RightsTest(unittest.TestCase):
         self.assertEqual(c.status, audit_checks.HELD)
 
 
-class ImageHashTest(unittest.TestCase):
+class ImageHashTest(support.WorkDirTest):
+    PREFIX = "cloison-audit-image-"
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="cloison-audit-image-")
-        cls.images = os.path.join(cls.tmp, "images")
-        os.mkdir(cls.images)
-        support.write_images(cls.images)
+        super().setUpClass()
         for n, name in enumerate(("storage-dom", "net-dom")):
             with open(os.path.join(cls.images, name + ".elf"), "wb") as f:
                 f.write(support.domain_elf(50 + n))
-        cls.hyp = os.path.join(cls.tmp, "hyp.elf")
-        with open(cls.hyp, "wb") as f:
-            f.write(support.hyp_elf())
         cls.desc = os.path.join(AUDIT, "live.toml")
         cls.image = os.path.join(cls.tmp, "image.elf")
         status, out, err = support.run("pack", cls.desc, "--hyp", cls.hyp,
                                        "--image-path", cls.images, "-o", cls.image)
         assert status == 0, err
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
 
     def test_same_options_same_hash(self):
         a = audit.run(self.desc, [self.images], self.hyp, image=self.image)

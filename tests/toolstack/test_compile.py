@@ -3,10 +3,8 @@
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
@@ -23,20 +21,8 @@ def _norm(v):
     return v.hex() if isinstance(v, bytes) else v
 
 
-class CompileTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="cloison-compile-")
-        cls.images = os.path.join(cls.tmp, "images")
-        os.mkdir(cls.images)
-        support.write_images(cls.images)
-        cls.hyp = os.path.join(cls.tmp, "hyp.elf")
-        with open(cls.hyp, "wb") as f:
-            f.write(support.hyp_elf())
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
+class CompileTest(support.WorkDirTest):
+    PREFIX = "cloison-compile-"
 
     def write(self, name, text):
         path = os.path.join(self.tmp, name)

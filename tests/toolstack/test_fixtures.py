@@ -12,8 +12,6 @@ message), and no output file exists afterwards."""
 import glob
 import os
 import re
-import shutil
-import tempfile
 import unittest
 
 try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
@@ -46,17 +44,8 @@ def read_pack_expect(path):
     return None
 
 
-class FixtureTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="cloison-fixtures-")
-        cls.images = os.path.join(cls.tmp, "images")
-        os.mkdir(cls.images)
-        support.write_images(cls.images)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
+class FixtureTest(support.WorkDirTest):
+    PREFIX = "cloison-fixtures-"
 
     def check_fixture(self, path):
         kind, line, msg, args = read_fixture(path)

@@ -21,20 +21,8 @@ from cloison import elf, inspect
 from cloison import policy as fmt
 
 
-class PackTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="cloison-pack-")
-        cls.images = os.path.join(cls.tmp, "images")
-        os.mkdir(cls.images)
-        support.write_images(cls.images)
-        cls.hyp = os.path.join(cls.tmp, "hyp.elf")
-        with open(cls.hyp, "wb") as f:
-            f.write(support.hyp_elf())
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
+class PackTest(support.WorkDirTest):
+    PREFIX = "cloison-pack-"
 
     def pack(self, hyp, out, desc=support.DEFAULT_TOML):
         status, stdout, err = support.run("pack", desc, "--hyp", hyp,

@@ -157,111 +157,87 @@ TEST(fdt_survives_every_single_byte_corruption)
 	EXPECT(rejected > 0);
 }
 
-TEST(fdt_bad_magic)
+/* The fixture with the big-endian word at byte `at` set to `value` must be
+ * refused with exactly `want` (a fresh heap copy each time, under ASan). */
+static void expect_refused(uint32_t at, uint32_t value, const char *want)
 {
 	struct platform p;
 	const char *why = NULL;
-	uint8_t *b;
+	uint8_t *b = copy_of(dtb_size);
 
-	load_fixture();
-	b = copy_of(dtb_size);
-	b[0] = 0;
+	put_be32(b + at, value);
 	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree has a bad magic number");
+	EXPECT(why != NULL);
+	if (why)
+		EXPECT_STREQ(why, want);
 	free(b);
+}
+
+/* Header fields (devicetree spec 5.2) and the structure block's layout. */
+#define FDT_OFF_STRUCT 8
+#define FDT_SIZE_STRINGS 32
+#define FDT_SIZE_STRUCT 36
+#define FDT_VERSION 20
+#define FDT_TOKEN_PROP 3
+#define FDT_TOKEN_NOP 4
+#define FDT_TOKEN_END 9
+
+TEST(fdt_bad_magic)
+{
+	load_fixture();
+	expect_refused(0, 0x00edfe0d, "device tree has a bad magic number");
 }
 
 TEST(fdt_bad_version)
 {
-	struct platform p;
-	const char *why = NULL;
-	uint8_t *b;
-
 	load_fixture();
-	b = copy_of(dtb_size);
-	put_be32(b + 20, 15);
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree version not supported");
-	free(b);
+	expect_refused(FDT_VERSION, 15, "device tree version not supported");
 }
 
 TEST(fdt_blocks_out_of_bounds)
 {
-	struct platform p;
-	const char *why = NULL;
-	uint8_t *b;
+	const char *want = "device tree blocks out of bounds or misaligned";
 
 	load_fixture();
-	b = copy_of(dtb_size);
-	put_be32(b + 8, (uint32_t)dtb_size); /* off_dt_struct at the very end */
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree blocks out of bounds or misaligned");
-	free(b);
-	b = copy_of(dtb_size);
-	put_be32(b + 32, 0xfffffff0u); /* size_dt_strings huge */
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree blocks out of bounds or misaligned");
-	free(b);
-	b = copy_of(dtb_size);
-	put_be32(b + 8, fdt_be32(b + 8) + 2); /* misaligned structure block */
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree blocks out of bounds or misaligned");
-	free(b);
+	/* off_dt_struct at the very end; size_dt_strings huge; a misaligned
+	 * structure block. */
+	expect_refused(FDT_OFF_STRUCT, (uint32_t)dtb_size, want);
+	expect_refused(FDT_SIZE_STRINGS, 0xfffffff0u, want);
+	expect_refused(FDT_OFF_STRUCT, fdt_be32(dtb + FDT_OFF_STRUCT) + 2, want);
 }
 
 TEST(fdt_structure_without_end_token)
 {
-	struct platform p;
-	const char *why = NULL;
-	uint8_t *b;
-	uint32_t soff, ssize;
+	uint32_t last;
 
 	load_fixture();
-	b = copy_of(dtb_size);
-	soff = fdt_be32(b + 8);
-	ssize = fdt_be32(b + 36);
-	/* Replace FDT_END (last token) with FDT_NOP: walk runs off the block. */
-	ASSERT_EQ(fdt_be32(b + soff + ssize - 4), 9);
-	put_be32(b + soff + ssize - 4, 4);
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree structure block malformed");
-	free(b);
+	last = fdt_be32(dtb + FDT_OFF_STRUCT) + fdt_be32(dtb + FDT_SIZE_STRUCT) - 4;
+	/* Replace FDT_END (the last token) with FDT_NOP: the walk runs off
+	 * the block. */
+	ASSERT_EQ(fdt_be32(dtb + last), FDT_TOKEN_END);
+	expect_refused(last, FDT_TOKEN_NOP, "device tree structure block malformed");
 }
 
+/* The first property of the root node follows BEGIN_NODE "" (8 bytes):
+ * token PROP, len, nameoff. */
 TEST(fdt_string_offset_outside_strings_block)
 {
-	struct platform p;
-	const char *why = NULL;
-	uint8_t *b;
-	uint32_t soff;
+	uint32_t prop;
 
 	load_fixture();
-	b = copy_of(dtb_size);
-	soff = fdt_be32(b + 8);
-	/* The first property of the root node follows BEGIN_NODE "" (8 bytes):
-	 * token PROP, len, nameoff. */
-	ASSERT_EQ(fdt_be32(b + soff + 8), 3);
-	put_be32(b + soff + 16, 0x7fffffff);
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree name or string not terminated");
-	free(b);
+	prop = fdt_be32(dtb + FDT_OFF_STRUCT) + 8;
+	ASSERT_EQ(fdt_be32(dtb + prop), FDT_TOKEN_PROP);
+	expect_refused(prop + 8, 0x7fffffff, "device tree name or string not terminated");
 }
 
 TEST(fdt_property_length_past_block)
 {
-	struct platform p;
-	const char *why = NULL;
-	uint8_t *b;
-	uint32_t soff;
+	uint32_t prop;
 
 	load_fixture();
-	b = copy_of(dtb_size);
-	soff = fdt_be32(b + 8);
-	ASSERT_EQ(fdt_be32(b + soff + 8), 3);
-	put_be32(b + soff + 12, 0xfffffff0u);
-	EXPECT(!platform_from_fdt(&p, b, dtb_size, &why));
-	EXPECT_STREQ(why, "device tree structure block malformed");
-	free(b);
+	prop = fdt_be32(dtb + FDT_OFF_STRUCT) + 8;
+	ASSERT_EQ(fdt_be32(dtb + prop), FDT_TOKEN_PROP);
+	expect_refused(prop + 4, 0xfffffff0u, "device tree structure block malformed");
 }
 
 TEST(fdt_missing_devices_named)

@@ -26,21 +26,9 @@ def _split_path(value):
     return [p for p in value.split(os.pathsep) if p]
 
 
-def _read_hyp(path):
-    try:
-        with open(path, "rb") as f:
-            img = elf.Elf(f.read())
-        img.load_end()
-        return img
-    except OSError as exc:
-        raise InputError("%s: %s" % (path, exc.strerror)) from None
-    except elf.ElfError as exc:
-        raise InputError("%s: %s" % (path, exc)) from None
-
-
 def build(desc_path, image_path=None, hyp_path=None):
     """Validate and compile; returns (Description, Compiled, hyp Elf)."""
-    hyp = _read_hyp(hyp_path) if hyp_path else None
+    hyp = audit.read_hyp(hyp_path) if hyp_path else None
     try:
         desc = description.load(desc_path, image_path)
     except OSError as exc:
