@@ -4,6 +4,7 @@
  * operation, and every rejection path, with the invariant checker run after
  * every call (a call that breaks an invariant fails the test).
  */
+#include "capcall.h"
 #include "capcheck.h"
 #include "harness.h"
 
@@ -26,25 +27,7 @@
 #define PG PAGE_SIZE
 
 static struct capfix F;
-static uint64_t R[8];
-static bool broken;
 
-static uint64_t hc(struct domain *d, uint64_t slot, uint64_t op, const uint64_t a[6])
-{
-	char msg[256];
-
-	R[0] = slot;
-	R[1] = op;
-	memcpy(&R[2], a, 6 * sizeof(uint64_t));
-	if (!capcheck_call(d, R, msg, sizeof(msg))) {
-		harness_fail(__FILE__, __LINE__, "invariant broken by call %llu: %s",
-			     (unsigned long long)op, msg);
-		broken = true;
-	}
-	return R[0];
-}
-
-#define HC(d, slot, op, ...) hc((d), (slot), CLOISON_HC_##op, (const uint64_t[6]){ __VA_ARGS__ })
 #define D0 F.d[0]
 #define D1 F.d[1]
 #define D2 F.d[2]
@@ -72,7 +55,7 @@ static struct object *obj_at(struct domain *d, uint64_t i)
 static void setup(void)
 {
 	capfix_small(&F);
-	broken = false;
+	capcall_broken = false;
 }
 
 /* ---- entry point ---- */
@@ -97,9 +80,9 @@ TEST(objectless_call_needs_slot_none)
 TEST(unknown_call_numbers_are_invalid_op)
 {
 	setup();
-	EXPECT_EQ(hc(D0, 0, CLOISON_HC_COUNT, (const uint64_t[6]){ 0 }), CLOISON_ERR_INVALID_OP);
-	EXPECT_EQ(hc(D0, 0, 0x7fffffff, (const uint64_t[6]){ 0 }), CLOISON_ERR_INVALID_OP);
-	EXPECT_EQ(hc(D0, 0, UINT64_MAX, (const uint64_t[6]){ 0 }), CLOISON_ERR_INVALID_OP);
+	EXPECT_EQ(capcall(D0, 0, CLOISON_HC_COUNT, (const uint64_t[6]){ 0 }), CLOISON_ERR_INVALID_OP);
+	EXPECT_EQ(capcall(D0, 0, 0x7fffffff, (const uint64_t[6]){ 0 }), CLOISON_ERR_INVALID_OP);
+	EXPECT_EQ(capcall(D0, 0, UINT64_MAX, (const uint64_t[6]){ 0 }), CLOISON_ERR_INVALID_OP);
 }
 
 TEST(unused_argument_registers_must_be_zero)
@@ -607,7 +590,7 @@ TEST(reused_memory_is_zeroed)
 	EXPECT_EQ(p[0], 0xa5);
 	EXPECT_EQ(HC(D0, 2, CAP_DELETE, 0), CLOISON_ERR_OK);
 	EXPECT_EQ(HC(D0, 0, UNTYPED_RETYPE, CLOISON_TYPE_CNODE, 64, NONE, 2), CLOISON_ERR_OK);
-	EXPECT(!broken); /* the checker verified the new CNode's slots are zero */
+	EXPECT(!capcall_broken); /* the checker verified the new CNode's slots are zero */
 }
 
 TEST(pool_outlives_its_last_cap_only_while_children_live)
@@ -742,8 +725,8 @@ TEST(domain_calls_need_their_rights)
 		EXPECT_EQ(HC(D0, 2, CAP_MINT, NONE, 3, CLOISON_RIGHTS_DOMAIN_ALL & ~calls[i].right,
 			     0),
 			  CLOISON_ERR_OK);
-		EXPECT_EQ(hc(D0, 3, calls[i].op, (const uint64_t[6]){ 2 }), CLOISON_ERR_NO_RIGHTS);
-		EXPECT_EQ(hc(D0, 1, calls[i].op, (const uint64_t[6]){ 2 }), CLOISON_ERR_WRONG_TYPE);
+		EXPECT_EQ(capcall(D0, 3, calls[i].op, (const uint64_t[6]){ 2 }), CLOISON_ERR_NO_RIGHTS);
+		EXPECT_EQ(capcall(D0, 1, calls[i].op, (const uint64_t[6]){ 2 }), CLOISON_ERR_WRONG_TYPE);
 	}
 }
 

@@ -4,6 +4,7 @@
  * rejection path, and that delete, revoke and destroy take the mapping away
  * (DESIGN.md §4: "revoke ... unmaps what they mapped").
  */
+#include "capcall.h"
 #include "capcheck.h"
 #include "fake.h"
 #include "harness.h"
@@ -29,21 +30,7 @@
 
 static struct arch_stage2 s2a, s2b;
 static struct domain *A, *B;
-static uint64_t R[8];
 
-static uint64_t hc(struct domain *d, uint64_t slot, uint64_t op, const uint64_t a[6])
-{
-	char msg[256];
-
-	R[0] = slot;
-	R[1] = op;
-	memcpy(&R[2], a, 6 * sizeof(uint64_t));
-	if (!capcheck_call(d, R, msg, sizeof(msg)))
-		harness_fail(__FILE__, __LINE__, "invariant broken: %s", msg);
-	return R[0];
-}
-
-#define HC(d, slot, op, ...) hc((d), (slot), CLOISON_HC_##op, (const uint64_t[6]){ __VA_ARGS__ })
 
 /* A holds an untyped pool in slot 0 and a 2-page frame (RWX) in slot 1;
  * B holds a console cap in slot 0; both have a fake stage 2. */

@@ -3,6 +3,7 @@
  * Blocking wait, virtual-interrupt binding and vgic_configure on the host,
  * with hooks standing in for the scheduler.
  */
+#include "capcall.h"
 #include "capcheck.h"
 #include "harness.h"
 
@@ -22,7 +23,6 @@
 #define NONE CLOISON_SLOT_NONE
 
 static struct domain *A, *B, *C;
-static uint64_t R[8];
 static struct {
 	struct domain *blocked, *woken, *virq_to, *cfg_dom;
 	uint64_t word, err;
@@ -52,19 +52,6 @@ static void h_cfg(struct domain *d, uint32_t id, bool en, uint8_t prio)
 	H.cfg_prio = prio;
 }
 
-static uint64_t hc(struct domain *d, uint64_t slot, uint64_t op, const uint64_t a[6])
-{
-	char msg[256];
-
-	R[0] = slot;
-	R[1] = op;
-	memcpy(&R[2], a, 6 * sizeof(uint64_t));
-	if (!capcheck_call(d, R, msg, sizeof(msg)))
-		harness_fail(__FILE__, __LINE__, "invariant broken: %s", msg);
-	return R[0];
-}
-
-#define HC(d, slot, op, ...) hc((d), (slot), CLOISON_HC_##op, (const uint64_t[6]){ __VA_ARGS__ })
 
 /* A: slot 0 the notification with wait; B: slot 0 a badged signal cap (0x5). */
 static const struct sysobj_hooks hooks = {
