@@ -223,6 +223,12 @@ static bool check_domain(struct load *l, uint32_t i)
 		    !in_range(g->offset, g->file_size, 0, l->bh->total_size))
 			return fail(l, "domain %s: segment %u out of bounds", d->name, s);
 	}
+	/* A domain's cap range holds its own caps only: the start-info page
+	 * and the boot mappings are built from the range. */
+	for (uint32_t c = d->cap_first; c < d->cap_first + d->cap_count; c++)
+		if (l->caps[c].domain != i)
+			return fail(l, "domain %s: cap %u in its range is another domain's",
+				    d->name, c);
 	return true;
 }
 
@@ -238,9 +244,14 @@ static bool check_objects_and_caps(struct load *l)
 			return fail(l, "object %u: bad name", i);
 		switch (o->type) {
 		case CLOISON_TYPE_DEVICE:
+			/* Never RAM, nor a device the hypervisor drives itself:
+			 * a domain holding the GIC or the UART owns the machine. */
 			if (o->size == 0 || o->phys % PAGE_SIZE || o->size % PAGE_SIZE ||
 			    o->phys + o->size < o->phys ||
-			    overlaps(o->phys, o->size, ph->ram_base, ph->ram_size))
+			    overlaps(o->phys, o->size, ph->ram_base, ph->ram_size) ||
+			    overlaps(o->phys, o->size, l->plat->gicd.base, l->plat->gicd.size) ||
+			    overlaps(o->phys, o->size, l->plat->gicr.base, l->plat->gicr.size) ||
+			    overlaps(o->phys, o->size, l->plat->uart.base, l->plat->uart.size))
 				return fail(l, "device %s: region %lx+%lx unusable", o->name,
 					    o->phys, o->size);
 			break;

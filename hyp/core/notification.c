@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Notifications: signal (OR the badge in) and poll (read and clear). */
 #include <cloison/abi/errors.h>
+#include <cloison/abi/objects.h>
+#include <cloison/domain.h>
 #include <cloison/hypercall.h>
 #include <cloison/notification.h>
 #include <cloison/sysobj.h>
@@ -20,9 +22,24 @@ uint64_t hc_decode_notification_signal(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
+/*
+ * The domain blocked on n, if it can still be woken. A waiter destroyed
+ * while blocked counts as none: it neither takes the next signal's bits
+ * nor keeps others from waiting. (Only domains with a vCPU wait, and those
+ * are boot objects that are never freed, so the pointer stays valid.)
+ */
+static struct domain *live_waiter(const struct notification *n)
+{
+	if (n->waiter && n->waiter->state == CLOISON_DOMAIN_DESTROYED)
+		return NULL;
+	return n->waiter;
+}
+
 void notification_do_signal(struct notification *n, uint64_t bits)
 {
 	n->word |= bits;
+	if (!live_waiter(n))
+		n->waiter = NULL;
 	if (n->waiter && sysobj_hooks.unblock) {
 		/* Hand the word straight to the blocked waiter. */
 		sysobj_hooks.unblock(n->waiter, n->word, CLOISON_ERR_OK);
@@ -42,7 +59,7 @@ uint64_t notification_check_wait(const struct notification *n, const struct hc_c
 {
 	if (!sysobj_hooks.block)
 		return CLOISON_ERR_NOT_SUPPORTED;
-	if (n->waiter && n->waiter != ctx->caller)
+	if (live_waiter(n) && n->waiter != ctx->caller)
 		return CLOISON_ERR_BAD_STATE;
 	return CLOISON_ERR_OK;
 }

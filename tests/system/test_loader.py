@@ -160,6 +160,19 @@ class LoaderTest(unittest.TestCase):
             p["caps"][0]["object"] = 99
         self.rejected(self.variant(m), "cap 0 (console): bad holder, object or slot")
 
+    def test_cap_range_covering_another_domains_caps(self):
+        def m(p):
+            p["domains"][1]["cap_first"] = 0
+            p["domains"][1]["cap_count"] = 2
+        self.rejected(self.variant(m), "domain d1: cap 0 in its range is another domain's")
+
+    def test_device_over_the_gic(self):
+        def m(p):
+            o = p["objects"][1]
+            o["type"] = 3  # device
+            o["phys"], o["size"] = 0x08000000, 0x10000  # QEMU virt's GICD
+        self.rejected(self.variant(m), "device console: region 8000000+10000 unusable")
+
     def test_unknown_object_type(self):
         def m(p):
             p["objects"][1]["type"] = 77

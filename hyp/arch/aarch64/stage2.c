@@ -187,6 +187,14 @@ enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
 	return err;
 }
 
+static bool table_empty(const uint64_t *table)
+{
+	for (unsigned i = 0; i < PTES; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
 static void unmap_level(uint64_t *table, unsigned level, uint64_t ipa,
 			uint64_t size)
 {
@@ -199,11 +207,22 @@ static void unmap_level(uint64_t *table, unsigned level, uint64_t ipa,
 		if (chunk > size)
 			chunk = size;
 		if (*pte & S2_VALID) {
-			if (level == 3 || !(*pte & S2_TABLE))
+			if (level == 3 || !(*pte & S2_TABLE)) {
 				*pte = 0; /* callers unmap whole blocks only */
-			else
-				unmap_level((uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK),
-					    level + 1, ipa, chunk);
+			} else {
+				uint64_t *sub = (uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK);
+
+				unmap_level(sub, level + 1, ipa, chunk);
+				/* A table left empty goes back to the shared pool,
+				 * or map/unmap at fresh addresses would drain it for
+				 * every domain. Freeing before the TLB flush is safe:
+				 * no walk for this VMID runs until the unmap returns
+				 * (uniprocessor, and the flush comes first). */
+				if (table_empty(sub)) {
+					*pte = 0;
+					palloc_free(sub);
+				}
+			}
 		}
 		ipa += chunk;
 		size -= chunk;

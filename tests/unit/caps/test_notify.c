@@ -116,6 +116,32 @@ TEST(second_waiter_is_refused)
 	EXPECT_EQ(HC(B, 0, NOTIFICATION_WAIT), CLOISON_ERR_NO_RIGHTS);
 }
 
+TEST(a_waiter_destroyed_while_blocked_is_forgotten)
+{
+	setup();
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == A);
+	domain_finalise(A); /* what domain_destroy does to the object */
+	H.blocked = NULL;
+	/* Another domain may wait now, and the next signal goes to it. */
+	EXPECT_EQ(HC(C, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == C);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.woken == C);
+	EXPECT_EQ(H.word, 0x5);
+}
+
+TEST(a_signal_with_only_a_destroyed_waiter_stays_in_the_word)
+{
+	setup();
+	EXPECT_EQ(HC(A, 0, NOTIFICATION_WAIT), CLOISON_ERR_OK);
+	domain_finalise(A);
+	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.woken == NULL);
+	EXPECT_EQ(HC(C, 0, NOTIFICATION_POLL), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0x5); /* not lost with the dead waiter */
+}
+
 TEST(deleting_the_last_cap_wakes_the_waiter_with_an_error)
 {
 	setup();
