@@ -2,10 +2,10 @@
 /*
  * Console output through the console_write hypercall on the cap named
  * "console" (console.h). Everything a domain prints ends here: the core's
- * formatter (print(), through arch_console_putc) and, in the picolibc
+ * formatter (print(), through print_putc) and, in the picolibc
  * layer, stdout and stderr (picolibc/stdio.c).
  */
-#include <arch/console.h>
+#include <cloison/print.h>
 
 #include "internal.h"
 
@@ -60,8 +60,8 @@ void console_write(const char *s, size_t len)
 		console_putc(s[i]);
 }
 
-/* hyp/core/print.c, the core's formatter, writes through this. */
-void arch_console_putc(char c)
+/* The shared formatter's output sink (<cloison/print.h>). */
+void print_putc(char c)
 {
 	console_putc(c);
 }

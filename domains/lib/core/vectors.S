@@ -15,10 +15,12 @@
  * Assembled twice. In the core the IRQ entry saves the integer registers
  * only: core code is built -mgeneral-regs-only, and every instruction
  * here is on the path the channel benchmarks measure (signal to handler).
- * The picolibc layer assembles it with RUNTIME_FPSIMD: its handlers, and
- * picolibc's memcpy, may use FP/SIMD, so picolibc/fpsimd.h adds the saving
- * of that state and names the layer's own C side (picolibc/irq.c, which
- * keeps the virtual timer).
+ * The picolibc layer assembles it from picolibc/vectors.S, which defines
+ * RUNTIME_FPSIMD and, before including this file, the fpsimd_save and
+ * fpsimd_restore macros, FP_BYTES and IRQ_C: its handlers, and picolibc's
+ * memcpy, may use FP/SIMD, so that layer adds the saving of that state and
+ * names its own C side (picolibc/irq.c, which keeps the virtual timer).
+ * This file includes nothing of the layer built on it.
  */
 /* CLOISON_HVC_EL1_FAULT; start_info.h is C only, core/runtime.c checks the value. */
 #define HVC_EL1_FAULT 0xe1
@@ -65,14 +67,12 @@ runtime_vectors:
  * handler, so nothing nests.
  */
 #define GPR_BYTES (22 * 8)
-#ifdef RUNTIME_FPSIMD
-#include "../picolibc/fpsimd.h"
-#else
+#ifndef RUNTIME_FPSIMD
 #define FP_BYTES 0
 #define IRQ_C runtime_irq
-.macro fpsimd_save
+.macro fpsimd_save base
 .endm
-.macro fpsimd_restore
+.macro fpsimd_restore base
 .endm
 #endif
 #define FRAME (GPR_BYTES + FP_BYTES)
@@ -89,9 +89,9 @@ runtime_irq_entry:
 	stp	x16, x17, [sp, #128]
 	stp	x18, x29, [sp, #144]
 	str	x30, [sp, #160]
-	fpsimd_save
+	fpsimd_save GPR_BYTES
 	bl	IRQ_C
-	fpsimd_restore
+	fpsimd_restore GPR_BYTES
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The picolibc layer's part of the IRQ entry (core/vectors.S, assembled
- * with RUNTIME_FPSIMD): a handler compiled without -mgeneral-regs-only may
- * use FP/SIMD, and so may picolibc's memcpy, so the entry also saves the
- * caller-saved FP/SIMD registers (v0-v7, v16-v31) and FPSR/FPCR, above the
- * integer registers (GPR_BYTES), and calls this layer's C side.
+ * The picolibc layer's part of the IRQ entry (picolibc/vectors.S, which
+ * includes this before core/vectors.S): a handler compiled without
+ * -mgeneral-regs-only may use FP/SIMD, and so may picolibc's memcpy, so
+ * the entry also saves the caller-saved FP/SIMD registers (v0-v7,
+ * v16-v31) and FPSR/FPCR, above the integer registers (at offset `base`,
+ * the core's GPR_BYTES), and calls this layer's C side.
  */
 #define FP_BYTES (24 * 16 + 16)
 #define IRQ_C runtime_irq_fpsimd
 
-.macro fpsimd_save
-	add	x0, sp, #GPR_BYTES
+.macro fpsimd_save base
+	add	x0, sp, #\base
 	stp	q0, q1, [x0, #0]
 	stp	q2, q3, [x0, #32]
 	stp	q4, q5, [x0, #64]
@@ -28,8 +29,8 @@
 	stp	x1, x2, [x0, #384]
 .endm
 
-.macro fpsimd_restore
-	add	x0, sp, #GPR_BYTES
+.macro fpsimd_restore base
+	add	x0, sp, #\base
 	ldp	x1, x2, [x0, #384]
 	msr	fpsr, x1
 	msr	fpcr, x2

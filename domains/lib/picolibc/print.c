@@ -2,7 +2,7 @@
 /*
  * The core's formatter interface (<cloison/print.h>: print(), used by
  * runtime_panic, si_cap, the test-result lines...) on picolibc's printf,
- * so that an image has one formatter: the hypervisor's (hyp/core/print.c)
+ * so that an image has one formatter: the shared library's (hyp/abi/std/print.c)
  * on the core alone, picolibc's here, with all of printf's conversions.
  */
 #include <cloison/print.h>

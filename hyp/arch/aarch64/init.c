@@ -13,7 +13,7 @@
 #include <cloison/platform.h>
 #include <cloison/print.h>
 
-#include "../../plat/qemu-virt/plat.h"
+#include <plat/board.h>
 #include "sysreg.h"
 
 void arch_cpu_init_boot(void);
@@ -32,11 +32,11 @@ NORETURN void arch_boot_main(uint64_t dtb)
 	 * EL2 runs, and the hypervisor tick never arrives. */
 	write_sysreg(hcr_el2, HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO);
 	isb();
-	arch_console_init(PLAT_EARLY_UART_BASE);
+	arch_console_init(plat_early_uart_base());
 	if (!dtb)
-		dtb = PLAT_DEFAULT_DTB_ADDR;
+		dtb = plat_default_dtb_addr();
 	if (!platform_from_fdt(&platform, (const void *)(uintptr_t)dtb,
-			       PLAT_DTB_MAX_SIZE, &why))
+			       plat_dtb_max_size(), &why))
 		panic("cannot use the device tree at 0x%lx: %s", dtb, why);
 	arch_console_init(platform.uart.base);
 	if (!arch_mmu_init(&platform, &why))

@@ -31,9 +31,8 @@
 
 /*
  * Without a C library (the image is built -ffreestanding), the core brings
- * the formatter (print(), print_to_buf(): hyp/core/print.c, the
- * hypervisor's own, writing to the console) and the string functions
- * (hyp/core/string.c, the hypervisor's too). In the picolibc layer,
+ * the shared library's formatter (print(), print_to_buf(): hyp/abi/std,
+ * the hypervisor's too, writing to the console) and string functions. In the picolibc layer,
  * picolibc has both.
  */
 #if !__STDC_HOSTED__

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The few C string/memory functions the core uses. At EL2 they come from
- * hyp/core/string.c (the core is freestanding); on the host, from libc.
+ * The few C string/memory functions the hypervisor and the freestanding
+ * domain runtime use (the shared library, hyp/abi/std/string.c); host
+ * builds (unit tests, fuzzers) take libc's.
  */
 #ifndef CLOISON_STRING_H
 #define CLOISON_STRING_H

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A minimal printf for the core. One formatter writes through a sink so the
- * console and buffer variants share it. Not reentrant: callers on several CPUs
- * will need a console lock (none yet: uniprocessor).
+ * A minimal printf, shared by the hypervisor and the domains (one
+ * formatter in the whole system). One formatter writes through a sink so
+ * the console and buffer variants share it; console output goes to
+ * print_putc(), which each side defines. Not reentrant: callers on several
+ * CPUs will need a console lock (none yet: uniprocessor).
  */
-#include <arch/console.h>
 #include <cloison/print.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 struct print_sink {
 	char *buf;      /* NULL: write to the console */
@@ -16,7 +19,7 @@ struct print_sink {
 static void sink_put(struct print_sink *s, char c)
 {
 	if (!s->buf)
-		arch_console_putc(c);
+		print_putc(c);
 	else if (s->len + 1 < s->size)
 		s->buf[s->len] = c;
 	s->len++;

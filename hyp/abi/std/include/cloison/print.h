@@ -1,10 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* Formatted output on the hypervisor console. */
+/*
+ * Formatted output, shared by the hypervisor and the domains (the shared
+ * freestanding library, hyp/abi/std). Self-contained: it needs only the
+ * compiler's <stddef.h> and <stdarg.h>.
+ */
 #ifndef CLOISON_PRINT_H
 #define CLOISON_PRINT_H
 
-#include <cloison/types.h>
 #include <stdarg.h>
+#include <stddef.h>
+
+#ifndef PRINTF_LIKE
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#endif
+
+/* The output sink: print() and vprint() write every character through it.
+ * Each side defines it once: the hypervisor on its UART (hyp/core/kernel/
+ * console.c), a domain through its console capability (domains/lib/core/
+ * console.c). */
+void print_putc(char c);
 
 /*
  * Supported: %s %c %d %i %u %x %X %p %%, length modifiers l ll z, a field

@@ -22,7 +22,7 @@
 #include <cloison/print.h>
 #include <cloison/selftest.h>
 
-#include "../plat/qemu-virt/plat.h"
+#include <plat/board.h>
 
 static void print_platform(const struct platform *p)
 {
@@ -177,7 +177,7 @@ void core_main(const struct platform *plat)
 	print("Cloison %s (EL2, MMU on)\n", CLOISON_VERSION);
 	print_platform(plat);
 	arch_irq_enable(arch_timer_intid());
-	clock_start(PLAT_TICK_HZ);
+	clock_start(plat_tick_hz());
 	arch_irq_unmask();
 	print("cloison: ready\n");
 	selftest_run(plat);

@@ -17,7 +17,7 @@
 #include <cloison/vcpu.h>
 #include <cloison/testout.h>
 
-#include "../plat/qemu-virt/plat.h"
+#include <plat/board.h>
 
 static unsigned passed, failed;
 
@@ -84,7 +84,7 @@ static void suite_timer(void)
 	got = t1 - t0;
 	print("timer: %u Hz tick, period %lu counter ticks (%lu Hz counter), "
 	      "%lu ticks in a window of %u periods (%lu instructions under icount)\n",
-	      PLAT_TICK_HZ, period, arch_timer_freq(), got, n, n * period * 16);
+	      plat_tick_hz(), period, arch_timer_freq(), got, n, n * period * 16);
 	result("timer.rate.busy_window", got >= n - 1 && got <= n + 1,
 	       "%lu ticks in %u periods", got, n);
 

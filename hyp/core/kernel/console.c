@@ -13,7 +13,7 @@
 #include <cloison/print.h>
 #include <cloison/vcpu.h>
 
-#include "../plat/qemu-virt/plat.h"
+#include <plat/board.h>
 
 #define CONSOLE_BURST 256u
 #define CONSOLE_LINES_PER_SEC 1000u
@@ -21,7 +21,7 @@
 static void refill(struct vm_console *c)
 {
 	uint64_t now = clock_ticks();
-	uint64_t per_line = PLAT_TICK_HZ / CONSOLE_LINES_PER_SEC;
+	uint64_t per_line = plat_tick_hz() / CONSOLE_LINES_PER_SEC;
 	uint64_t add;
 
 	if (!c->started) {

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's output sink for the shared formatter (<cloison/print.h>):
+ * every character print() produces goes to the board's UART. A domain's
+ * console output takes another path (console.c: line buffered, prefixed,
+ * rate limited) and ends here too.
+ */
+#include <arch/console.h>
+#include <cloison/print.h>
+
+void print_putc(char c)
+{
+	arch_console_putc(c);
+}
