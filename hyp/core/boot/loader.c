@@ -26,7 +26,9 @@
 #include <cloison/platform.h>
 #include <cloison/print.h>
 #include <cloison/string.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 
 #define MAX_OBJECTS 256u
 #define MAX_CAPS 1024u
@@ -431,9 +433,9 @@ static bool build_domain(struct load *l, uint32_t i)
 		if (l->objs[l->caps[c].object].type == CLOISON_TYPE_CONSOLE &&
 		    (l->caps[c].rights & CLOISON_RIGHT_CONSOLE_INPUT))
 			console_set_input_vm(vm);
-	vm->domain->state = (d->flags & CLOISON_DOMAIN_F_AUTOSTART)
-				    ? CLOISON_DOMAIN_RUNNING
-				    : CLOISON_DOMAIN_BUILT;
+	domain_set_state(vm->domain, (d->flags & CLOISON_DOMAIN_F_AUTOSTART)
+					     ? CLOISON_DOMAIN_RUNNING
+					     : CLOISON_DOMAIN_BUILT);
 	return true;
 }
 
