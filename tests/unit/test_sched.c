@@ -3,7 +3,7 @@
  * The budget scheduler (hyp/core/sched.c) on the host, with a simulated
  * machine (hyp/arch/fake/machine.c): a CPU-bound domain runs until the
  * timer deadline the scheduler programmed; a waiting one does WFI at once.
- * Checks the shares DESIGN.md §9 promises, that waiting costs nothing, that
+ * Checks the shares docs/architecture.md ("Scheduler") promises, that waiting costs nothing, that
  * yield hands over, and priority and wake-up by a virtual interrupt.
  */
 #include <arch/timer.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Budget scheduler (DESIGN.md §9). Each vCPU has a budget per period and a
+ * Budget scheduler (docs/architecture.md, "Scheduler"). Each vCPU has a budget per period and a
  * priority. The highest-priority runnable vCPU with budget left runs; it
  * keeps the CPU until it blocks, yields, runs out of budget or a vCPU of
  * higher priority gets budget back. Budgets are replenished (not carried
