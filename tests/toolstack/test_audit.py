@@ -21,7 +21,9 @@ try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
     from . import support
 except ImportError:
     import support
-from cloison import audit, audit_checks, audit_model, audit_reach, audit_report
+from cloison import audit
+from cloison.audit import checks as audit_checks, model as audit_model
+from cloison.audit import reach as audit_reach, report as audit_report
 from cloison import compiler, description
 
 AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")

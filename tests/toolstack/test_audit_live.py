@@ -27,7 +27,8 @@ try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
     from . import support
 except ImportError:
     import support
-from cloison import audit, audit_checks, audit_live
+from cloison import audit
+from cloison.audit import checks as audit_checks, live as audit_live
 
 AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")
 LIVE = os.path.join(AUDIT, "live")

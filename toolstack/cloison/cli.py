@@ -15,7 +15,8 @@ import sys
 import tempfile
 
 from . import abi as abi_mod
-from . import audit, audit_report, compiler, description, elf, inspect
+from . import audit, compiler, description, elf, inspect
+from .audit import report as audit_report
 from . import policy as fmt
 from .errors import DescriptionError, InputError
 

@@ -8,8 +8,8 @@ and notes (facts worth reading that are not violations). Every list is in a
 fixed order so that the report is the same bytes for the same input.
 """
 
-from .audit_model import fmt_range
-from .audit_reach import describe_holding, path_text, step_text
+from .model import fmt_range
+from .reach import describe_holding, path_text, step_text
 
 HELD, VIOLATED, NOT_CHECKED = "held", "violated", "not checked"
 

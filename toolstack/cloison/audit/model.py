@@ -20,9 +20,9 @@ Roles (docs/auditing.md, "Roles"), from the boot caps:
   guest    every other domain.
 """
 
-from . import abi as abi_mod
-from . import policy as fmt
-from .errors import InputError
+from .. import abi as abi_mod
+from .. import policy as fmt
+from ..errors import InputError
 
 LIFECYCLE = ("build", "start", "stop", "resume", "destroy")
 ROLE_ORDER = ("control", "driver", "guest")

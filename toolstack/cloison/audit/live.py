@@ -18,7 +18,7 @@ line.
 
 import re
 
-from .audit_checks import HELD, Check, Finding
+from .checks import HELD, Check, Finding
 
 MARK = "CLOISON-CAPDUMP"
 LINE_RE = re.compile(r"^(?:\[([A-Za-z][A-Za-z0-9_.-]{0,30})\] )?"
