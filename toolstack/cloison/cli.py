@@ -3,9 +3,11 @@
 
 Exit status: 0 success, 1 invalid input (the description, an image, the
 hypervisor ELF, a file that cannot be read) or, for audit, a violated
-invariant, 2 usage error. Nothing is
-written unless everything succeeded: outputs go to a temporary file in the
-destination directory that is renamed into place at the very end.
+invariant, 2 usage error, or an input the toolstack could not handle (said
+in one line, never a traceback). Warnings about the description go to
+stderr and do not change the status. Nothing is written unless everything
+succeeded: outputs go to a temporary file in the destination directory
+that is renamed into place at the very end.
 """
 
 import argparse
@@ -34,7 +36,13 @@ def build(desc_path, image_path=None, hyp_path=None):
         desc = description.load(desc_path, image_path)
     except OSError as exc:
         raise InputError("%s: %s" % (desc_path, exc.strerror)) from None
+    print_warnings(desc_path, desc.warnings)
     return desc, compiler.compile_description(desc, hyp), hyp
+
+
+def print_warnings(path, warnings):
+    for d in warnings:
+        print(d.format(path), file=sys.stderr)
 
 
 def _write_atomic(path, data):
@@ -108,6 +116,7 @@ def cmd_audit(args):
     if (args.can is None) != (args.reach is None):
         args.parser.error("--can and --reach go together")
     a = audit.run(args.file, _image_path(args), args.hyp, args.image, args.live)
+    print_warnings(args.file, a.model.warnings)
     if args.dot:
         _write_atomic(args.dot, audit_report.dot(a).encode())
     if args.html:
@@ -185,4 +194,19 @@ def main(argv=None):
     except OSError as exc:
         print("%s: %s: %s" % (PROG, exc.filename or "", exc.strerror), file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("%s: interrupted" % PROG, file=sys.stderr)
+        return 2
+    except (Exception, RecursionError, MemoryError) as exc:
+        # An input the checks above did not foresee: one line, never a
+        # traceback (the bug is still ours: the message says so).
+        print("%s: %s: cannot handle this input (%s: %s); please report it"
+              % (PROG, args.command, type(exc).__name__, _one_line(exc)),
+              file=sys.stderr)
+        return 2
     return status
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return text[:200] + "..." if len(text) > 200 else text

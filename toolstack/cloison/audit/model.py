@@ -105,6 +105,7 @@ class Model:
         self.pool = (0, 0)          # the hypervisor's own pool
         self.ram = (0, 0)
         self.tolerated = []         # description diagnostics the audit reports
+        self.warnings = []          # description warnings (printed by the cli)
 
     # -- rights --------------------------------------------------------------
 
@@ -222,6 +223,7 @@ def from_compiled(desc, compiled, sha256, abi=None):
     roles = {d.name: d.role for d in desc.domains if d.role}
     m = from_policy(compiled.policy, sha256, abi, roles, desc.filename)
     m.tolerated = list(getattr(desc, "tolerated", []))
+    m.warnings = list(getattr(desc, "warnings", []))
     return m
 
 
