@@ -367,7 +367,7 @@ class DocsTest(unittest.TestCase):
         what the command prints today."""
         with open(os.path.join(support.ROOT, "docs", "auditing.md")) as f:
             doc = f.read()
-        cmd = "$ PYTHONPATH=toolstack python3 -m cloison audit tests/toolstack/audit/storage.toml\n"
+        cmd = "$ toolstack/bin/cloison audit tests/toolstack/audit/storage.toml\n"
         start = doc.index(cmd) + len(cmd)
         shown = doc[start:doc.index("\n```", start) + 1]
         cwd = os.getcwd()
