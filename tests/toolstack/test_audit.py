@@ -133,11 +133,49 @@ memory = "2M"
   rights = ["read"]
 """
 
-    def test_lifecycle_rights_make_a_control_domain_whatever_it_declares(self):
-        a = self.audit_text(self.BASE % ('role = "guest"', '"stop"'))
+    def test_lifecycle_rights_without_a_role_make_a_control_domain(self):
+        a = self.audit_text(self.BASE % ("", '"stop"'))
         d = a.model.dom_by_name["a"]
         self.assertEqual((d.role, d.role_why),
-                         ("control", "holds lifecycle rights over b (declared guest)"))
+                         ("control", "holds lifecycle rights over b"))
+        self.assertEqual(a.check("control-domain").findings, [])
+
+    def test_declared_guest_with_lifecycle_rights_is_reported_not_promoted(self):
+        a = self.audit_text(self.BASE % ('role = "guest"', '"stop", "query"'))
+        d = a.model.dom_by_name["a"]
+        self.assertEqual((d.role, d.role_why),
+                         ("guest", "declared guest; holds lifecycle rights over b"))
+        c = a.check("control-domain")
+        self.assertEqual([f.message for f in c.findings], [
+            "guest 'a' has lifecycle rights [stop] over domain 'b': it holds cap "
+            "'b' (slot 1) [stop,query]; only a control domain may build, start, "
+            "stop, resume or destroy another domain, and a is not one (it "
+            "declares role = \"guest\")"])
+        self.assertEqual(c.findings[0].domains, ["a", "b"])
+
+    def test_managed_domain_with_lifecycle_rights_is_reported(self):
+        """dom0 manages a and b; a can also stop b: a is a guest of dom0 that
+        holds a control domain's rights, not a second control domain."""
+        text = self.BASE % ("", '"stop"') + """
+[[domain]]
+name = "dom0"
+image = "x"
+memory = "2M"
+  [[domain.cap]]
+  name = "a"
+  object = "a"
+  rights = ["start", "stop"]
+"""
+        a = self.audit_text(text)
+        roles = {d.name: (d.role, d.role_why) for d in a.model.domains}
+        self.assertEqual(roles["dom0"], ("control", "holds lifecycle rights over a"))
+        self.assertEqual(roles["a"], ("guest", "holds lifecycle rights over b, "
+                                      "but is managed by dom0"))
+        c = a.check("control-domain")
+        self.assertEqual([f.message for f in c.findings], [
+            "guest 'a' has lifecycle rights [stop] over domain 'b': it holds cap "
+            "'b' (slot 1) [stop]; only a control domain may build, start, stop, "
+            "resume or destroy another domain, and a is not one (dom0 manages it)"])
 
     def test_query_alone_is_not_control(self):
         a = self.audit_text(self.BASE % ("", '"query"'))
