@@ -445,11 +445,15 @@ class CliTest(unittest.TestCase):
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--can", "nobody",
                                        "--reach", "guest1")
         self.assertEqual((status, out), (1, ""))
-        self.assertEqual(err, "cloison: --can nobody: no such domain (domains: dom0, "
+        self.assertEqual(err, "cloison: --can 'nobody': no such domain (domains: dom0, "
                          "guest1, guest2, echo, pinger)\n")
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--can", "dom0",
                                        "--reach", "nothing")
-        self.assertEqual(err, "cloison: --reach nothing: no such domain or object\n")
+        self.assertEqual(err, "cloison: --reach 'nothing': no such domain or object\n")
+        status, out, err = support.run("audit", support.DEFAULT_TOML, "--can",
+                                       "dom0\x1b[2J\u202e", "--reach", "guest1")
+        self.assertTrue(err.startswith("cloison: --can 'dom0\\x1b[2J\\u202e': no "
+                                       "such domain"), err)
 
     def test_unwritable_output(self):
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--dot",

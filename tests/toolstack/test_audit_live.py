@@ -152,6 +152,9 @@ class LiveFixtureTest(unittest.TestCase):
              "DOMAIN line: bad state 'dancing'"),
             ("CLOISON-CAPDUMP BEGIN policy=abc domains=1\n", 1,
              "BEGIN line: bad policy 'abc'"),
+            # what a relaying domain wrote is shown escaped, never raw
+            ("CLOISON-CAPDUMP BEGIN policy=\x1b[2J\u202e domains=1\n", 1,
+             "BEGIN line: bad policy '\\x1b[2J\\u202e'"),
             ("CLOISON-CAPDUMP BEGIN domains=1 policy=%s\n" % ("0" * 64), 1,
              "BEGIN line: fields domains policy, expected policy domains"),
             ("CLOISON-CAPDUMP HELLO\n", 1, "not a valid CLOISON-CAPDUMP line: "

@@ -21,7 +21,7 @@ from .live import DumpError, compare, not_checked, parse
 from .model import from_compiled
 from .policy_hash import check_hash
 from .reach import Reach, path_text, step_text
-from ..errors import InputError
+from ..errors import InputError, show
 
 TOLERATED = ("channel-ends", "device-overlap", "irq-overlap")
 
@@ -115,10 +115,10 @@ def query(a, src, dst):
     dom = m.dom_by_name.get(src)
     if dom is None:
         raise InputError("--can %s: no such domain (domains: %s)"
-                         % (src, ", ".join(d.name for d in m.domains)))
+                         % (show(src), ", ".join(d.name for d in m.domains)))
     target = m.dom_by_name.get(dst) or m.by_name.get(dst)
     if target is None:
-        raise InputError("--reach %s: no such domain or object" % dst)
+        raise InputError("--reach %s: no such domain or object" % show(dst))
     edges = a.reach.query(dom, target)
     if edges is None:
         return ("no: %s cannot reach %s\n  (no path under the rules of "
