@@ -59,9 +59,11 @@ OBJECT_KINDS = ("device", "irq", "notification", "channel", "untyped")
 # Object types whose caps map memory into the holder at boot.
 MAPPED_KINDS = ("device", "channel")
 
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-IMAGE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-SIZE_RE = re.compile(r"^\s*([0-9]+)\s*(K|M|G|KiB|MiB|GiB)?\s*$")
+# Matched with fullmatch(): the whole string (a '$' would let a trailing
+# newline through).
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+IMAGE_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+SIZE_RE = re.compile(r"\s*([0-9]+)\s*(K|M|G|KiB|MiB|GiB)?\s*")
 SIZE_UNITS = {None: 1, "K": KiB, "KiB": KiB, "M": MiB, "MiB": MiB,
               "G": GiB, "GiB": GiB}
 
