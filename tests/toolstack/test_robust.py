@@ -35,9 +35,11 @@ class RobustTest(unittest.TestCase):
         return path
 
     def timed_check(self, path):
-        t0 = time.monotonic()
+        # CPU time of this process (the check runs in it), not wall time:
+        # what is bounded is the work, whatever else the machine is doing.
+        t0 = time.process_time()
         status, out, err = support.run("check", path)
-        return status, out, err, time.monotonic() - t0
+        return status, out, err, time.process_time() - t0
 
     def test_million_character_name_is_shortened(self):
         path = self.write(DOMAIN % ("n" * 1_000_000))
@@ -110,7 +112,7 @@ class LoaderLimitsTest(unittest.TestCase):
 
     def test_limits_are_the_loaders(self):
         self.assertEqual(limits.LOADER_MAX, {
-            "domain": self.define("hyp/include/cloison/vcpu.h", "VM_MAX"),
+            "domain": self.define("hyp/include/cloison/vm.h", "VM_MAX"),
             "object": self.define("hyp/core/loader.c", "MAX_OBJECTS"),
             "cap": self.define("hyp/core/loader.c", "MAX_CAPS"),
         })
