@@ -113,8 +113,8 @@ class LoaderLimitsTest(unittest.TestCase):
     def test_limits_are_the_loaders(self):
         self.assertEqual(limits.LOADER_MAX, {
             "domain": self.define("hyp/include/cloison/vm.h", "VM_MAX"),
-            "object": self.define("hyp/core/loader.c", "MAX_OBJECTS"),
-            "cap": self.define("hyp/core/loader.c", "MAX_CAPS"),
+            "object": self.define("hyp/core/boot/loader.c", "MAX_OBJECTS"),
+            "cap": self.define("hyp/core/boot/loader.c", "MAX_CAPS"),
         })
 
 
