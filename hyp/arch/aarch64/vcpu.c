@@ -26,6 +26,7 @@ void fpsimd_restore(const struct arch_fpregs *fp);
 NORETURN void arch_vcpu_enter(struct arch_regs *regs, uint64_t stack_top);
 void arch_vgic_save(struct arch_vcpu *v);
 void arch_vgic_restore(const struct arch_vcpu *v);
+void arch_vgic_discard(struct arch_vcpu *v);
 
 void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 		    uint32_t index)
@@ -128,6 +129,15 @@ void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
 	write_sysreg(vttbr_el2, s2->vttbr);
 	isb();
 	arch_cpu_current()->current_regs = &next->regs;
+}
+
+void arch_vcpu_discard(struct arch_vcpu *v)
+{
+	arch_vgic_discard(v);
+	/* Its timer must not raise PPI 27 at EL2 for a domain that is gone;
+	 * the next vCPU's restore writes its own. */
+	write_sysreg(cntv_ctl_el0, 0x2);
+	isb();
 }
 
 void arch_vcpu_run_first(struct arch_vcpu *v)
