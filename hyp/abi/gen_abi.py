@@ -8,6 +8,8 @@ exist, ...) and writes:
 
   --header-dir DIR   DIR/{version,errors,objects,calls,stubs}.h  (the public
                      <cloison/abi/...> headers; only <stdint.h>/<stddef.h>)
+                     and, from cloison-boot.toml (--boot-def), the boot
+                     contract: DIR/{policy,start_info,boot_limits}.h
   --table-h FILE     the hypervisor's call list (an X-macro its dispatcher
                      expands) and the decode/invoke prototypes it calls
   --python FILE      cloison_abi.py, constants for the toolstack
@@ -22,8 +24,12 @@ import re
 import sys
 import tomllib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_boot  # noqa: E402  (the boot contract: layouts and limits)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DEF = os.path.join(HERE, "cloison-abi.toml")
+DEFAULT_BOOT_DEF = os.path.join(HERE, "cloison-boot.toml")
 MAX_ARGS = 6  # x2..x7
 MAX_RESULTS = 7  # x1..x7
 RIGHTS_BITS = 16  # must match CLOISON_CAP_RIGHTS_BITS in cap.h
@@ -427,6 +433,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--def", dest="definition", default=DEFAULT_DEF,
                     help="ABI definition file (default: cloison-abi.toml beside this script)")
+    ap.add_argument("--boot-def", default=DEFAULT_BOOT_DEF,
+                    help="boot contract (layouts, limits; default: cloison-boot.toml beside this script)")
     ap.add_argument("--header-dir", help="write the <cloison/abi/*.h> headers here")
     ap.add_argument("--table-h", help="write the hypervisor's call list header here")
     ap.add_argument("--python", help="write cloison_abi.py here")
@@ -440,11 +448,19 @@ def main(argv=None):
     except (AbiError, tomllib.TOMLDecodeError, KeyError) as e:
         print(f"{args.definition}: {e}", file=sys.stderr)
         return 1
+    try:
+        boot = gen_boot.load(args.boot_def, abi)
+    except (gen_boot.BootError, tomllib.TOMLDecodeError, KeyError, IndexError, TypeError) as e:
+        print(f"{args.boot_def}: {e}", file=sys.stderr)
+        return 1
     if args.header_dir:
         os.makedirs(args.header_dir, exist_ok=True)
         for name, fn in (("version", gen_version), ("errors", gen_errors),
                          ("objects", gen_objects), ("calls", gen_calls), ("stubs", gen_stubs)):
             write(os.path.join(args.header_dir, name + ".h"), fn(abi))
+        for name, fn in (("policy", gen_boot.gen_policy_h), ("start_info", gen_boot.gen_start_info_h),
+                         ("boot_limits", gen_boot.gen_limits_h)):
+            write(os.path.join(args.header_dir, name + ".h"), fn(boot, header))
     if args.table_h:
         write(args.table_h, gen_table_h(abi))
     if args.doc:
@@ -458,7 +474,7 @@ def main(argv=None):
     if args.python:
         d = os.path.dirname(os.path.abspath(args.python))
         os.makedirs(d, exist_ok=True)
-        write(args.python, gen_python(abi))
+        write(args.python, gen_python(abi) + gen_boot.gen_python(boot))
     return 0
 
 
