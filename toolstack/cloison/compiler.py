@@ -186,6 +186,10 @@ def check_tables(desc):
     hyp/abi/cloison-boot.toml): the first entry past a limit is reported."""
     src = " (limits.%s in hyp/abi/cloison-boot.toml)"
     diags = []
+    if not desc.domains:
+        # Nothing would run: the hypervisor refuses such a policy.
+        diags.append(Diagnostic(desc.system.line, "policy-limit",
+                                "[system]: a system needs at least one domain"))
     if len(desc.domains) > limits.DOMAINS_MAX:
         dom = desc.domains[limits.DOMAINS_MAX]
         diags.append(Diagnostic(dom.line, "policy-limit",

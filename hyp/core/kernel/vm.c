@@ -20,8 +20,9 @@
 
 #include "hypercall_dispatch.h"
 
-struct vm vm_table[VM_MAX];
+struct vm *vm_table;
 uint32_t vm_table_count;
+static uint32_t vm_table_max;
 #define vms vm_table
 #define n_vms vm_table_count
 bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
@@ -37,7 +38,7 @@ struct vm *vm_alloc(void)
 {
 	struct vm *vm;
 
-	if (n_vms == VM_MAX)
+	if (n_vms == vm_table_max)
 		return NULL;
 	vm = &vms[n_vms];
 	memset(vm, 0, sizeof(*vm));
@@ -45,6 +46,13 @@ struct vm *vm_alloc(void)
 	vm->vcpu.vm = vm;
 	vgic_init(&vm->vcpu.vgic);
 	return vm;
+}
+
+void vm_table_init(struct vm *table, uint32_t max)
+{
+	vm_table = table;
+	vm_table_max = max;
+	n_vms = 0;
 }
 
 void vm_reset_all(void)
@@ -120,4 +128,18 @@ void vcpu_power_off(struct vcpu *v)
 		vm_console_flush(&vms[i]);
 	print("cloison: powered off by domain %s\n", v->vm->name);
 	arch_power_off(true);
+}
+
+void vm_all_stopped(void)
+{
+	print("cloison: no domain can run any more:\n");
+	for (uint32_t i = 0; i < n_vms; i++) {
+		struct vm *vm = &vms[i];
+
+		vm_console_flush(vm);
+		print("cloison:   %s: %s%s%s\n", vm->name,
+		      cloison_domain_state_name(vm->domain->state),
+		      vm->faulted ? ": " : "", vm->faulted ? vm->fault : "");
+	}
+	arch_power_off(false);
 }

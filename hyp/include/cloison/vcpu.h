@@ -12,7 +12,6 @@
 #include <cloison/types.h>
 #include <cloison/vgic.h>
 
-#define VM_MAX 16
 #define VM_NAME_LEN 32
 #define VM_CONSOLE_LINE 200
 #define VM_FAULT_LEN 160
@@ -60,12 +59,15 @@ struct vm {
 	char fault[VM_FAULT_LEN];
 };
 
-/* vm.c: the table of domains. */
+/* vm.c: the table of domains. Its storage comes from the hypervisor pool,
+ * sized by the policy (at most CLOISON_LIMIT_DOMAINS_MAX entries), so the
+ * image does not carry a table sized for the largest system. */
+void vm_table_init(struct vm *table, uint32_t max);
 struct vm *vm_alloc(void);
 void vm_reset_all(void); /* unit tests */
 
 /* Inline: the scheduler walks the table on every decision. */
-extern struct vm vm_table[VM_MAX];
+extern struct vm *vm_table;
 extern uint32_t vm_table_count;
 
 static inline uint32_t vm_count(void)
@@ -95,6 +97,9 @@ void vcpu_stop_self(struct vcpu *v, const char *why);
 void vcpu_note(struct vcpu *v, const char *msg);
 bool vcpu_may_power_off(struct vcpu *v);
 NORETURN void vcpu_power_off(struct vcpu *v);
+/* Every domain is stopped, faulted or destroyed: print each one's state and
+ * reason and power off with a failure status (the scheduler's idle path). */
+NORETURN void vm_all_stopped(void);
 void vcpu_yield(struct vcpu *v);
 void vcpu_wait_for_interrupt(struct vcpu *v);
 
