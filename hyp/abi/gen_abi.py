@@ -402,17 +402,40 @@ def gen_doc_table(abi):
     return "\n".join(out) + "\n"
 
 
-def update_doc(path, abi):
-    """Replace the generated block of a Markdown file; True if it changed."""
+def doc_blocks(abi, boot):
+    """(begin marker, end marker, generated text) of each generated block a
+    Markdown file may carry: the call table (docs/abi.md) and the limits
+    table (docs/system-description.md)."""
+    return [(DOC_BEGIN, DOC_END, gen_doc_table(abi)),
+            (gen_boot.DOC_BEGIN, gen_boot.DOC_END, gen_boot.gen_doc_limits(boot))]
+
+
+def update_doc(path, abi, boot=None):
+    """Replace the generated blocks of a Markdown file; True if it changed."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    start, end = text.find(DOC_BEGIN), text.find(DOC_END)
-    if start < 0 or end < start:
-        raise AbiError(f"{path}: no generated call table block")
-    new = text[:start] + gen_doc_table(abi).rstrip("\n") + text[end + len(DOC_END):]
+    new, found = text, 0
+    for begin, end, block in doc_blocks(abi, boot) if boot else doc_blocks(abi, None)[:1]:
+        start, stop = new.find(begin), new.find(end)
+        if start < 0 or stop < start:
+            continue
+        found += 1
+        new = new[:start] + block.rstrip("\n") + new[stop + len(end):]
+    if not found:
+        raise AbiError(f"{path}: no generated table block")
     if new != text:
         write(path, new)
     return new != text
+
+
+def check_doc(path, abi, boot):
+    """The stale blocks of a Markdown file (empty: fresh); AbiError if none."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    present = [(b, blk) for b, _, blk in doc_blocks(abi, boot) if b in text]
+    if not present:
+        raise AbiError(f"{path}: no generated table block")
+    return [b for b, blk in present if blk.rstrip("\n") not in text]
 
 
 def write(path, text):
@@ -463,14 +486,16 @@ def main(argv=None):
             write(os.path.join(args.header_dir, name + ".h"), fn(boot, header))
     if args.table_h:
         write(args.table_h, gen_table_h(abi))
-    if args.doc:
-        update_doc(args.doc, abi)
-    if args.check_doc:
-        with open(args.check_doc, encoding="utf-8") as f:
-            if gen_doc_table(abi).rstrip("\n") not in f.read():
-                print(f"{args.check_doc}: call table is stale: run "
-                      f"python3 hyp/abi/gen_abi.py --doc {args.check_doc}", file=sys.stderr)
-                return 1
+    try:
+        if args.doc:
+            update_doc(args.doc, abi, boot)
+        if args.check_doc and check_doc(args.check_doc, abi, boot):
+            print(f"{args.check_doc}: generated table is stale: run "
+                  f"python3 hyp/abi/gen_abi.py --doc {args.check_doc}", file=sys.stderr)
+            return 1
+    except AbiError as e:
+        print(e, file=sys.stderr)
+        return 1
     if args.python:
         d = os.path.dirname(os.path.abspath(args.python))
         os.makedirs(d, exist_ok=True)
