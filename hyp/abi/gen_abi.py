@@ -8,6 +8,8 @@ exist, ...) and writes:
 
   --header-dir DIR   DIR/{version,errors,objects,calls,stubs}.h  (the public
                      <cloison/abi/...> headers; only <stdint.h>/<stddef.h>)
+                     and, from cloison-boot.toml (--boot-def), the boot
+                     contract: DIR/{policy,start_info,boot_limits}.h
   --table-h FILE     the hypervisor's call list (an X-macro its dispatcher
                      expands) and the decode/invoke prototypes it calls
   --python FILE      cloison_abi.py, constants for the toolstack
@@ -22,8 +24,12 @@ import re
 import sys
 import tomllib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_boot  # noqa: E402  (the boot contract: layouts and limits)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DEF = os.path.join(HERE, "cloison-abi.toml")
+DEFAULT_BOOT_DEF = os.path.join(HERE, "cloison-boot.toml")
 MAX_ARGS = 6  # x2..x7
 MAX_RESULTS = 7  # x1..x7
 RIGHTS_BITS = 16  # must match CLOISON_CAP_RIGHTS_BITS in cap.h
@@ -396,17 +402,40 @@ def gen_doc_table(abi):
     return "\n".join(out) + "\n"
 
 
-def update_doc(path, abi):
-    """Replace the generated block of a Markdown file; True if it changed."""
+def doc_blocks(abi, boot):
+    """(begin marker, end marker, generated text) of each generated block a
+    Markdown file may carry: the call table (docs/abi.md) and the limits
+    table (docs/system-description.md)."""
+    return [(DOC_BEGIN, DOC_END, gen_doc_table(abi)),
+            (gen_boot.DOC_BEGIN, gen_boot.DOC_END, gen_boot.gen_doc_limits(boot))]
+
+
+def update_doc(path, abi, boot=None):
+    """Replace the generated blocks of a Markdown file; True if it changed."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    start, end = text.find(DOC_BEGIN), text.find(DOC_END)
-    if start < 0 or end < start:
-        raise AbiError(f"{path}: no generated call table block")
-    new = text[:start] + gen_doc_table(abi).rstrip("\n") + text[end + len(DOC_END):]
+    new, found = text, 0
+    for begin, end, block in doc_blocks(abi, boot) if boot else doc_blocks(abi, None)[:1]:
+        start, stop = new.find(begin), new.find(end)
+        if start < 0 or stop < start:
+            continue
+        found += 1
+        new = new[:start] + block.rstrip("\n") + new[stop + len(end):]
+    if not found:
+        raise AbiError(f"{path}: no generated table block")
     if new != text:
         write(path, new)
     return new != text
+
+
+def check_doc(path, abi, boot):
+    """The stale blocks of a Markdown file (empty: fresh); AbiError if none."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    present = [(b, blk) for b, _, blk in doc_blocks(abi, boot) if b in text]
+    if not present:
+        raise AbiError(f"{path}: no generated table block")
+    return [b for b, blk in present if blk.rstrip("\n") not in text]
 
 
 def write(path, text):
@@ -427,6 +456,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--def", dest="definition", default=DEFAULT_DEF,
                     help="ABI definition file (default: cloison-abi.toml beside this script)")
+    ap.add_argument("--boot-def", default=DEFAULT_BOOT_DEF,
+                    help="boot contract (layouts, limits; default: cloison-boot.toml beside this script)")
     ap.add_argument("--header-dir", help="write the <cloison/abi/*.h> headers here")
     ap.add_argument("--table-h", help="write the hypervisor's call list header here")
     ap.add_argument("--python", help="write cloison_abi.py here")
@@ -440,25 +471,35 @@ def main(argv=None):
     except (AbiError, tomllib.TOMLDecodeError, KeyError) as e:
         print(f"{args.definition}: {e}", file=sys.stderr)
         return 1
+    try:
+        boot = gen_boot.load(args.boot_def, abi)
+    except (gen_boot.BootError, tomllib.TOMLDecodeError, KeyError, IndexError, TypeError) as e:
+        print(f"{args.boot_def}: {e}", file=sys.stderr)
+        return 1
     if args.header_dir:
         os.makedirs(args.header_dir, exist_ok=True)
         for name, fn in (("version", gen_version), ("errors", gen_errors),
                          ("objects", gen_objects), ("calls", gen_calls), ("stubs", gen_stubs)):
             write(os.path.join(args.header_dir, name + ".h"), fn(abi))
+        for name, fn in (("policy", gen_boot.gen_policy_h), ("start_info", gen_boot.gen_start_info_h),
+                         ("boot_limits", gen_boot.gen_limits_h)):
+            write(os.path.join(args.header_dir, name + ".h"), fn(boot, header))
     if args.table_h:
         write(args.table_h, gen_table_h(abi))
-    if args.doc:
-        update_doc(args.doc, abi)
-    if args.check_doc:
-        with open(args.check_doc, encoding="utf-8") as f:
-            if gen_doc_table(abi).rstrip("\n") not in f.read():
-                print(f"{args.check_doc}: call table is stale: run "
-                      f"python3 hyp/abi/gen_abi.py --doc {args.check_doc}", file=sys.stderr)
-                return 1
+    try:
+        if args.doc:
+            update_doc(args.doc, abi, boot)
+        if args.check_doc and check_doc(args.check_doc, abi, boot):
+            print(f"{args.check_doc}: generated table is stale: run "
+                  f"python3 hyp/abi/gen_abi.py --doc {args.check_doc}", file=sys.stderr)
+            return 1
+    except AbiError as e:
+        print(e, file=sys.stderr)
+        return 1
     if args.python:
         d = os.path.dirname(os.path.abspath(args.python))
         os.makedirs(d, exist_ok=True)
-        write(args.python, gen_python(abi))
+        write(args.python, gen_python(abi) + gen_boot.gen_python(boot))
     return 0
 
 

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""policy.h and policy.py describe the same bytes: compile the header with
-the host C compiler and compare every field offset, size and constant."""
+"""policy.h and policy.py describe the same bytes: both are generated from
+hyp/abi/cloison-boot.toml; generate the headers, compile them with the host C
+compiler and compare every field offset, size, constant and limit."""
 
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -13,9 +15,11 @@ try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
 except ImportError:
     import support
 from cloison import description
+from cloison import limits
 from cloison import policy as fmt
 
 HEADER_DIR = os.path.join(support.ROOT, "hyp", "abi", "include")
+GEN = os.path.join(support.ROOT, "hyp", "abi", "gen_abi.py")
 CC = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
 NESTED = {"domains", "objects", "caps", "segments"}
 
@@ -41,6 +45,8 @@ CONSTANTS = {
     "CLOISON_START_INFO_MAX_CAPS": description.START_INFO_MAX_CAPS,
     "CLOISON_START_INFO_NAME_LEN": fmt.NAME_LEN,
 }
+# Every limit, as the C side sees it.
+CONSTANTS.update({"CLOISON_LIMIT_" + k.upper(): v for k, v in limits.LIMITS.items()})
 
 
 def _c_member(layout, field):
@@ -55,7 +61,7 @@ def _c_member(layout, field):
 class HeaderTest(unittest.TestCase):
     def test_layouts_match(self):
         lines = ["#include <stdio.h>", "#include <cloison/abi/policy.h>",
-                 "#include <cloison/abi/start_info.h>",
+                 "#include <cloison/abi/start_info.h>", "#include <cloison/abi/boot_limits.h>",
                  "int main(void) {"]
         expect = []
         for lay in fmt.LAYOUTS:
@@ -70,12 +76,15 @@ class HeaderTest(unittest.TestCase):
             expect.append(val)
         lines.append("return 0; }")
         with tempfile.TemporaryDirectory() as tmp:
+            gen = os.path.join(tmp, "include", "cloison", "abi")
+            subprocess.run([sys.executable, GEN, "--header-dir", gen], check=True)
             src = os.path.join(tmp, "layout.c")
             exe = os.path.join(tmp, "layout")
             with open(src, "w") as f:
                 f.write("\n".join(lines) + "\n")
             subprocess.run([CC, "-std=c11", "-Wall", "-Wextra", "-Werror",
-                            "-I", HEADER_DIR, src, "-o", exe], check=True)
+                            "-I", os.path.join(tmp, "include"), "-I", HEADER_DIR, src,
+                            "-o", exe], check=True)
             got = subprocess.run([exe], check=True, capture_output=True,
                                  text=True).stdout.split()
         self.assertEqual([int(x) for x in got], expect)

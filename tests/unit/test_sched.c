@@ -27,6 +27,7 @@ static struct {
 	enum behaviour how;
 } doms[4];
 static unsigned ndoms;
+static struct vm vm_storage[4];
 
 static struct vm *add(enum behaviour how, uint64_t budget_us, uint64_t period_us,
 		      uint32_t prio)
@@ -50,6 +51,7 @@ static void fresh(void)
 
 	bootcap_init(pa_init(FAKE_RAM_BASE), 1 << 20);
 	(void)pool;
+	vm_table_init(vm_storage, 4);
 	vm_reset_all();
 	ndoms = 0;
 	fake_now = 0;

@@ -20,6 +20,7 @@ end and the image files, so the output is byte-for-byte reproducible.
 import hashlib
 
 from . import abi as abi_mod
+from . import limits
 from . import policy as fmt
 from .description import (DOMAIN_IPA_BASE, DOMAIN_MEM_ALIGN, PAGE, RAM_BASE,
                           fmt_range, fmt_size)
@@ -162,6 +163,15 @@ def layout(desc, hyp_base, hyp_end, bundle_size):
                 "%s '%s': %s of %s does not fit in RAM"
                 % (obj.kind, obj.name, fmt_size(obj.size), what))])
     pool_base = _align(heap.top(), PAGE)
+    slots = sum(d.cspace_slots for d in desc.domains)
+    need = limits.pool_needed(len(desc.domains), len(desc.objects), slots)
+    if sysd.hyp_pool < need and ram_end - pool_base < need:
+        raise DescriptionError(desc.filename, [Diagnostic(
+            sysd.line, "memory-full",
+            "[system]: only %s of RAM is left for the hypervisor pool; %d domains, "
+            "%d objects and %d CSpace slots need %s" % (
+                fmt_size(ram_end - pool_base), len(desc.domains), len(desc.objects),
+                slots, fmt_size(need)))])
     if ram_end - pool_base < sysd.hyp_pool:
         raise DescriptionError(desc.filename, [Diagnostic(
             sysd.line, "memory-full",
@@ -171,9 +181,50 @@ def layout(desc, hyp_base, hyp_end, bundle_size):
     return bundle_base, pool_base
 
 
+def check_tables(desc):
+    """The policy's tables fit the hypervisor's (limits.*_max, from
+    hyp/abi/cloison-boot.toml): the first entry past a limit is reported."""
+    src = " (limits.%s in hyp/abi/cloison-boot.toml)"
+    diags = []
+    if not desc.domains:
+        # Nothing would run: the hypervisor refuses such a policy.
+        diags.append(Diagnostic(desc.system.line, "policy-limit",
+                                "[system]: a system needs at least one domain"))
+    if len(desc.domains) > limits.DOMAINS_MAX:
+        dom = desc.domains[limits.DOMAINS_MAX]
+        diags.append(Diagnostic(dom.line, "policy-limit",
+                                "domain '%s': a system holds at most %d domains%s"
+                                % (dom.name, limits.DOMAINS_MAX, src % "domains_max")))
+    if len(desc.objects) > limits.OBJECTS_MAX:
+        obj = desc.objects[limits.OBJECTS_MAX]
+        diags.append(Diagnostic(obj.line, "policy-limit",
+                                "%s '%s': a system holds at most %d objects, domains included%s"
+                                % (obj.kind, obj.name, limits.OBJECTS_MAX,
+                                   src % "objects_max")))
+    caps = [(d, c) for d in desc.domains for c in d.caps]
+    if len(caps) > limits.CAPS_MAX:
+        dom, cap = caps[limits.CAPS_MAX]
+        diags.append(Diagnostic(cap.line, "policy-limit",
+                                "domain '%s': cap '%s': a system holds at most %d caps%s"
+                                % (dom.name, cap.name, limits.CAPS_MAX, src % "caps_max")))
+    nsegs = 0
+    for dom in desc.domains:
+        nsegs += len(dom.elf.loads()) if dom.elf is not None else 0
+        if nsegs > limits.SEGMENTS_MAX:
+            diags.append(Diagnostic(dom.image_line, "policy-limit",
+                                    "domain '%s': image '%s' takes the system past %d "
+                                    "loadable segments%s" % (dom.name, dom.image,
+                                                             limits.SEGMENTS_MAX,
+                                                             src % "segments_max")))
+            break
+    if diags:
+        raise DescriptionError(desc.filename, diags)
+
+
 def compile_description(desc, hyp=None, abi=None):
     """Lay out and encode. `hyp` is the parsed hypervisor Elf or None."""
     abi = abi or abi_mod.load()
+    check_tables(desc)
     flags = 0
     if not desc.images_loaded:
         flags |= fmt.POLICY_F_NO_IMAGES

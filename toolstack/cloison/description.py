@@ -14,32 +14,37 @@ import re
 import sys
 import tomllib
 
+from . import limits as L
 from .errors import DescriptionError, Diagnostic
 from .tomlpos import Positions
 
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 PAGE = 4 * KiB
 
+# Every limit comes from the boot contract, hyp/abi/cloison-boot.toml (read
+# through limits.py), which the hypervisor's policy check is generated from
+# too: never write one here.
 RAM_BASE = 0x40000000
-DOMAIN_IPA_BASE = 0x40000000        # every domain sees its RAM here
-DOMAIN_MEM_ALIGN = 2 * MiB          # size and placement of domain memory
-DOMAIN_MEM_MAX = 1 * GiB            # keeps RAM below CHANNEL_IPA_BASE
-CHANNEL_IPA_BASE = 0x80000000       # where channels are mapped by default
-IPA_LIMIT = 1 << 32                 # stage 2 with T0SZ=32 (4 GiB of IPA)
-CHANNEL_MAX = 16 * MiB
-UNTYPED_MAX = 256 * MiB
-RAM_MIN, RAM_MAX = 16 * MiB, 64 * GiB
-CSPACE_DEFAULT, CSPACE_MIN, CSPACE_MAX = 64, 2, 1024
-PERIOD_MAX_US = 10_000_000
-PRIORITY_MAX = 255
-DEFAULT_PERIOD_US = 10_000
-DEFAULT_PRIORITY = 100
-DEFAULT_POOL = 4 * MiB
-SPI_MIN, SPI_MAX = 32, 1019
-# The start-info page (<cloison/abi/start_info.h>, checked by the tests): the
-# last 4 KiB page of a domain's RAM, listing at most this many caps.
-START_INFO_SIZE = 4096
-START_INFO_MAX_CAPS = 62
+DOMAIN_IPA_BASE = L.BOOT["domain_ipa_base"]   # every domain sees its RAM here
+DOMAIN_MEM_ALIGN = L.DOMAIN_MEM_ALIGN         # size and placement of domain memory
+DOMAIN_MEM_MAX = L.DOMAIN_MEM_MAX             # keeps RAM below CHANNEL_IPA_BASE
+CHANNEL_IPA_BASE = L.BOOT["channel_ipa_base"]  # where channels are mapped by default
+IPA_LIMIT = L.IPA_LIMIT                       # stage 2 with T0SZ=32 (4 GiB of IPA)
+CHANNEL_MAX = L.CHANNEL_SIZE_MAX
+UNTYPED_MAX = L.UNTYPED_SIZE_MAX
+RAM_MIN, RAM_MAX = L.RAM_MIN, L.RAM_MAX
+CSPACE_DEFAULT, CSPACE_MIN, CSPACE_MAX = (L.CSPACE_SLOTS_DEFAULT, L.CSPACE_SLOTS_MIN,
+                                          L.CSPACE_SLOTS_MAX)
+PERIOD_MAX_US = L.PERIOD_MAX_US
+PRIORITY_MAX = L.PRIORITY_MAX
+DEFAULT_PERIOD_US = L.PERIOD_DEFAULT_US
+DEFAULT_PRIORITY = L.PRIORITY_DEFAULT
+DEFAULT_POOL = L.HYP_POOL_DEFAULT
+SPI_MIN, SPI_MAX = L.SPI_MIN, L.SPI_MAX
+# The start-info page (<cloison/abi/start_info.h>): the last 4 KiB page of a
+# domain's RAM, listing at most this many caps.
+START_INFO_SIZE = L.BOOT["start_info_size"]
+START_INFO_MAX_CAPS = L.START_INFO_CAPS_MAX
 
 # Physical ranges of QEMU virt that the hypervisor keeps for itself
 # (docs/system-description.md): no device object may cover them.

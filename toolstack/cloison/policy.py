@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The binary boot bundle and policy: layouts, encoder and decoder.
 
-The C view of the same layouts is hyp/abi/include/cloison/abi/policy.h; the
-test suite compiles that header and checks every offset against the field
-lists below, so the two cannot drift apart silently. All integers are little
+The layouts are not written here: both this module and the C header
+<cloison/abi/policy.h> are generated from hyp/abi/cloison-boot.toml (see
+limits.py), and a test compiles the header and compares every offset. All integers are little
 endian; all records are naturally aligned; names are NUL-padded to 32 bytes
 (at most 31 characters).
 """
@@ -11,22 +11,26 @@ endian; all records are naturally aligned; names are NUL-padded to 32 bytes
 import hashlib
 import struct
 
-BUNDLE_MAGIC = b"CLOISONB"
-POLICY_MAGIC = b"CLOISONP"
-BUNDLE_VERSION = 1
-POLICY_VERSION = 1
-NAME_LEN = 32
-NAME_MAX = NAME_LEN - 1
-NO_IPA = 0xFFFFFFFFFFFFFFFF
-BUNDLE_ALIGN = 0x10000          # the bundle starts 64 KiB aligned
-RECORD_ALIGN = 8                # tables inside the policy blob
-IMAGE_DATA_ALIGN = 16           # each segment's bytes inside the bundle
+from . import limits
 
-POLICY_F_NO_IMAGES = 1 << 0     # compiled without images: not bootable
-POLICY_F_NO_HYP = 1 << 1        # laid out without the hypervisor ELF: not bootable
-DOMAIN_F_AUTOSTART = 1 << 0     # started at boot (else left built, stopped)
-OBJECT_F_IRQ_EDGE = 1 << 0      # irq objects: edge triggered (else level)
-SEG_F_X, SEG_F_W, SEG_F_R = 1, 2, 4   # the ELF p_flags bits
+# Every number below comes from hyp/abi/cloison-boot.toml (through limits).
+BUNDLE_MAGIC = limits.BOOT["bundle_magic"].to_bytes(8, "little")      # b"CLOISONB"
+POLICY_MAGIC = limits.BOOT["policy_magic"].to_bytes(8, "little")      # b"CLOISONP"
+BUNDLE_VERSION = limits.BUNDLE_VERSION
+POLICY_VERSION = limits.POLICY_VERSION
+NAME_LEN = limits.BOOT["name_len"]
+NAME_MAX = NAME_LEN - 1
+NO_IPA = limits.BOOT["no_ipa"]
+BUNDLE_ALIGN = limits.BOOT["bundle_align"]          # the bundle starts 64 KiB aligned
+RECORD_ALIGN = limits.BOOT["record_align"]          # tables inside the policy blob
+IMAGE_DATA_ALIGN = limits.BOOT["image_data_align"]  # each segment's bytes inside the bundle
+
+POLICY_F_NO_IMAGES = limits.FLAGS["policy_f_no_images"]   # not bootable
+POLICY_F_NO_HYP = limits.FLAGS["policy_f_no_hyp"]         # not bootable
+DOMAIN_F_AUTOSTART = limits.FLAGS["domain_f_autostart"]   # started at boot
+OBJECT_F_IRQ_EDGE = limits.FLAGS["object_f_irq_edge"]     # irq objects: edge triggered
+SEG_F_X, SEG_F_W, SEG_F_R = (limits.FLAGS["seg_f_x"], limits.FLAGS["seg_f_w"],
+                             limits.FLAGS["seg_f_r"])    # the ELF p_flags bits
 
 
 class Layout:
@@ -72,56 +76,20 @@ class Layout:
         return rec
 
 
-BUNDLE_HEADER = Layout("cloison_bundle_header", [
-    ("magic", "8s"), ("version", "I"), ("header_size", "I"),
-    ("total_size", "Q"), ("load_addr", "Q"),
-    ("policy_offset", "Q"), ("policy_size", "Q"),
-    ("images_offset", "Q"), ("images_size", "Q"),
-    ("policy_sha256", "32s"), ("reserved", "32s"),
-])
+def _layout(name):
+    cname, size, fields = limits.LAYOUTS[name]
+    lay = Layout(cname, fields)
+    assert lay.size == size, name
+    return lay
 
+
+BUNDLE_HEADER = _layout("bundle_header")
 TABLES = ("domains", "objects", "caps", "segments")
-
-POLICY_HEADER = Layout("cloison_policy_header", [
-    ("magic", "8s"), ("version", "I"), ("header_size", "I"),
-    ("total_size", "I"), ("flags", "I"),
-    ("abi_major", "I"), ("abi_minor", "I"),
-    ("ram_base", "Q"), ("ram_size", "Q"),
-    ("hyp_base", "Q"), ("hyp_end", "Q"),
-    ("bundle_base", "Q"), ("bundle_size", "Q"),
-    ("pool_base", "Q"), ("pool_size", "Q"),
-] + [(t + "_" + f, "I") for t in TABLES
-     for f in ("offset", "count", "entry_size", "reserved")] + [
-    ("system_name", "32s"),
-])
-
-DOMAIN = Layout("cloison_policy_domain", [
-    ("name", "32s"), ("image", "32s"),
-    ("mem_phys", "Q"), ("mem_size", "Q"), ("mem_ipa", "Q"), ("entry", "Q"),
-    ("budget_us", "Q"), ("period_us", "Q"),
-    ("priority", "I"), ("vcpus", "I"),
-    ("cap_first", "I"), ("cap_count", "I"),
-    ("seg_first", "I"), ("seg_count", "I"),
-    ("cspace_slots", "I"), ("flags", "I"),
-    ("object", "I"), ("reserved0", "I"),
-    ("image_sha256", "32s"), ("reserved1", "Q"),
-])
-
-OBJECT = Layout("cloison_policy_object", [
-    ("name", "32s"), ("type", "I"), ("flags", "I"),
-    ("phys", "Q"), ("size", "Q"), ("number", "I"), ("reserved", "I"),
-])
-
-CAP = Layout("cloison_policy_cap", [
-    ("name", "32s"), ("slot", "I"), ("object", "I"),
-    ("rights", "Q"), ("badge", "Q"), ("ipa", "Q"),
-    ("end", "I"), ("domain", "I"),
-])
-
-SEGMENT = Layout("cloison_policy_segment", [
-    ("ipa", "Q"), ("file_size", "Q"), ("mem_size", "Q"), ("offset", "Q"),
-    ("flags", "I"), ("domain", "I"),
-])
+POLICY_HEADER = _layout("policy_header")
+DOMAIN = _layout("policy_domain")
+OBJECT = _layout("policy_object")
+CAP = _layout("policy_cap")
+SEGMENT = _layout("policy_segment")
 
 RECORDS = {"domains": DOMAIN, "objects": OBJECT, "caps": CAP,
            "segments": SEGMENT}

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Boot-time policy loader. The bundle (hyp/abi/include/cloison/abi/policy.h)
- * sits at ALIGN_UP(__hyp_end, 64 KiB). Every field is checked before use:
- * ranges inside RAM and the bundle, no overlap between the hypervisor, the
- * bundle, the device tree, the core's pool and the domains, indices inside
- * their tables, names terminated. Then, in this order: the core's pool is
- * split between the stage-2 page allocator and the boot object pool; every
- * object is created; every cap installed; each domain's RAM zeroed, its
- * segments copied, its stage 2 built and its start-info page written; the
- * domains marked to start at boot are made runnable.
+ * Boot-time policy loader. The bundle (<cloison/abi/policy.h>) sits at
+ * ALIGN_UP(__hyp_end, 64 KiB). policy_check() (policy_check.c, a pure
+ * function tested on the host) checks all of it first: hashes, ranges,
+ * overlaps, indices, limits. Only then, in this order: the core's pool is
+ * carved into the domain table, the loader's object list, the boot object
+ * pool and the stage-2 page allocator; every object is created; every cap
+ * installed; each domain's RAM zeroed, its segments copied, its stage 2 built
+ * and its start-info page written; the domains marked to start at boot are
+ * made runnable.
  */
 #include <arch/mem.h>
 #include <arch/stage2.h>
@@ -22,49 +22,59 @@
 #include <cloison/bootcap.h>
 #include <cloison/domain.h>
 #include <cloison/loader.h>
+#include <cloison/abi/boot_limits.h>
+#include <cloison/cnode.h>
+#include <cloison/memobj.h>
 #include <cloison/palloc.h>
 #include <cloison/platform.h>
+#include <cloison/policy_check.h>
+#include <cloison/untyped.h>
 #include <cloison/print.h>
 #include <cloison/string.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>
 
-#define MAX_OBJECTS 256u
-#define MAX_CAPS 1024u
-#define MAX_SEGMENTS 256u
-#define STAGE2_POOL (4ull << 20)
-#define OBJECT_POOL (4ull << 20)
-#define TWO_MIB (2ull << 20)
+/* The pool's share for each item (hyp/abi/cloison-boot.toml, pool_*): the
+ * toolstack and policy_check() reserve these bytes per domain, object and
+ * slot, so the carving below never runs out on a checked policy. */
+#define VM_SHARE 0x2000u /* of pool_per_domain; the rest is stage-2 tables */
+#define MADE_SHARE sizeof(struct object *) /* of pool_per_object */
+#define OBJECT_SHARE (CLOISON_LIMIT_POOL_PER_OBJECT - MADE_SHARE)
+_Static_assert(sizeof(struct vm) <= VM_SHARE, "struct vm fits its pool share");
+_Static_assert(VM_SHARE < CLOISON_LIMIT_POOL_PER_DOMAIN, "room for stage-2 tables");
+_Static_assert(sizeof(struct cte) <= CLOISON_LIMIT_POOL_PER_SLOT, "a slot fits its share");
+/* A domain object is a CNode header plus a domain (bootcap_domain keeps 128
+ * bytes of slack), each header 64-byte aligned; the other objects are
+ * smaller. */
+_Static_assert(ALIGN_UP(sizeof(struct cnode), 64) + ALIGN_UP(sizeof(struct domain), 64) +
+		       128 <= OBJECT_SHARE,
+	       "a domain object fits its share");
+_Static_assert(ALIGN_UP(sizeof(struct channel), 64) <= OBJECT_SHARE &&
+		       ALIGN_UP(sizeof(struct untyped), 64) <= OBJECT_SHARE,
+	       "an object fits its share");
 
 extern char __hyp_start[], __hyp_end[];
 
 struct load {
-	const struct platform *plat;
+	struct policy_view v;
 	uint64_t bundle;
-	const struct cloison_bundle_header *bh;
-	const uint8_t *policy;
-	const struct cloison_policy_header *ph;
-	const struct cloison_policy_domain *doms;
-	const struct cloison_policy_object *objs;
-	const struct cloison_policy_cap *caps;
-	const struct cloison_policy_segment *segs;
-	struct object *made[MAX_OBJECTS];
+	struct object **made; /* one per object, from the pool */
 	const char *why;
-	char whybuf[128];
+	char whybuf[POLICY_WHY_LEN];
 };
 
 static char policy_hash_hex[65];
-/* Objects the policy made, with their names, for audit dumps. */
-static const struct object *named_objects[MAX_OBJECTS];
-static char object_names[MAX_OBJECTS][CLOISON_POLICY_NAME_LEN];
-static uint32_t n_named;
+/* The objects the policy made, for audit dumps (names from the policy). */
+static struct object *const *made_objects;
+static const struct cloison_policy_object *made_records;
+static uint32_t n_made;
 
 const char *loader_object_name(const struct object *obj)
 {
-	for (uint32_t i = 0; i < n_named; i++)
-		if (named_objects[i] == obj)
-			return object_names[i];
+	for (uint32_t i = 0; i < n_made; i++)
+		if (made_objects[i] == obj)
+			return made_records[i].name;
 	return NULL;
 }
 
@@ -85,246 +95,9 @@ static bool fail(struct load *l, const char *fmt, ...)
 	return false;
 }
 
-/* [a, a + as) and [b, b + bs) overlap (sizes checked not to wrap). */
-static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
-static bool in_range(uint64_t a, uint64_t size, uint64_t base, uint64_t limit)
-{
-	return a >= base && size <= limit - base && a - base <= limit - base - size;
-}
-
-static bool name_ok(const char *name)
-{
-	return strnlen(name, CLOISON_POLICY_NAME_LEN) < CLOISON_POLICY_NAME_LEN &&
-	       name[0] != '\0';
-}
-
-static bool table(struct load *l, const struct cloison_policy_table *t,
-		  uint32_t entry_size, uint32_t max, const char *what,
-		  const void **out)
-{
-	if (t->entry_size != entry_size)
-		return fail(l, "%s table: entry size %u, expected %u", what,
-			    t->entry_size, entry_size);
-	if (t->count > max)
-		return fail(l, "%s table: %u entries, at most %u", what, t->count, max);
-	if (t->offset % 8 || (uint64_t)t->offset + (uint64_t)t->count * entry_size >
-				     l->ph->total_size)
-		return fail(l, "%s table lies outside the policy", what);
-	*out = l->policy + t->offset;
-	return true;
-}
-
-static bool check_headers(struct load *l)
-{
-	const struct platform *p = l->plat;
-	uint64_t ram_end = p->ram.base + p->ram.size;
-	const struct cloison_bundle_header *bh = l->bh;
-	const struct cloison_policy_header *ph;
-
-	if (bh->version != CLOISON_BUNDLE_VERSION ||
-	    bh->header_size != sizeof(*bh))
-		return fail(l, "bundle version %u / header size %u not supported",
-			    bh->version, bh->header_size);
-	if (bh->load_addr != l->bundle)
-		return fail(l, "bundle built for %lx, found at %lx", bh->load_addr,
-			    l->bundle);
-	if (!in_range(l->bundle, bh->total_size, p->ram.base, ram_end))
-		return fail(l, "bundle does not fit in RAM");
-	if (!in_range(bh->policy_offset, bh->policy_size, 0, bh->total_size) ||
-	    bh->policy_size < sizeof(*ph) || bh->policy_offset % 8 ||
-	    !in_range(bh->images_offset, bh->images_size, 0, bh->total_size))
-		return fail(l, "bundle sections lie outside the bundle");
-	l->policy = (const uint8_t *)(uintptr_t)(l->bundle + bh->policy_offset);
-	l->ph = ph = (const struct cloison_policy_header *)(uintptr_t)l->policy;
-	if (memcmp(ph->magic, "CLOISONP", 8) != 0)
-		return fail(l, "policy has a bad magic number");
-	if (ph->version != CLOISON_POLICY_VERSION || ph->header_size != sizeof(*ph) ||
-	    ph->total_size != bh->policy_size)
-		return fail(l, "policy version %u / sizes not supported", ph->version);
-	if (ph->flags)
-		return fail(l, "policy flags %x: compiled without images or hypervisor",
-			    ph->flags);
-	if (ph->abi_major != CLOISON_ABI_VERSION_MAJOR ||
-	    ph->abi_minor > CLOISON_ABI_VERSION_MINOR)
-		return fail(l, "policy needs ABI %u.%u, hypervisor has %u.%u",
-			    ph->abi_major, ph->abi_minor, CLOISON_ABI_VERSION_MAJOR,
-			    CLOISON_ABI_VERSION_MINOR);
-	if (ph->ram_base != p->ram.base || ph->ram_size != p->ram.size)
-		return fail(l, "policy is for RAM %lx+%lx, machine has %lx+%lx",
-			    ph->ram_base, ph->ram_size, p->ram.base, p->ram.size);
-	if (ph->hyp_base != (uint64_t)(uintptr_t)__hyp_start ||
-	    ph->hyp_end > l->bundle || ph->bundle_base != l->bundle)
-		return fail(l, "policy was laid out for another hypervisor image");
-	if (!in_range(ph->pool_base, ph->pool_size, p->ram.base, ram_end) ||
-	    overlaps(ph->pool_base, ph->pool_size, p->ram.base,
-		     l->bundle + bh->total_size - p->ram.base) ||
-	    ph->pool_size < STAGE2_POOL + OBJECT_POOL || ph->pool_base % PAGE_SIZE)
-		return fail(l, "hypervisor pool %lx+%lx unusable", ph->pool_base,
-			    ph->pool_size);
-	return table(l, &ph->domains, sizeof(*l->doms), VM_MAX, "domain",
-		     (const void **)&l->doms) &&
-	       table(l, &ph->objects, sizeof(*l->objs), MAX_OBJECTS, "object",
-		     (const void **)&l->objs) &&
-	       table(l, &ph->caps, sizeof(*l->caps), MAX_CAPS, "cap",
-		     (const void **)&l->caps) &&
-	       table(l, &ph->segments, sizeof(*l->segs), MAX_SEGMENTS, "segment",
-		     (const void **)&l->segs);
-}
-
-static bool check_domain(struct load *l, uint32_t i)
-{
-	const struct cloison_policy_domain *d = &l->doms[i];
-	const struct cloison_policy_header *ph = l->ph;
-	uint64_t ram_end = ph->ram_base + ph->ram_size;
-
-	if (!name_ok(d->name))
-		return fail(l, "domain %u: bad name", i);
-	if (d->mem_size == 0 || d->mem_phys % TWO_MIB || d->mem_size % TWO_MIB ||
-	    !in_range(d->mem_phys, d->mem_size, ph->ram_base, ram_end))
-		return fail(l, "domain %s: memory %lx+%lx not 2 MiB aligned in RAM",
-			    d->name, d->mem_phys, d->mem_size);
-	/* The DTB, the hypervisor and the bundle all sit below bundle end. */
-	if (overlaps(d->mem_phys, d->mem_size, ph->ram_base,
-		     l->bundle + l->bh->total_size - ph->ram_base) ||
-	    overlaps(d->mem_phys, d->mem_size, ph->pool_base, ph->pool_size))
-		return fail(l, "domain %s: memory overlaps the hypervisor", d->name);
-	for (uint32_t j = 0; j < i; j++)
-		if (overlaps(d->mem_phys, d->mem_size, l->doms[j].mem_phys,
-			     l->doms[j].mem_size))
-			return fail(l, "domains %s and %s overlap", d->name,
-				    l->doms[j].name);
-	if (d->mem_ipa % TWO_MIB || !in_range(d->mem_ipa, d->mem_size, 0, STAGE2_IPA_LIMIT))
-		return fail(l, "domain %s: IPA %lx unusable", d->name, d->mem_ipa);
-	if (!in_range(d->entry, 4, d->mem_ipa, d->mem_ipa + d->mem_size - PAGE_SIZE))
-		return fail(l, "domain %s: entry %lx outside its memory", d->name, d->entry);
-	if (d->period_us == 0 || d->budget_us == 0 || d->budget_us > d->period_us ||
-	    d->period_us > 10000000u)
-		return fail(l, "domain %s: budget %lu / period %lu us invalid", d->name,
-			    d->budget_us, d->period_us);
-	if (d->vcpus != 1)
-		return fail(l, "domain %s: %u vCPUs (only 1 is supported)", d->name, d->vcpus);
-	if (d->cspace_slots == 0 || d->cspace_slots > CLOISON_CNODE_MAX_SLOTS)
-		return fail(l, "domain %s: CSpace of %u slots", d->name, d->cspace_slots);
-	if ((uint64_t)d->cap_first + d->cap_count > ph->caps.count ||
-	    (uint64_t)d->seg_first + d->seg_count > ph->segments.count)
-		return fail(l, "domain %s: cap or segment range outside the tables", d->name);
-	if (d->object >= ph->objects.count ||
-	    l->objs[d->object].type != CLOISON_TYPE_DOMAIN ||
-	    l->objs[d->object].number != i)
-		return fail(l, "domain %s: its domain object is wrong", d->name);
-	for (uint32_t s = d->seg_first; s < d->seg_first + d->seg_count; s++) {
-		const struct cloison_policy_segment *g = &l->segs[s];
-
-		if (g->domain != i || g->file_size > g->mem_size ||
-		    !in_range(g->ipa, g->mem_size, d->mem_ipa,
-			      d->mem_ipa + d->mem_size - PAGE_SIZE) ||
-		    !in_range(g->offset, g->file_size, 0, l->bh->total_size))
-			return fail(l, "domain %s: segment %u out of bounds", d->name, s);
-	}
-	/* A domain's cap range holds its own caps only: the start-info page
-	 * and the boot mappings are built from the range. */
-	for (uint32_t c = d->cap_first; c < d->cap_first + d->cap_count; c++)
-		if (l->caps[c].domain != i)
-			return fail(l, "domain %s: cap %u in its range is another domain's",
-				    d->name, c);
-	return true;
-}
-
-static bool check_objects_and_caps(struct load *l)
-{
-	const struct cloison_policy_header *ph = l->ph;
-	uint64_t ram_end = ph->ram_base + ph->ram_size;
-
-	for (uint32_t i = 0; i < ph->objects.count; i++) {
-		const struct cloison_policy_object *o = &l->objs[i];
-
-		if (!name_ok(o->name))
-			return fail(l, "object %u: bad name", i);
-		switch (o->type) {
-		case CLOISON_TYPE_DEVICE:
-			/* Never RAM, nor a device the hypervisor drives itself:
-			 * a domain holding the GIC or the UART owns the machine. */
-			if (o->size == 0 || o->phys % PAGE_SIZE || o->size % PAGE_SIZE ||
-			    o->phys + o->size < o->phys ||
-			    overlaps(o->phys, o->size, ph->ram_base, ph->ram_size) ||
-			    overlaps(o->phys, o->size, l->plat->gicd.base, l->plat->gicd.size) ||
-			    overlaps(o->phys, o->size, l->plat->gicr.base, l->plat->gicr.size) ||
-			    overlaps(o->phys, o->size, l->plat->uart.base, l->plat->uart.size))
-				return fail(l, "device %s: region %lx+%lx unusable", o->name,
-					    o->phys, o->size);
-			break;
-		case CLOISON_TYPE_IRQ:
-			if (o->number < 32 || o->number > 1019)
-				return fail(l, "irq %s: INTID %u is not an SPI", o->name, o->number);
-			break;
-		case CLOISON_TYPE_DOMAIN:
-			if (o->number >= ph->domains.count)
-				return fail(l, "domain object %s: bad index", o->name);
-			break;
-		case CLOISON_TYPE_CHANNEL:
-		case CLOISON_TYPE_UNTYPED:
-			/* RAM the policy sets aside: inside RAM, clear of the
-			 * hypervisor, its bundle and pool, and of every domain. */
-			if (o->size == 0 || o->phys % PAGE_SIZE || o->size % PAGE_SIZE ||
-			    !in_range(o->phys, o->size, ph->ram_base, ram_end) ||
-			    overlaps(o->phys, o->size, ph->ram_base,
-				     l->bundle + l->bh->total_size - ph->ram_base) ||
-			    overlaps(o->phys, o->size, ph->pool_base, ph->pool_size))
-				return fail(l, "%s %s: region %lx+%lx unusable",
-					    cloison_type_name(o->type), o->name, o->phys, o->size);
-			for (uint32_t j = 0; j < ph->domains.count; j++)
-				if (overlaps(o->phys, o->size, l->doms[j].mem_phys,
-					     l->doms[j].mem_size))
-					return fail(l, "%s %s overlaps domain %s",
-						    cloison_type_name(o->type), o->name,
-						    l->doms[j].name);
-			for (uint32_t j = 0; j < i; j++)
-				if ((l->objs[j].type == CLOISON_TYPE_CHANNEL ||
-				     l->objs[j].type == CLOISON_TYPE_UNTYPED) &&
-				    overlaps(o->phys, o->size, l->objs[j].phys, l->objs[j].size))
-					return fail(l, "%s and %s overlap", o->name,
-						    l->objs[j].name);
-			break;
-		case CLOISON_TYPE_NOTIFICATION:
-		case CLOISON_TYPE_CONSOLE:
-		case CLOISON_TYPE_SYSTEM:
-			break;
-		default:
-			return fail(l, "object %s: type %u cannot be made at boot", o->name,
-				    o->type);
-		}
-	}
-	for (uint32_t i = 0; i < ph->caps.count; i++) {
-		const struct cloison_policy_cap *c = &l->caps[i];
-
-		if (!name_ok(c->name))
-			return fail(l, "cap %u: bad name", i);
-		if (c->domain >= ph->domains.count || c->object >= ph->objects.count ||
-		    c->slot < CLOISON_POLICY_FIRST_SLOT ||
-		    c->slot >= l->doms[c->domain].cspace_slots ||
-		    i < l->doms[c->domain].cap_first ||
-		    i >= l->doms[c->domain].cap_first + l->doms[c->domain].cap_count)
-			return fail(l, "cap %u (%s): bad holder, object or slot", i, c->name);
-		if (c->rights > 0xffffffffu)
-			return fail(l, "cap %s: rights %lx", c->name, c->rights);
-		if (c->end > 1 || (c->end && l->objs[c->object].type != CLOISON_TYPE_CHANNEL))
-			return fail(l, "cap %s: end %u", c->name, c->end);
-		if (c->ipa != CLOISON_POLICY_NO_IPA &&
-		    l->objs[c->object].type != CLOISON_TYPE_DEVICE &&
-		    l->objs[c->object].type != CLOISON_TYPE_CHANNEL)
-			return fail(l, "cap %s: only device and channel caps are mapped at boot",
-				    c->name);
-	}
-	return true;
-}
-
 static struct object *make_object(struct load *l, uint32_t i)
 {
-	const struct cloison_policy_object *o = &l->objs[i];
+	const struct cloison_policy_object *o = &l->v.objs[i];
 
 	switch (o->type) {
 	case CLOISON_TYPE_DEVICE:
@@ -339,7 +112,7 @@ static struct object *make_object(struct load *l, uint32_t i)
 	case CLOISON_TYPE_IRQ:
 		return bootcap_irq(o->number);
 	case CLOISON_TYPE_DOMAIN:
-		return (struct object *)bootcap_domain(l->doms[o->number].cspace_slots);
+		return (struct object *)bootcap_domain(l->v.doms[o->number].cspace_slots);
 	case CLOISON_TYPE_NOTIFICATION:
 		return bootcap_notification();
 	case CLOISON_TYPE_CONSOLE:
@@ -353,7 +126,7 @@ static struct object *make_object(struct load *l, uint32_t i)
 
 static void write_start_info(struct load *l, struct vm *vm, uint32_t di)
 {
-	const struct cloison_policy_domain *d = &l->doms[di];
+	const struct cloison_policy_domain *d = &l->v.doms[di];
 	struct cloison_start_info *si = arch_mem_ptr(
 		pa_add(vm->mem_phys, vm->mem_size - PAGE_SIZE), PAGE_SIZE);
 
@@ -367,8 +140,8 @@ static void write_start_info(struct load *l, struct vm *vm, uint32_t di)
 	si->abi_major = CLOISON_ABI_VERSION_MAJOR;
 	si->abi_minor = CLOISON_ABI_VERSION_MINOR;
 	for (uint32_t i = 0; i < d->cap_count && i < CLOISON_START_INFO_MAX_CAPS; i++) {
-		const struct cloison_policy_cap *c = &l->caps[d->cap_first + i];
-		const struct cloison_policy_object *o = &l->objs[c->object];
+		const struct cloison_policy_cap *c = &l->v.caps[d->cap_first + i];
+		const struct cloison_policy_object *o = &l->v.objs[c->object];
 		struct cloison_start_info_cap *e = &si->caps[si->n_caps++];
 
 		memcpy(e->name, c->name, CLOISON_POLICY_NAME_LEN);
@@ -382,7 +155,7 @@ static void write_start_info(struct load *l, struct vm *vm, uint32_t di)
 
 static bool build_domain(struct load *l, uint32_t i)
 {
-	const struct cloison_policy_domain *d = &l->doms[i];
+	const struct cloison_policy_domain *d = &l->v.doms[i];
 	struct vm *vm = vm_alloc();
 	uint8_t *mem;
 
@@ -393,14 +166,11 @@ static bool build_domain(struct load *l, uint32_t i)
 	vm->mem_phys = pa_init(d->mem_phys);
 	vm->mem_size = d->mem_size;
 	vm->mem_ipa = d->mem_ipa;
-	if (d->cap_count > CLOISON_START_INFO_MAX_CAPS)
-		return fail(l, "domain %s: %u caps, start-info holds %u", d->name,
-			    d->cap_count, CLOISON_START_INFO_MAX_CAPS);
 
 	mem = arch_mem_ptr(vm->mem_phys, vm->mem_size);
 	memset(mem, 0, vm->mem_size);
 	for (uint32_t s = d->seg_first; s < d->seg_first + d->seg_count; s++) {
-		const struct cloison_policy_segment *g = &l->segs[s];
+		const struct cloison_policy_segment *g = &l->v.segs[s];
 
 		memcpy(mem + (g->ipa - d->mem_ipa),
 		       (const void *)(uintptr_t)(l->bundle + g->offset), g->file_size);
@@ -410,13 +180,15 @@ static bool build_domain(struct load *l, uint32_t i)
 	 * be in memory, not only in the core's cache lines. */
 	arch_mem_clean(vm->mem_phys, vm->mem_size);
 
-	if (!arch_stage2_init(&vm->s2, (uint16_t)(vm->index + 1)) ||
+	/* VMID = index: 8-bit VMIDs (VTCR_EL2.VS = 0) name 256 domains, the
+	 * limit policy_check() enforces. */
+	if (!arch_stage2_init(&vm->s2, (uint16_t)vm->index) ||
 	    arch_stage2_map(&vm->s2, d->mem_ipa, vm->mem_phys, d->mem_size,
 			    STAGE2_READ | STAGE2_WRITE | STAGE2_EXEC) != STAGE2_OK)
 		return fail(l, "domain %s: cannot build its stage 2", d->name);
 	vm->domain->s2 = &vm->s2;
 	for (uint32_t c = d->cap_first; c < d->cap_first + d->cap_count; c++) {
-		const struct cloison_policy_cap *cap = &l->caps[c];
+		const struct cloison_policy_cap *cap = &l->v.caps[c];
 		uint64_t prot = cap->rights & (CLOISON_RIGHT_DEVICE_READ |
 					       CLOISON_RIGHT_DEVICE_WRITE);
 		uint64_t err;
@@ -434,8 +206,8 @@ static bool build_domain(struct load *l, uint32_t i)
 		       d->mem_ipa + d->mem_size - PAGE_SIZE, 0);
 	sched_add(&vm->vcpu, d->budget_us, d->period_us, d->priority);
 	for (uint32_t c = d->cap_first; c < d->cap_first + d->cap_count; c++)
-		if (l->objs[l->caps[c].object].type == CLOISON_TYPE_CONSOLE &&
-		    (l->caps[c].rights & CLOISON_RIGHT_CONSOLE_INPUT))
+		if (l->v.objs[l->v.caps[c].object].type == CLOISON_TYPE_CONSOLE &&
+		    (l->v.caps[c].rights & CLOISON_RIGHT_CONSOLE_INPUT))
 			console_set_input_vm(vm);
 	domain_set_state(vm->domain, (d->flags & CLOISON_DOMAIN_F_AUTOSTART)
 					     ? CLOISON_DOMAIN_RUNNING
@@ -443,40 +215,55 @@ static bool build_domain(struct load *l, uint32_t i)
 	return true;
 }
 
+/* Carve [pool_base, pool_base + pool_size) (policy_check: at least
+ * pool_needed bytes): domain table, object list, boot object pool, and the
+ * rest to the stage-2 page allocator. */
+static void carve_pool(struct load *l)
+{
+	const struct cloison_policy_header *ph = l->v.ph;
+	uint64_t slots = 0, at = ph->pool_base, end = ph->pool_base + ph->pool_size;
+	uint64_t vms = ALIGN_UP((uint64_t)ph->domains.count * sizeof(struct vm), PAGE_SIZE);
+	uint64_t made = ALIGN_UP((uint64_t)ph->objects.count * MADE_SHARE, PAGE_SIZE);
+	uint64_t objs;
+
+	for (uint32_t i = 0; i < ph->domains.count; i++)
+		slots += l->v.doms[i].cspace_slots;
+	objs = ALIGN_UP(ph->objects.count * OBJECT_SHARE + slots * CLOISON_LIMIT_POOL_PER_SLOT,
+			PAGE_SIZE);
+	vm_table_init(arch_mem_ptr(pa_init(at), vms), ph->domains.count);
+	at += vms;
+	l->made = arch_mem_ptr(pa_init(at), made);
+	memset(l->made, 0, made);
+	at += made;
+	bootcap_init(pa_init(at), objs);
+	at += objs;
+	palloc_init(pa_init(at), end - at);
+}
+
 static bool load_all(struct load *l)
 {
-	const struct cloison_policy_header *ph;
+	const struct cloison_policy_header *ph = l->v.ph;
 
-	if (!check_headers(l))
-		return false;
-	ph = l->ph;
-	for (uint32_t i = 0; i < ph->domains.count; i++)
-		if (!check_domain(l, i))
-			return false;
-	if (!check_objects_and_caps(l))
-		return false;
-
-	palloc_init(pa_init(ph->pool_base), STAGE2_POOL);
-	bootcap_init(pa_init(ph->pool_base + STAGE2_POOL), OBJECT_POOL);
+	carve_pool(l);
+	made_objects = l->made;
 	for (uint32_t i = 0; i < ph->objects.count; i++) {
 		l->made[i] = make_object(l, i);
 		if (!l->made[i])
 			return fail(l, "object %s: cannot be created (pool exhausted?)",
-				    l->objs[i].name);
-		named_objects[n_named] = l->made[i];
-		memcpy(object_names[n_named++], l->objs[i].name, CLOISON_POLICY_NAME_LEN);
+				    l->v.objs[i].name);
+		n_made = i + 1;
 	}
 	for (uint32_t i = 0; i < ph->caps.count; i++) {
-		const struct cloison_policy_cap *c = &l->caps[i];
-		struct domain *holder = (struct domain *)l->made[l->doms[c->domain].object];
+		const struct cloison_policy_cap *c = &l->v.caps[i];
+		struct domain *holder = (struct domain *)l->made[l->v.doms[c->domain].object];
 		/* A channel cap carries its end in the badge word. */
-		uint64_t badge = l->objs[c->object].type == CLOISON_TYPE_CHANNEL ? c->end : c->badge;
+		uint64_t badge = l->v.objs[c->object].type == CLOISON_TYPE_CHANNEL ? c->end : c->badge;
 		uint64_t err = bootcap_install(holder, c->slot, l->made[c->object],
 					       (uint32_t)c->rights, badge);
 
 		if (err != CLOISON_ERR_OK)
 			return fail(l, "cap %s of %s: install failed (error %lu)", c->name,
-				    l->doms[c->domain].name, err);
+				    l->v.doms[c->domain].name, err);
 	}
 	bootcap_finish();
 	for (uint32_t i = 0; i < ph->domains.count; i++)
@@ -485,25 +272,52 @@ static bool load_all(struct load *l)
 	return true;
 }
 
+static void platform_facts(const struct platform *plat, uint64_t bundle,
+			   struct policy_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->ram_base = plat->ram.base;
+	f->ram_size = plat->ram.size;
+	f->hyp_base = (uint64_t)(uintptr_t)__hyp_start;
+	f->bundle_pa = bundle;
+	f->reserved[0].base = plat->gicd.base;
+	f->reserved[0].size = plat->gicd.size;
+	f->reserved[1].base = plat->gicr.base;
+	f->reserved[1].size = plat->gicr.size;
+	f->reserved[2].base = plat->uart.base;
+	f->reserved[2].size = plat->uart.size;
+	f->n_reserved = 3;
+}
+
 enum loader_result loader_boot(const struct platform *plat, const char **why)
 {
 	static struct load l;
 	static const char hex[] = "0123456789abcdef";
 	uint64_t ram_end = plat->ram.base + plat->ram.size;
+	struct policy_facts facts;
+	enum policy_status st;
 
 	memset(&l, 0, sizeof(l));
-	n_named = 0;
-	l.plat = plat;
+	n_made = 0;
 	l.bundle = ALIGN_UP((uint64_t)(uintptr_t)__hyp_end, CLOISON_BUNDLE_ALIGN);
-	if (!in_range(l.bundle, sizeof(*l.bh), plat->ram.base, ram_end))
+	*why = l.whybuf;
+	if (l.bundle < plat->ram.base || l.bundle >= ram_end) {
+		print_to_buf(l.whybuf, sizeof(l.whybuf), "no RAM for a boot bundle at %lx",
+			     l.bundle);
 		return LOADER_NO_BUNDLE;
-	l.bh = (const struct cloison_bundle_header *)(uintptr_t)l.bundle;
-	if (memcmp(l.bh->magic, "CLOISONB", 8) != 0)
-		return LOADER_NO_BUNDLE;
-	for (unsigned i = 0; i < 32; i++) {
-		policy_hash_hex[2 * i] = hex[l.bh->policy_sha256[i] >> 4];
-		policy_hash_hex[2 * i + 1] = hex[l.bh->policy_sha256[i] & 15];
 	}
+	platform_facts(plat, l.bundle, &facts);
+	st = policy_check(arch_mem_ptr(pa_init(l.bundle), ram_end - l.bundle),
+			  ram_end - l.bundle, &facts, &l.v, l.whybuf);
+	if (st == POLICY_NO_BUNDLE)
+		return LOADER_NO_BUNDLE;
+	if (st != POLICY_OK)
+		return LOADER_ERROR;
+	for (unsigned i = 0; i < 32; i++) {
+		policy_hash_hex[2 * i] = hex[l.v.bh->policy_sha256[i] >> 4];
+		policy_hash_hex[2 * i + 1] = hex[l.v.bh->policy_sha256[i] & 15];
+	}
+	made_records = l.v.objs;
 	if (!load_all(&l)) {
 		*why = l.why;
 		return LOADER_ERROR;

@@ -125,7 +125,19 @@ static bool faulted_hook(const struct domain *d)
 	return vm && vm->faulted;
 }
 
-/* Load the policy packed with this image, if any, and run its domains. */
+static bool ran_selftest(const struct platform *plat)
+{
+#if defined(CLOISON_SELFTEST)
+	char name[32];
+
+	return platform_bootarg(plat, "selftest", name, sizeof(name));
+#else
+	(void)plat;
+	return false;
+#endif
+}
+
+/* Load the policy packed with this image and run its domains. */
 static void boot_domains(const struct platform *plat)
 {
 	static const struct sysobj_hooks hooks = {
@@ -152,8 +164,12 @@ static void boot_domains(const struct platform *plat)
 	sched_init();
 	switch (loader_boot(plat, &why)) {
 	case LOADER_NO_BUNDLE:
-		print("cloison: no boot bundle: no domains to run\n");
-		return;
+		/* A test build run for a boot self-test has nothing else to do;
+		 * anything else without a bundle is a broken image. */
+		if (ran_selftest(plat))
+			return;
+		print("cloison: no boot bundle: nothing to run (%s)\n", why);
+		arch_power_off(false);
 	case LOADER_ERROR:
 		print("cloison: policy rejected: %s\n", why);
 		arch_power_off(false);

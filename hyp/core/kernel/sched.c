@@ -169,6 +169,20 @@ static void arm_timer(uint64_t now)
 	clock_set_alarm(when);
 }
 
+/* Some domain is running, even if waiting or blocked: an interrupt or a
+ * signal may still make it runnable. */
+static bool any_alive(void)
+{
+	for (uint32_t i = 0; i < vm_count(); i++) {
+		const struct vm *vm = vm_at(i);
+
+		if (!vm->faulted && !vm->torn_down &&
+		    vm->domain->state == CLOISON_DOMAIN_RUNNING)
+			return true;
+	}
+	return false;
+}
+
 static struct vcpu *decide(void)
 {
 	struct vcpu *next;
@@ -193,8 +207,14 @@ static struct vcpu *decide(void)
 			arm_timer(now);
 			return next;
 		}
-		/* Nothing to run: sleep until an interrupt (the scheduler's
-		 * alarm at the latest) and decide again. */
+		/* Nothing to run. If no domain can ever run again (each one
+		 * stopped, faulted or destroyed, and none left running to
+		 * start or resume another), idling would hang the machine
+		 * silently: power off with a failure and the reasons. */
+		if (!any_alive())
+			vm_all_stopped();
+		/* Otherwise sleep until an interrupt (the scheduler's alarm
+		 * at the latest) and decide again. */
 		running = NULL;
 		arm_timer(now);
 		arch_irq_unmask();

@@ -22,8 +22,9 @@
 
 #include "hypercall_dispatch.h"
 
-struct vm vm_table[VM_MAX];
+struct vm *vm_table;
 uint32_t vm_table_count;
+static uint32_t vm_table_max;
 #define vms vm_table
 #define n_vms vm_table_count
 bool vm_hypercall(struct vcpu *v)
@@ -39,7 +40,7 @@ struct vm *vm_alloc(void)
 {
 	struct vm *vm;
 
-	if (n_vms == VM_MAX)
+	if (n_vms == vm_table_max)
 		return NULL;
 	vm = &vms[n_vms];
 	memset(vm, 0, sizeof(*vm));
@@ -47,6 +48,13 @@ struct vm *vm_alloc(void)
 	vm->vcpu.vm = vm;
 	vgic_init(&vm->vcpu.vgic);
 	return vm;
+}
+
+void vm_table_init(struct vm *table, uint32_t max)
+{
+	vm_table = table;
+	vm_table_max = max;
+	n_vms = 0;
 }
 
 void vm_reset_all(void)
@@ -122,4 +130,18 @@ void vm_power_off(struct vcpu *v)
 		console_vm_flush(&vms[i]);
 	print("cloison: powered off by domain %s\n", v->vm->name);
 	arch_power_off(true);
+}
+
+void vm_all_stopped(void)
+{
+	print("cloison: no domain can run any more:\n");
+	for (uint32_t i = 0; i < n_vms; i++) {
+		struct vm *vm = &vms[i];
+
+		console_vm_flush(vm);
+		print("cloison:   %s: %s%s%s\n", vm->name,
+		      cloison_domain_state_name(vm->domain->state),
+		      vm->faulted ? ": " : "", vm->faulted ? vm->fault : "");
+	}
+	arch_power_off(false);
 }

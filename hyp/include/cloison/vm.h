@@ -14,7 +14,6 @@
 #include <cloison/types.h>
 #include <cloison/vcpu.h>
 
-#define VM_MAX 16
 #define VM_NAME_LEN 32
 #define VM_CONSOLE_LINE 200
 #define VM_FAULT_LEN 160
@@ -44,12 +43,15 @@ struct vm {
 	char fault[VM_FAULT_LEN];
 };
 
-/* vm.c: the table of domains. */
+/* vm.c: the table of domains. Its storage comes from the hypervisor pool,
+ * sized by the policy (at most CLOISON_LIMIT_DOMAINS_MAX entries), so the
+ * image does not carry a table sized for the largest system. */
+void vm_table_init(struct vm *table, uint32_t max);
 struct vm *vm_alloc(void);
 void vm_reset_all(void); /* unit tests */
 
 /* Inline: the scheduler walks the table on every decision. */
-extern struct vm vm_table[VM_MAX];
+extern struct vm *vm_table;
 extern uint32_t vm_table_count;
 
 static inline uint32_t vm_count(void)
@@ -79,6 +81,9 @@ void vm_stop_self(struct vcpu *v, const char *why);
 void vm_note(struct vcpu *v, const char *msg);
 bool vm_may_power_off(struct vcpu *v);
 NORETURN void vm_power_off(struct vcpu *v);
+/* Every domain is stopped, faulted or destroyed: print each one's state and
+ * reason and power off with a failure status (the scheduler's idle path). */
+NORETURN void vm_all_stopped(void);
 void sched_yield_vcpu(struct vcpu *v);
 void sched_wait_for_interrupt(struct vcpu *v);
 

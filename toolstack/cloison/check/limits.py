@@ -3,16 +3,16 @@
 description beyond them is refused straight after reading the TOML, before
 anything slower runs, so that even 20,000 domains get their answer at once.
 
-The numbers are the loader's (hyp/core/loader.c MAX_OBJECTS and MAX_CAPS,
-hyp/include/cloison/vcpu.h VM_MAX); tests/toolstack/test_limits.py fails
-if they drift apart."""
+The numbers are the boot contract's (hyp/abi/cloison-boot.toml, through
+limits.py), the same the hypervisor's policy check is generated from."""
 
 import re
 
 from .. import description as D
+from .. import limits as L
 from ..errors import Diagnostic
 
-LOADER_MAX = {"domain": 16, "object": 256, "cap": 1024}
+LOADER_MAX = {"domain": L.DOMAINS_MAX, "object": L.OBJECTS_MAX, "cap": L.CAPS_MAX}
 
 # Where the Nth table of a kind starts, when it is written as a header
 # (only used to give the error a line; line 1 otherwise).
