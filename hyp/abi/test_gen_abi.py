@@ -27,12 +27,13 @@ def mutate(text, old, new):
 
 def bind_ranges(abi, abi_dir):
     """The vINTID range each *_bind call's doc states is the range the core
-    accepts: CLOISON_VIRQ_FIRST_NOTIFICATION..CLOISON_VIRQ_LAST of
-    <cloison/abi/start_info.h> (hyp/core/notification.c checks against them)."""
-    with open(os.path.join(abi_dir, "include", "cloison", "abi", "start_info.h"),
-              encoding="utf-8") as f:
-        consts = dict(re.findall(r"#define (CLOISON_VIRQ_\w+) (\d+)u", f.read()))
-    want = (int(consts["CLOISON_VIRQ_FIRST_NOTIFICATION"]), int(consts["CLOISON_VIRQ_LAST"]))
+    accepts: CLOISON_VIRQ_FIRST_NOTIFICATION..CLOISON_VIRQ_LAST, defined in
+    the boot contract (cloison-boot.toml, generated into
+    <cloison/abi/start_info.h>; hyp/core/object/notification.c checks
+    against them)."""
+    with open(os.path.join(abi_dir, "cloison-boot.toml"), "rb") as f:
+        consts = tomllib.load(f)["constants"]
+    want = (consts["virq_first_notification"]["value"], consts["virq_last"]["value"])
     out = []
     for call in abi["call"]:
         if not call["name"].endswith("_bind"):
@@ -40,7 +41,7 @@ def bind_ranges(abi, abi_dir):
         m = re.search(r"vintid \((\d+)\.\.(\d+)\)", call["doc"])
         got = (int(m.group(1)), int(m.group(2))) if m else None
         out.append((f"{call['name']} states the vINTID range the core accepts",
-                    got == want, f"doc says {got}, start_info.h says {want}"))
+                    got == want, f"doc says {got}, cloison-boot.toml says {want}"))
     return out
 
 

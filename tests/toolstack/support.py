@@ -86,6 +86,10 @@ def write_images(d):
         "guest-full.elf": elf.build(RAM, [
             (RAM, code(7, 0x100), 0x200000, elf.PF_R | elf.PF_W | elf.PF_X)]),
         "not-elf.elf": b"#!/bin/sh\necho not an ELF file\n",
+        # 513 loadable segments: two domains of it are past segments_max (1024).
+        "many-segments.elf": elf.build(RAM, [
+            (RAM + i * 0x1000, code(8 + i, 0x10), 0x10, elf.PF_R | elf.PF_X)
+            for i in range(513)]),
     }
     x86 = bytearray(domain_elf(30))
     struct.pack_into("<H", x86, 18, 62)      # e_machine = EM_X86_64

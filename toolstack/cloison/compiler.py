@@ -183,30 +183,11 @@ def layout(desc, hyp_base, hyp_end, bundle_size):
 
 def check_tables(desc):
     """The policy's tables fit the hypervisor's (limits.*_max, from
-    hyp/abi/cloison-boot.toml): the first entry past a limit is reported."""
+    hyp/abi/cloison-boot.toml). The counts of domains, objects and caps are
+    refused earlier, straight after reading the TOML (check/limits.py, with
+    the same limits); what is left needs the images: their segments."""
     src = " (limits.%s in hyp/abi/cloison-boot.toml)"
     diags = []
-    if not desc.domains:
-        # Nothing would run: the hypervisor refuses such a policy.
-        diags.append(Diagnostic(desc.system.line, "policy-limit",
-                                "[system]: a system needs at least one domain"))
-    if len(desc.domains) > limits.DOMAINS_MAX:
-        dom = desc.domains[limits.DOMAINS_MAX]
-        diags.append(Diagnostic(dom.line, "policy-limit",
-                                "domain '%s': a system holds at most %d domains%s"
-                                % (dom.name, limits.DOMAINS_MAX, src % "domains_max")))
-    if len(desc.objects) > limits.OBJECTS_MAX:
-        obj = desc.objects[limits.OBJECTS_MAX]
-        diags.append(Diagnostic(obj.line, "policy-limit",
-                                "%s '%s': a system holds at most %d objects, domains included%s"
-                                % (obj.kind, obj.name, limits.OBJECTS_MAX,
-                                   src % "objects_max")))
-    caps = [(d, c) for d in desc.domains for c in d.caps]
-    if len(caps) > limits.CAPS_MAX:
-        dom, cap = caps[limits.CAPS_MAX]
-        diags.append(Diagnostic(cap.line, "policy-limit",
-                                "domain '%s': cap '%s': a system holds at most %d caps%s"
-                                % (dom.name, cap.name, limits.CAPS_MAX, src % "caps_max")))
     nsegs = 0
     for dom in desc.domains:
         nsegs += len(dom.elf.loads()) if dom.elf is not None else 0
