@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Message rings over a channel's shared pages (DESIGN.md §7).
+ * Message rings over a channel's shared pages (docs/architecture.md, "Channels and rings").
  *
  * The page holds two one-way rings, one per direction: end 0 produces into
  * dir[0] and consumes dir[1], end 1 the other way round. Each ring has a

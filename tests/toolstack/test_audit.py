@@ -21,7 +21,9 @@ try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
     from . import support
 except ImportError:
     import support
-from cloison import audit, audit_checks, audit_model, audit_reach, audit_report
+from cloison import audit
+from cloison.audit import checks as audit_checks, model as audit_model
+from cloison.audit import reach as audit_reach, report as audit_report
 from cloison import compiler, description
 
 AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")
@@ -131,11 +133,49 @@ memory = "2M"
   rights = ["read"]
 """
 
-    def test_lifecycle_rights_make_a_control_domain_whatever_it_declares(self):
-        a = self.audit_text(self.BASE % ('role = "guest"', '"stop"'))
+    def test_lifecycle_rights_without_a_role_make_a_control_domain(self):
+        a = self.audit_text(self.BASE % ("", '"stop"'))
         d = a.model.dom_by_name["a"]
         self.assertEqual((d.role, d.role_why),
-                         ("control", "holds lifecycle rights over b (declared guest)"))
+                         ("control", "holds lifecycle rights over b"))
+        self.assertEqual(a.check("control-domain").findings, [])
+
+    def test_declared_guest_with_lifecycle_rights_is_reported_not_promoted(self):
+        a = self.audit_text(self.BASE % ('role = "guest"', '"stop", "query"'))
+        d = a.model.dom_by_name["a"]
+        self.assertEqual((d.role, d.role_why),
+                         ("guest", "declared guest; holds lifecycle rights over b"))
+        c = a.check("control-domain")
+        self.assertEqual([f.message for f in c.findings], [
+            "guest 'a' has lifecycle rights [stop] over domain 'b': it holds cap "
+            "'b' (slot 1) [stop,query]; only a control domain may build, start, "
+            "stop, resume or destroy another domain, and a is not one (it "
+            "declares role = \"guest\")"])
+        self.assertEqual(c.findings[0].domains, ["a", "b"])
+
+    def test_managed_domain_with_lifecycle_rights_is_reported(self):
+        """dom0 manages a and b; a can also stop b: a is a guest of dom0 that
+        holds a control domain's rights, not a second control domain."""
+        text = self.BASE % ("", '"stop"') + """
+[[domain]]
+name = "dom0"
+image = "x"
+memory = "2M"
+  [[domain.cap]]
+  name = "a"
+  object = "a"
+  rights = ["start", "stop"]
+"""
+        a = self.audit_text(text)
+        roles = {d.name: (d.role, d.role_why) for d in a.model.domains}
+        self.assertEqual(roles["dom0"], ("control", "holds lifecycle rights over a"))
+        self.assertEqual(roles["a"], ("guest", "holds lifecycle rights over b, "
+                                      "but is managed by dom0"))
+        c = a.check("control-domain")
+        self.assertEqual([f.message for f in c.findings], [
+            "guest 'a' has lifecycle rights [stop] over domain 'b': it holds cap "
+            "'b' (slot 1) [stop]; only a control domain may build, start, stop, "
+            "resume or destroy another domain, and a is not one (dom0 manages it)"])
 
     def test_query_alone_is_not_control(self):
         a = self.audit_text(self.BASE % ("", '"query"'))
@@ -365,7 +405,7 @@ class DocsTest(unittest.TestCase):
         what the command prints today."""
         with open(os.path.join(support.ROOT, "docs", "auditing.md")) as f:
             doc = f.read()
-        cmd = "$ PYTHONPATH=toolstack python3 -m cloison audit tests/toolstack/audit/storage.toml\n"
+        cmd = "$ toolstack/bin/cloison audit tests/toolstack/audit/storage.toml\n"
         start = doc.index(cmd) + len(cmd)
         shown = doc[start:doc.index("\n```", start) + 1]
         cwd = os.getcwd()
@@ -405,11 +445,15 @@ class CliTest(unittest.TestCase):
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--can", "nobody",
                                        "--reach", "guest1")
         self.assertEqual((status, out), (1, ""))
-        self.assertEqual(err, "cloison: --can nobody: no such domain (domains: dom0, "
+        self.assertEqual(err, "cloison: --can 'nobody': no such domain (domains: dom0, "
                          "guest1, guest2, echo, pinger)\n")
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--can", "dom0",
                                        "--reach", "nothing")
-        self.assertEqual(err, "cloison: --reach nothing: no such domain or object\n")
+        self.assertEqual(err, "cloison: --reach 'nothing': no such domain or object\n")
+        status, out, err = support.run("audit", support.DEFAULT_TOML, "--can",
+                                       "dom0\x1b[2J\u202e", "--reach", "guest1")
+        self.assertTrue(err.startswith("cloison: --can 'dom0\\x1b[2J\\u202e': no "
+                                       "such domain"), err)
 
     def test_unwritable_output(self):
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--dot",

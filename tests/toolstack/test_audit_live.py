@@ -27,7 +27,8 @@ try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
     from . import support
 except ImportError:
     import support
-from cloison import audit, audit_checks, audit_live
+from cloison import audit
+from cloison.audit import checks as audit_checks, live as audit_live
 
 AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")
 LIVE = os.path.join(AUDIT, "live")
@@ -151,6 +152,9 @@ class LiveFixtureTest(unittest.TestCase):
              "DOMAIN line: bad state 'dancing'"),
             ("CLOISON-CAPDUMP BEGIN policy=abc domains=1\n", 1,
              "BEGIN line: bad policy 'abc'"),
+            # what a relaying domain wrote is shown escaped, never raw
+            ("CLOISON-CAPDUMP BEGIN policy=\x1b[2J\u202e domains=1\n", 1,
+             "BEGIN line: bad policy '\\x1b[2J\\u202e'"),
             ("CLOISON-CAPDUMP BEGIN domains=1 policy=%s\n" % ("0" * 64), 1,
              "BEGIN line: fields domains policy, expected policy domains"),
             ("CLOISON-CAPDUMP HELLO\n", 1, "not a valid CLOISON-CAPDUMP line: "

@@ -151,8 +151,11 @@ memory = "2M"
             "(holds cap 'nic' (slot 1) [grant,read]), child (could obtain a cap "
             "[grant,read] from builder (cap 'nic' (slot 1), with grant) over its cap "
             "'child' (slot 2) on domain 'child' [build])"])
-        # builder is a control domain (build on child), so it also may not hold nic.
-        self.assertEqual(a.model.dom_by_name["builder"].role, "control")
+        # builder declares driver: its build right on child is reported, it is
+        # not made a control domain.
+        self.assertEqual(a.model.dom_by_name["builder"].role, "driver")
+        self.assertEqual([f.domains for f in a.check("control-domain").findings],
+                         [["builder", "child"]])
 
     def test_two_signallers_do_not_talk(self):
         p, a = self.run_text("""

@@ -3,7 +3,7 @@
  * The budget scheduler (hyp/core/sched.c) on the host, with a simulated
  * machine (hyp/arch/fake/machine.c): a CPU-bound domain runs until the
  * timer deadline the scheduler programmed; a waiting one does WFI at once.
- * Checks the shares DESIGN.md §9 promises, that waiting costs nothing, that
+ * Checks the shares docs/architecture.md ("Scheduler") promises, that waiting costs nothing, that
  * yield hands over, and priority and wake-up by a virtual interrupt.
  */
 #include <arch/timer.h>
@@ -12,7 +12,8 @@
 #include <cloison/clock.h>
 #include <cloison/domain.h>
 #include <cloison/print.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
 
 #include <stdlib.h>
 
@@ -70,7 +71,7 @@ static enum behaviour how_of(const struct vcpu *v)
 /* Run the machine until the counter reaches `until`. */
 static void run(uint64_t until)
 {
-	struct vcpu *v = (struct vcpu *)(void *)vcpu_exit_and_schedule();
+	struct vcpu *v = (struct vcpu *)(void *)sched_exit_and_switch();
 
 	while (fake_now < until) {
 		switch (how_of(v)) {
@@ -81,14 +82,14 @@ static void run(uint64_t until)
 			break;
 		case WAIT:
 			fake_now += 50; /* a few instructions, then WFI */
-			vcpu_wait_for_interrupt(v);
+			sched_wait_for_interrupt(v);
 			break;
 		case YIELD:
 			fake_now += 100;
-			vcpu_yield(v);
+			sched_yield_vcpu(v);
 			break;
 		}
-		v = (struct vcpu *)(void *)vcpu_exit_and_schedule();
+		v = (struct vcpu *)(void *)sched_exit_and_switch();
 	}
 }
 
@@ -151,22 +152,22 @@ TEST(yield_hands_the_cpu_to_an_equal)
 	fresh();
 	y = add(YIELD, 5000, 10000, 100);
 	s = add(SPIN, 5000, 10000, 100);
-	v = (struct vcpu *)(void *)vcpu_exit_and_schedule();
+	v = (struct vcpu *)(void *)sched_exit_and_switch();
 	ASSERT(v == &y->vcpu); /* first added runs first */
 	fake_now += 100;
-	vcpu_yield(v);
-	v = (struct vcpu *)(void *)vcpu_exit_and_schedule();
+	sched_yield_vcpu(v);
+	v = (struct vcpu *)(void *)sched_exit_and_switch();
 	EXPECT(v == &s->vcpu);
 	/* Without the yield the running vCPU keeps the CPU against equals. */
 	fake_now += 100;
-	v = (struct vcpu *)(void *)vcpu_exit_and_schedule();
+	v = (struct vcpu *)(void *)sched_exit_and_switch();
 	EXPECT(v == &s->vcpu);
 	/* Yield to nobody else: the yielder runs on, within its budget. */
 	s->domain->state = CLOISON_DOMAIN_STOPPED;
-	v = (struct vcpu *)(void *)vcpu_exit_and_schedule();
+	v = (struct vcpu *)(void *)sched_exit_and_switch();
 	EXPECT(v == &y->vcpu);
-	vcpu_yield(v);
-	EXPECT((struct vcpu *)(void *)vcpu_exit_and_schedule() == &y->vcpu);
+	sched_yield_vcpu(v);
+	EXPECT((struct vcpu *)(void *)sched_exit_and_switch() == &y->vcpu);
 }
 
 TEST(a_virtual_interrupt_wakes_a_waiting_vcpu)
@@ -179,9 +180,9 @@ TEST(a_virtual_interrupt_wakes_a_waiting_vcpu)
 	run(FAKE_TIMER_HZ / 100);
 	EXPECT(w->vcpu.waiting);
 	w->vcpu.vgic.enabled |= 1ull << 40;
-	vcpu_raise_virq(&w->vcpu, 39); /* not enabled: still waits */
+	sched_raise_virq(&w->vcpu, 39); /* not enabled: still waits */
 	EXPECT(w->vcpu.waiting);
-	vcpu_raise_virq(&w->vcpu, 40);
+	sched_raise_virq(&w->vcpu, 40);
 	EXPECT(!w->vcpu.waiting);
 	EXPECT_EQ(sched_virqs(), 2);
 }
@@ -195,12 +196,12 @@ TEST(stopped_and_blocked_domains_do_not_run)
 	a = add(SPIN, 5000, 10000, 100);
 	b = add(SPIN, 5000, 10000, 100);
 	a->domain->state = CLOISON_DOMAIN_STOPPED;
-	vcpu_block(&b->vcpu);
+	sched_block(&b->vcpu);
 	add(SPIN, 1000, 10000, 100);
 	run(FAKE_TIMER_HZ / 10);
 	EXPECT_EQ(sched_consumed(&a->vcpu), 0);
 	EXPECT_EQ(sched_consumed(&b->vcpu), 0);
-	vcpu_unblock(&b->vcpu, 7);
+	sched_unblock(&b->vcpu, 7);
 	EXPECT_EQ(b->vcpu.arch.regs.x[1], 7);
 	before = fake_now;
 	run(before + FAKE_TIMER_HZ / 10);

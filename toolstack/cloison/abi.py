@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Object types and rights, by name and by number.
 
-Names are fixed by the project vocabulary (briefs, DESIGN.md section 4).
+Names are fixed by the project vocabulary (docs/capabilities.md, docs/glossary.md).
 Names and numbers come only from the ABI definition, hyp/abi/cloison-abi.toml:
 this module loads the Python module that `hyp/abi/gen_abi.py --python OUT`
 generates (`cloison_abi.py`). It is $CLOISON_ABI_PY if set (a file, e.g.

@@ -3,9 +3,11 @@
 
 Exit status: 0 success, 1 invalid input (the description, an image, the
 hypervisor ELF, a file that cannot be read) or, for audit, a violated
-invariant, 2 usage error. Nothing is
-written unless everything succeeded: outputs go to a temporary file in the
-destination directory that is renamed into place at the very end.
+invariant, 2 usage error, or an input the toolstack could not handle (said
+in one line, never a traceback). Warnings about the description go to
+stderr and do not change the status. Nothing is written unless everything
+succeeded: outputs go to a temporary file in the destination directory
+that is renamed into place at the very end.
 """
 
 import argparse
@@ -13,13 +15,20 @@ import hashlib
 import os
 import sys
 import tempfile
+import textwrap
 
 from . import abi as abi_mod
-from . import audit, audit_report, compiler, description, elf, inspect
+from . import audit, compiler, description, elf, inspect
+from .audit import report as audit_report
 from . import policy as fmt
 from .errors import DescriptionError, InputError
 
 PROG = "cloison"
+
+
+EPILOG = """exit status: 0 success; 1 invalid input (the description, an image,
+the hypervisor ELF, an unreadable file) or, for audit, a violated invariant;
+2 usage error, or an input the toolstack could not handle."""
 
 
 def _split_path(value):
@@ -33,7 +42,13 @@ def build(desc_path, image_path=None, hyp_path=None):
         desc = description.load(desc_path, image_path)
     except OSError as exc:
         raise InputError("%s: %s" % (desc_path, exc.strerror)) from None
+    print_warnings(desc_path, desc.warnings)
     return desc, compiler.compile_description(desc, hyp), hyp
+
+
+def print_warnings(path, warnings):
+    for d in warnings:
+        print(d.format(path), file=sys.stderr)
 
 
 def _write_atomic(path, data):
@@ -107,6 +122,7 @@ def cmd_audit(args):
     if (args.can is None) != (args.reach is None):
         args.parser.error("--can and --reach go together")
     a = audit.run(args.file, _image_path(args), args.hyp, args.image, args.live)
+    print_warnings(args.file, a.model.warnings)
     if args.dot:
         _write_atomic(args.dot, audit_report.dot(a).encode())
     if args.html:
@@ -125,8 +141,16 @@ def _image_path(args):
 def parser():
     p = argparse.ArgumentParser(
         prog=PROG, description="Cloison toolstack: system description -> "
-        "policy -> boot image.")
+        "policy -> boot image. `%s COMMAND --help` describes each command."
+        % PROG, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name, summary, text):
+        return sub.add_parser(name, help=summary,
+                              description=textwrap.fill(text, 78),
+                              epilog=EPILOG,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
 
     def common(sp, hyp_required=False, images_required=False):
         sp.add_argument("file", metavar="FILE", help="system description (TOML)")
@@ -137,23 +161,39 @@ def parser():
         sp.add_argument("--hyp", metavar="HYP.ELF", required=hyp_required,
                         help="hypervisor ELF (its end fixes the memory layout)")
 
-    sp = sub.add_parser("check", help="validate a system description")
+    sp = command("check", "validate a system description",
+                 "Validate a system description: every error as FILE:LINE: "
+                 "reason, warnings as FILE:LINE: warning: reason. With "
+                 "--image-path the images are found and checked too; with "
+                 "--hyp the memory layout is checked against the real "
+                 "hypervisor.")
     common(sp)
     sp.set_defaults(func=cmd_check)
-    sp = sub.add_parser("compile", help="compile a description into a policy")
+    sp = command("compile", "compile a description into a policy",
+                 "Validate a description and write its binary policy "
+                 "(docs/system-description.md, 'The compiled policy').")
     common(sp)
     sp.add_argument("-o", "--output", required=True, metavar="POLICY.BIN")
     sp.set_defaults(func=cmd_compile)
-    sp = sub.add_parser("pack", help="pack hypervisor, policy and images")
+    sp = command("pack", "pack hypervisor, policy and images",
+                 "Validate a description and write a boot image: the "
+                 "hypervisor ELF with the policy and every domain image in "
+                 "its boot bundle.")
     common(sp, hyp_required=True, images_required=True)
     sp.add_argument("-o", "--output", required=True, metavar="IMAGE.ELF")
     sp.set_defaults(func=cmd_pack)
-    sp = sub.add_parser("inspect", help="print the bundle of an image, or a policy")
+    sp = command("inspect", "print the bundle of an image, or a policy",
+                 "Print what a boot image's bundle (or a bundle, or a policy) "
+                 "holds: domains, objects, caps, images, policy hash.")
     sp.add_argument("file", metavar="FILE", help="boot image, bundle or policy")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
     sp.set_defaults(func=cmd_inspect)
-    sp = sub.add_parser("audit", help="audit the capability policy of a "
-                        "description (docs/auditing.md)")
+    sp = command("audit", "audit the capability policy of a description "
+                 "(docs/auditing.md)",
+                 "Audit the capability policy of a description: who can reach "
+                 "what, and the invariants of docs/auditing.md; with --image "
+                 "and --live, the policy hash of an image and a running "
+                 "system's capability dump.")
     common(sp)
     sp.add_argument("--image", metavar="IMAGE.ELF",
                     help="boot image (or bundle, or policy) whose policy hash "
@@ -184,4 +224,19 @@ def main(argv=None):
     except OSError as exc:
         print("%s: %s: %s" % (PROG, exc.filename or "", exc.strerror), file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("%s: interrupted" % PROG, file=sys.stderr)
+        return 2
+    except (Exception, RecursionError, MemoryError) as exc:
+        # An input the checks above did not foresee: one line, never a
+        # traceback (the bug is still ours: the message says so).
+        print("%s: %s: cannot handle this input (%s: %s); please report it"
+              % (PROG, args.command, type(exc).__name__, _one_line(exc)),
+              file=sys.stderr)
+        return 2
     return status
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return text[:200] + "..." if len(text) > 200 else text

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: MIT
 """Diagnostics: every problem in a system description is reported as
-`FILE:LINE: reason`. Each kind of check has a stable identifier so that the
-tests can prove that every check has a fixture (tests/toolstack/fixtures)."""
+`FILE:LINE: reason`, every warning as `FILE:LINE: warning: reason`. Each
+kind of check has a stable identifier so that the tests can prove that every
+check has a fixture (tests/toolstack/fixtures). A string taken from the
+description is shown through show(): quoted, escaped and shortened."""
 
 # Every kind of error the validator can report. A fixture in
 # tests/toolstack/fixtures/invalid/ names its kind; the test suite fails if a
 # kind below has no fixture.
 KINDS = {
-    "syntax": "TOML syntax error",
+    "syntax": "TOML syntax error, or a value too large or nested too deeply to read",
     "unknown-field": "a key the schema does not define",
     "type": "a value of the wrong type",
     "missing-field": "a required key is absent",
@@ -35,22 +37,59 @@ KINDS = {
     "irq-overlap": "two irq objects with the same INTID",
     "memory-overlap": "domain memory that overlaps other memory",
     "memory-full": "domain memory that does not fit in RAM",
-    "policy-limit": "more domains, objects, caps or segments than the hypervisor holds",
     "missing-image": "an image not found in the image path",
     "bad-image": "an image that is not a loadable AArch64 ELF",
     "image-fit": "an image whose segments or entry are outside its memory",
+    "no-domains": "a description that declares no domain",
+    "too-many": "more domains, objects, caps or image segments than the hypervisor's loader takes",
 }
+
+# Every kind of warning: printed, but the description is still accepted.
+# Each has a fixture in tests/toolstack/fixtures/warning/.
+WARNINGS = {
+    "short-period": "a scheduling period below 100 us (milliseconds typed as "
+                    "microseconds?)",
+}
+
+SHOW_MAX = 40       # characters of a user string shown in a message
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def show(value, limit=SHOW_MAX):
+    """A string from the description, for a message: in single quotes, with
+    quotes, backslashes and every non-printable character (control
+    characters, right-to-left overrides...) escaped, cut after `limit`
+    characters with '...' and the full length."""
+    text = str(value)
+    cut = text[:limit]
+    out = []
+    for c in cut:
+        if c in "'\\":
+            out.append("\\" + c)
+        elif c.isprintable():
+            out.append(c)
+        elif ord(c) < 0x100:
+            out.append(_ESCAPES.get(c, "\\x%02x" % ord(c)))
+        elif ord(c) < 0x10000:
+            out.append("\\u%04x" % ord(c))
+        else:
+            out.append("\\U%08x" % ord(c))
+    if len(text) > limit:
+        return "'%s'... (%d characters)" % ("".join(out), len(text))
+    return "'%s'" % "".join(out)
 
 
 class Diagnostic:
-    def __init__(self, line, kind, message):
-        assert kind in KINDS, kind
+    def __init__(self, line, kind, message, warning=False):
+        assert kind in (WARNINGS if warning else KINDS), kind
         self.line = line
         self.kind = kind
         self.message = message
+        self.warning = warning
 
     def format(self, filename):
-        return "%s:%d: %s" % (filename, self.line, self.message)
+        return "%s:%d: %s%s" % (filename, self.line,
+                                "warning: " if self.warning else "", self.message)
 
 
 class DescriptionError(Exception):

@@ -12,7 +12,27 @@ The scanner runs only on text tomllib has already accepted, so it assumes
 valid TOML and does not report syntax errors itself.
 """
 
-_BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+import re
+
+_BARE = re.compile(r"[A-Za-z0-9_-]*")
+_BLANKS = re.compile(r"[ \t\r]*")
+_BLANKS_NL = re.compile(r"[ \t\r\n]*")
+_SCALAR = re.compile(r"[^,\]}\n# \t\r]*")     # a number, boolean or date
+_BASIC = re.compile(r'(?:[^"\\\n]|\\.)*')     # inside "...": up to its end
+_ML_BASIC = re.compile(r'(?:[^"\\]|\\.)*', re.S)  # inside """...""": to a quote
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_SIMPLE = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r",
+           '"': '"', "\\": "\\", "e": "\x1b"}
+
+
+def _unescape(m):
+    e = m.group(1)
+    if e[0] in "uU" and len(e) > 1:
+        try:
+            return chr(int(e[1:], 16))
+        except (ValueError, OverflowError):
+            return ""
+    return _SIMPLE.get(e, e)
 
 
 class _Scanner:
@@ -25,29 +45,31 @@ class _Scanner:
         self.aot = {}
 
     # -- low level -------------------------------------------------------
+    # Runs of characters are skipped with str.find and regular expressions,
+    # not one by one, so a huge string or comment costs little.
 
     def _peek(self, k=0):
         j = self.i + k
         return self.s[j] if j < len(self.s) else ""
 
+    def _jump(self, j):
+        """Move to index j (never beyond the end), counting newlines."""
+        j = min(j, len(self.s))
+        self.line += self.s.count("\n", self.i, j)
+        self.i = j
+
     def _adv(self, n=1):
-        for _ in range(n):
-            if self.i < len(self.s):
-                if self.s[self.i] == "\n":
-                    self.line += 1
-                self.i += 1
+        self._jump(self.i + n)
 
     def _ws(self, newlines=False):
         """Skip blanks and comments (and newlines if asked)."""
+        blank = _BLANKS_NL if newlines else _BLANKS
         while self.i < len(self.s):
-            c = self.s[self.i]
-            if c in " \t\r" or (newlines and c == "\n"):
-                self._adv()
-            elif c == "#":
-                while self.i < len(self.s) and self.s[self.i] != "\n":
-                    self._adv()
-            else:
+            self._jump(blank.match(self.s, self.i).end())
+            if self._peek() != "#":
                 break
+            j = self.s.find("\n", self.i)
+            self._jump(len(self.s) if j < 0 else j)
 
     def _record(self, path, line):
         self.lines.setdefault(path, line)
@@ -55,56 +77,41 @@ class _Scanner:
     # -- strings and keys --------------------------------------------------
 
     def _string(self):
-        """Skip a string of any of the four kinds; return its raw text."""
+        """Skip a string of any of the four kinds; return its text (escapes
+        decoded in basic strings)."""
         q = self._peek()
         if self.s.startswith(q * 3, self.i):
             self._adv(3)
-            start = self.i
+            start = j = self.i
             while True:
-                if q == '"' and self._peek() == "\\":
-                    self._adv(2)
-                    continue
-                if self.s.startswith(q * 3, self.i):
+                if q == '"':
+                    j = _ML_BASIC.match(self.s, j).end()
+                else:
+                    j = self.s.find(q, j)
+                    j = len(self.s) if j < 0 else j
+                if j >= len(self.s):
+                    self._jump(j)
+                    return self.s[start:]
+                if self.s.startswith(q * 3, j):
                     # A closing delimiter may be followed by up to two more quotes.
                     n = 3
-                    while n < 5 and self._peek(n) == q:
+                    while n < 5 and self._peek(j - self.i + n) == q:
                         n += 1
-                    body = self.s[start:self.i + n - 3]
-                    self._adv(n)
+                    body = self.s[start:j + n - 3]
+                    self._jump(j + n)
                     return body
-                if self.i >= len(self.s):
-                    return self.s[start:]
-                self._adv()
+                j += 1
         self._adv()
         start = self.i
-        out = []
-        while self.i < len(self.s) and self._peek() != q:
-            if q == '"' and self._peek() == "\\":
-                out.append(self._escape())
-                continue
-            out.append(self._peek())
-            self._adv()
-        self._adv()
-        return "".join(out) if q == '"' else self.s[start:self.i - 1]
-
-    def _escape(self):
-        self._adv()  # backslash
-        c = self._peek()
-        simple = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r",
-                  '"': '"', "\\": "\\", "e": "\x1b"}
-        if c in simple:
-            self._adv()
-            return simple[c]
-        if c in "uU":
-            n = 4 if c == "u" else 8
-            digits = self.s[self.i + 1:self.i + 1 + n]
-            self._adv(1 + n)
-            try:
-                return chr(int(digits, 16))
-            except ValueError:
-                return ""
-        self._adv()
-        return c
+        if q == '"':
+            j = _BASIC.match(self.s, start).end()
+            body = _ESCAPE.sub(_unescape, self.s[start:j])
+        else:
+            j = self.s.find(q, start)
+            j = len(self.s) if j < 0 else j
+            body = self.s[start:j]
+        self._jump(j + 1)
+        return body
 
     def _key(self):
         """Read a (possibly dotted, possibly quoted) key; return its parts."""
@@ -116,8 +123,7 @@ class _Scanner:
                 parts.append(self._string())
             else:
                 start = self.i
-                while self._peek() in _BARE and self._peek() != "":
-                    self._adv()
+                self._jump(_BARE.match(self.s, start).end())
                 parts.append(self.s[start:self.i])
             self._ws()
             if self._peek() == ".":
@@ -163,9 +169,7 @@ class _Scanner:
                 self._adv()  # '='
                 self._value(path + key)
         else:
-            while self._peek() not in ("", ",", "]", "}", "\n", "#") \
-                    and self._peek() not in " \t\r":
-                self._adv()
+            self._jump(_SCALAR.match(self.s, self.i).end())
 
     # -- document ------------------------------------------------------------
 

@@ -8,7 +8,7 @@
 #include <arch/power.h>
 #include <cloison/irq.h>
 #include <cloison/print.h>
-#include <cloison/vcpu.h>
+#include <cloison/sched.h>
 
 #include "exception.h"
 #include "sysreg.h"
@@ -59,7 +59,7 @@ struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind)
 		return f;
 	case VEC_LOWER64_IRQ:
 		irq_handle();
-		return vcpu_exit_and_schedule();
+		return sched_exit_and_switch();
 	case VEC_LOWER64_SYNC:
 		/* Taken by lower_sync in vectors.S, never through here. */
 		fatal_exception(f, kind);

@@ -9,6 +9,9 @@
 #define FRAME_SP (33 * 8)
 #define FRAME_SIZE (34 * 8)
 #define CPU_CURRENT_REGS 0 /* offsetof(struct cpu, current_regs) */
+/* offsetof(struct cpu, el2_entries); hypercalls is the next word, so the
+ * vectors count a hypercall with one load pair and one store pair. */
+#define CPU_EL2_ENTRIES 32
 
 /* ESR_EL2 of `hvc #0` from AArch64: EC 0x16, IL 1, ISS = the immediate 0
  * (Arm ARM D13.2.39; ISS[24:16] are RES0 for HVC). The vectors compare the
@@ -34,6 +37,9 @@ _Static_assert(offsetof(struct arch_regs, spsr) == FRAME_SPSR && FRAME_SPSR == F
 _Static_assert(FRAME_SIZE % 16 == 0, "SP must stay 16-byte aligned");
 _Static_assert(offsetof(struct cpu, current_regs) == CPU_CURRENT_REGS,
 	       "vectors.S finds the vCPU registers at offset 0");
+_Static_assert(offsetof(struct cpu, el2_entries) == CPU_EL2_ENTRIES &&
+		       offsetof(struct cpu, hypercalls) == CPU_EL2_ENTRIES + 8,
+	       "vectors.S counts a hypercall in two adjacent words");
 
 /* Returns the register frame to restore: the same one, or (after a lower-EL
  * exception) the registers of whichever vCPU runs next. */
@@ -46,8 +52,8 @@ struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind);
  * frame and arch_lower_slow() schedules, returning the frame to restore.
  */
 bool arch_lower_sync(struct arch_regs *f);
-/* The same first step for `hvc #0`, recognised by the vectors. */
-bool arch_hypercall(struct arch_regs *f);
+/* `hvc #0`, recognised by the vectors, goes to the core's vm_hypercall()
+ * (<cloison/vm.h>) with the same contract: the frame is the vCPU. */
 struct arch_regs *arch_lower_slow(struct arch_regs *f);
 #endif
 

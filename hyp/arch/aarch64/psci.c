@@ -6,7 +6,7 @@
  * holding a system cap with the poweroff right, and are DENIED otherwise.
  * Any other SMC function is a fault ("bad smc") and stops the domain.
  */
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
 
 #include "psci.h"
 
@@ -53,19 +53,19 @@ void psci_handle(struct vcpu *v, struct arch_regs *f)
 		f->x[0] = f->x[1] == 0 ? 0 /* ON */ : PSCI_NOT_SUPPORTED;
 		break;
 	case PSCI_CPU_OFF:
-		vcpu_stop_self(v, "PSCI CPU_OFF");
+		vm_stop_self(v, "PSCI CPU_OFF");
 		break;
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
-		if (!vcpu_may_power_off(v)) {
+		if (!vm_may_power_off(v)) {
 			f->x[0] = PSCI_DENIED;
-			vcpu_note(v, "PSCI SYSTEM_OFF denied: no system cap with poweroff");
+			vm_note(v, "PSCI SYSTEM_OFF denied: no system cap with poweroff");
 			break;
 		}
-		vcpu_power_off(v);
+		vm_power_off(v);
 		break;
 	default:
-		vcpu_fault(v, "unsupported SMC function 0x%lx", fn);
+		vm_fault(v, "unsupported SMC function 0x%lx", fn);
 		break;
 	}
 }

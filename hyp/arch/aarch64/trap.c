@@ -8,7 +8,8 @@
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
 #include <cloison/hypercall.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
 #include <cloison/abi/start_info.h>
 
 #include "exception.h"
@@ -52,16 +53,7 @@ static uint64_t fault_ipa(void)
 struct arch_regs *arch_lower_slow(struct arch_regs *f)
 {
 	(void)f;
-	return vcpu_exit_and_schedule();
-}
-
-bool arch_hypercall(struct arch_regs *f)
-{
-	struct cpu *cpu = (struct cpu *)read_sysreg(tpidr_el2);
-
-	cpu->el2_entries++;
-	cpu->hypercalls++;
-	return vm_hypercall((struct vcpu *)(void *)f, f->x);
+	return sched_exit_and_switch();
 }
 
 bool arch_lower_sync(struct arch_regs *f)
@@ -77,21 +69,16 @@ bool arch_lower_sync(struct arch_regs *f)
 	case EC_HVC64: {
 		uint32_t imm = (uint32_t)(esr & 0xffff);
 
-		if (imm == 0) { /* the vectors send these to arch_hypercall() */
-			((struct cpu *)read_sysreg(tpidr_el2))->hypercalls++;
-			if (!vm_hypercall(v, f->x))
-				return false;
-			break;
-		}
+		/* `hvc #0` never comes here: the vectors send it to vm_hypercall(). */
 		if (imm == CLOISON_HVC_EL1_FAULT) {
 			uint64_t e1, elr1, far1;
 
 			arch_vcpu_el1_fault_state(&v->arch, &e1, &elr1, &far1);
-			vcpu_fault(v, "EL1 exception: %s (ESR_EL1 %lx) at %lx, FAR %lx",
+			vm_fault(v, "EL1 exception: %s (ESR_EL1 %lx) at %lx, FAR %lx",
 				   arch_esr_describe(e1), e1, elr1, far1);
 			break;
 		}
-		vcpu_fault(v, "unknown hypercall: hvc #%u at %lx", imm, f->elr - 4);
+		vm_fault(v, "unknown hypercall: hvc #%u at %lx", imm, f->elr - 4);
 		break;
 	}
 	case EC_SMC64:
@@ -101,21 +88,21 @@ bool arch_lower_sync(struct arch_regs *f)
 	case EC_WFX:
 		skip_instruction(f, esr);
 		if (esr & ESR_WFX_TI_WFE)
-			vcpu_yield(v);
+			sched_yield_vcpu(v);
 		else
-			vcpu_wait_for_interrupt(v);
+			sched_wait_for_interrupt(v);
 		break;
 	case EC_DABT_LOW:
-		vcpu_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
+		vm_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
 			   (esr & ESR_DABT_WNR) ? "write" : "read", fault_ipa(),
 			   f->elr, ESR_ABT_DFSC(esr));
 		break;
 	case EC_IABT_LOW:
-		vcpu_fault(v, "stage-2 instruction abort at IPA %lx (pc %lx)",
+		vm_fault(v, "stage-2 instruction abort at IPA %lx (pc %lx)",
 			   fault_ipa(), f->elr);
 		break;
 	default:
-		vcpu_fault(v, "unexpected trap EC 0x%02lx (ESR %lx) at %lx",
+		vm_fault(v, "unexpected trap EC 0x%02lx (ESR %lx) at %lx",
 			   ESR_EC(esr), esr, f->elr);
 		break;
 	}

@@ -112,8 +112,9 @@ lower_common:
 
 /*
  * A domain's synchronous exception (hypercall, trap, abort). The fast path
- * saves only what C may clobber; `hvc #0` goes straight to arch_hypercall(),
- * anything else to arch_lower_sync(). Either returns false when the same
+ * saves only what C may clobber; `hvc #0` is counted here and goes straight
+ * to the core's vm_hypercall() (the frame is the vCPU: struct vcpu starts
+ * with its registers), anything else to arch_lower_sync(). Either returns false when the same
  * vCPU simply continues (a hypercall that changed nothing about who runs),
  * and x19..x29 never needed saving. Otherwise they are saved now - C has
  * restored them - and arch_lower_slow() schedules with a complete frame.
@@ -126,7 +127,12 @@ lower_sync:
 	mov	w3, #ESR_EL2_HVC64_IMM0
 	cmp	x2, x3
 	b.ne	2f
-	bl	arch_hypercall
+	mrs	x4, tpidr_el2		/* struct cpu: el2_entries++, hypercalls++ */
+	ldp	x5, x6, [x4, #CPU_EL2_ENTRIES]
+	add	x5, x5, #1
+	add	x6, x6, #1
+	stp	x5, x6, [x4, #CPU_EL2_ENTRIES]
+	bl	vm_hypercall
 	tbnz	w0, #0, 1f		/* bool: only bit 0 is defined (AAPCS64) */
 	current_frame
 	b	exc_return_volatile

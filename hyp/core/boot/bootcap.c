@@ -20,6 +20,8 @@
 #include <cloison/panic.h>
 #include <cloison/untyped.h>
 
+#include "hypercall_dispatch.h"
+
 static struct untyped bootcap_kmem;
 
 void bootcap_init(paddr_t kmem, uint64_t size)

@@ -31,7 +31,9 @@
 #include <cloison/untyped.h>
 #include <cloison/print.h>
 #include <cloison/string.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 
 /* The pool's share for each item (hyp/abi/cloison-boot.toml, pool_*): the
  * toolstack and policy_check() reserve these bytes per domain, object and
@@ -203,9 +205,9 @@ static bool build_domain(struct load *l, uint32_t i)
 		if (l->v.objs[l->v.caps[c].object].type == CLOISON_TYPE_CONSOLE &&
 		    (l->v.caps[c].rights & CLOISON_RIGHT_CONSOLE_INPUT))
 			console_set_input_vm(vm);
-	vm->domain->state = (d->flags & CLOISON_DOMAIN_F_AUTOSTART)
-				    ? CLOISON_DOMAIN_RUNNING
-				    : CLOISON_DOMAIN_BUILT;
+	domain_set_state(vm->domain, (d->flags & CLOISON_DOMAIN_F_AUTOSTART)
+					     ? CLOISON_DOMAIN_RUNNING
+					     : CLOISON_DOMAIN_BUILT);
 	return true;
 }
 

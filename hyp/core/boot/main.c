@@ -16,7 +16,9 @@
 #include <arch/vcpu.h>
 #include <cloison/string.h>
 #include <cloison/sysobj.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 #include <arch/stage2.h>
 #include <cloison/platform.h>
 #include <cloison/print.h>
@@ -35,12 +37,12 @@ static void print_platform(const struct platform *p)
 static void console_hook(const char *buf, size_t len)
 {
 	/* Only a domain can invoke a console cap: the caller is current. */
-	vm_console_write(vcpu_current()->vm, buf, len);
+	console_vm_write(vm_current_vcpu()->vm, buf, len);
 }
 
 static void poweroff_hook(void)
 {
-	vcpu_power_off(vcpu_current());
+	vm_power_off(vm_current_vcpu());
 }
 
 static void stats_hook(struct sysobj_stats *st)
@@ -59,7 +61,7 @@ static void domain_changed_hook(struct domain *d)
 
 static void yield_hook(void)
 {
-	vcpu_yield(vcpu_current());
+	sched_yield_vcpu(vm_current_vcpu());
 }
 
 static struct vcpu *vcpu_of(struct domain *d)
@@ -74,7 +76,7 @@ static void raise_virq_hook(struct domain *d, uint32_t vintid)
 	struct vcpu *v = vcpu_of(d);
 
 	if (v)
-		vcpu_raise_virq(v, vintid);
+		sched_raise_virq(v, vintid);
 }
 
 static void block_hook(struct domain *d)
@@ -82,7 +84,7 @@ static void block_hook(struct domain *d)
 	struct vcpu *v = vcpu_of(d);
 
 	if (v)
-		vcpu_block(v);
+		sched_block(v);
 }
 
 static void unblock_hook(struct domain *d, uint64_t word, uint64_t err)
@@ -90,7 +92,7 @@ static void unblock_hook(struct domain *d, uint64_t word, uint64_t err)
 	struct vcpu *v = vcpu_of(d);
 
 	if (v) {
-		vcpu_unblock(v, word);
+		sched_unblock(v, word);
 		arch_vcpu_gprs(&v->arch)[0] = err;
 	}
 }

@@ -14,7 +14,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/string.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
 #include <cloison/testout.h>
 
 #include <plat/board.h>

@@ -5,7 +5,7 @@
 #include <cloison/domain.h>
 #include <cloison/loader.h>
 #include <cloison/print.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
 
 static void print_object(const struct object *obj)
 {

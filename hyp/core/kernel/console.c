@@ -11,7 +11,9 @@
 #include <cloison/abi/start_info.h>
 #include <cloison/clock.h>
 #include <cloison/print.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 
 #include <plat/board.h>
 
@@ -58,7 +60,7 @@ static void emit_line(struct vm *vm)
 	c->len = 0;
 }
 
-void vm_console_write(struct vm *vm, const char *buf, size_t len)
+void console_vm_write(struct vm *vm, const char *buf, size_t len)
 {
 	struct vm_console *c = &vm->console;
 
@@ -81,7 +83,7 @@ void vm_console_write(struct vm *vm, const char *buf, size_t len)
 	}
 }
 
-void vm_console_flush(struct vm *vm)
+void console_vm_flush(struct vm *vm)
 {
 	if (vm->console.len)
 		emit_line(vm);
@@ -115,7 +117,7 @@ void console_input_irq(void)
 		any = true;
 	}
 	if (any && input.vm)
-		vcpu_raise_virq(&input.vm->vcpu, CLOISON_VIRQ_CONSOLE_INPUT);
+		sched_raise_virq(&input.vm->vcpu, CLOISON_VIRQ_CONSOLE_INPUT);
 }
 
 size_t console_input_read(char *buf, size_t max)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypercall dispatch (the dispatcher itself is inline in hypercall_dispatch.h
- * so the trap path pays no call for it), the destination-slot helper the
- * per-object call files share, and the calls that belong to no object.
+ * The destination-slot helper the per-object call files share, and the
+ * calls that belong to no object. The dispatcher itself is inline in
+ * hypercall_dispatch.h, so the trap path pays no call for it.
  */
 #include <cloison/abi/calls.h>
 #include <cloison/abi/errors.h>
@@ -43,11 +43,6 @@ uint64_t hypercall_dest(struct hc_ctx *ctx, uint64_t dest_cnode, uint64_t dest_i
 	*out = slot;
 	*cross = cn != ctx->cspace;
 	return CLOISON_ERR_OK;
-}
-
-void hypercall_dispatch(struct domain *caller, uint64_t regs[8])
-{
-	hypercall_dispatch_inline(caller, regs);
 }
 
 uint64_t hc_decode_abi_version(struct hc_ctx *ctx)

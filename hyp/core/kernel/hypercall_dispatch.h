@@ -58,7 +58,7 @@ hypercall_check(struct hc_ctx *ctx, uint64_t slot, uint32_t object_type, uint32_
 }
 
 static inline __attribute__((always_inline)) void
-hypercall_dispatch_inline(struct domain *caller, uint64_t regs[8])
+hypercall_dispatch(struct domain *caller, uint64_t regs[8])
 {
 	/* Field by field, not `= { 0 }`: that becomes a memset call, and this
 	 * is the hot path of every hypercall. */

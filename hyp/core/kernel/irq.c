@@ -4,7 +4,8 @@
 #include <cloison/clock.h>
 #include <cloison/irq.h>
 #include <cloison/print.h>
-#include <cloison/vcpu.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 #include <arch/vcpu.h>
 
 static uint32_t irq_vtimer_intid = IRQ_SPURIOUS;
@@ -31,7 +32,7 @@ void irq_handle(void)
 	if (intid == arch_timer_intid())
 		clock_tick();
 	else if (intid == irq_vtimer_intid)
-		vcpu_vtimer_irq();
+		sched_vtimer_irq();
 	else if (intid == irq_uart_intid)
 		console_input_irq();
 	else if (intid == arch_vgic_maintenance_intid())

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Budget scheduler (DESIGN.md §9). Each vCPU has a budget per period and a
+ * Budget scheduler (docs/architecture.md, "Scheduler"). Each vCPU has a budget per period and a
  * priority. The highest-priority runnable vCPU with budget left runs; it
  * keeps the CPU until it blocks, yields, runs out of budget or a vCPU of
  * higher priority gets budget back. Budgets are replenished (not carried
@@ -23,7 +23,9 @@
 #include <cloison/panic.h>
 #include <cloison/print.h>
 #include <cloison/string.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 
 static struct vcpu *running, *loaded;
 static bool yielded;
@@ -82,7 +84,7 @@ static void reap(struct vm *vm)
 	arch_stage2_destroy(&vm->s2);
 	memset(arch_mem_ptr(vm->mem_phys, vm->mem_size), 0, vm->mem_size);
 	vm->torn_down = true;
-	vm_console_flush(vm);
+	console_vm_flush(vm);
 	print("cloison: domain %s destroyed; its %lu KiB zeroed\n", vm->name,
 	      vm->mem_size >> 10);
 }
@@ -103,7 +105,7 @@ static void check_vtimer(struct vcpu *v, uint64_t now)
 		return; /* the live timer raises the physical PPI itself */
 	if (arch_vtimer_saved_deadline(&v->arch) <= now) {
 		arch_vtimer_mask_saved(&v->arch);
-		vcpu_raise_virq(v, VGIC_VTIMER);
+		sched_raise_virq(v, VGIC_VTIMER);
 	}
 }
 
@@ -226,7 +228,7 @@ static void load(struct vcpu *next)
 	}
 }
 
-struct arch_regs *vcpu_exit_and_schedule(void)
+struct arch_regs *sched_exit_and_switch(void)
 {
 	struct vcpu *next;
 
@@ -238,7 +240,7 @@ struct arch_regs *vcpu_exit_and_schedule(void)
 	return &next->arch.regs;
 }
 
-void vcpu_raise_virq(struct vcpu *v, uint32_t vintid)
+void sched_raise_virq(struct vcpu *v, uint32_t vintid)
 {
 	if (!vgic_raise(&v->vgic, vintid))
 		return;
@@ -248,13 +250,13 @@ void vcpu_raise_virq(struct vcpu *v, uint32_t vintid)
 		v->waiting = false;
 }
 
-void vcpu_block(struct vcpu *v)
+void sched_block(struct vcpu *v)
 {
 	v->blocked = true;
 	epoch++;
 }
 
-void vcpu_unblock(struct vcpu *v, uint64_t word)
+void sched_unblock(struct vcpu *v, uint64_t word)
 {
 	uint64_t *x = arch_vcpu_gprs(&v->arch);
 
@@ -264,11 +266,11 @@ void vcpu_unblock(struct vcpu *v, uint64_t word)
 	epoch++;
 }
 
-void vcpu_vtimer_irq(void)
+void sched_vtimer_irq(void)
 {
 	arch_vtimer_mask_live();
 	if (loaded)
-		vcpu_raise_virq(loaded, VGIC_VTIMER);
+		sched_raise_virq(loaded, VGIC_VTIMER);
 }
 
 uint64_t sched_virqs(void)
@@ -276,18 +278,18 @@ uint64_t sched_virqs(void)
 	return virqs;
 }
 
-void vcpu_yield(struct vcpu *v)
+void sched_yield_vcpu(struct vcpu *v)
 {
 	(void)v;
 	yielded = true;
 	epoch++;
 }
 
-void vcpu_wait_for_interrupt(struct vcpu *v)
+void sched_wait_for_interrupt(struct vcpu *v)
 {
 	/* WFI returns at once if an enabled interrupt is already waiting
 	 * (in software or a list register); otherwise the vCPU is off the
-	 * CPU, uncharged, until vcpu_raise_virq() wakes it. */
+	 * CPU, uncharged, until sched_raise_virq() wakes it. */
 	if (!vgic_wants_attention(&v->vgic))
 		v->waiting = true;
 	epoch++;

@@ -16,7 +16,9 @@
 #include <cloison/hypercall.h>
 #include <cloison/print.h>
 #include <cloison/string.h>
-#include <cloison/vcpu.h>
+#include <cloison/vm.h>
+#include <cloison/sched.h>
+#include <cloison/console.h>
 
 #include "hypercall_dispatch.h"
 
@@ -25,11 +27,11 @@ uint32_t vm_table_count;
 static uint32_t vm_table_max;
 #define vms vm_table
 #define n_vms vm_table_count
-bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
+bool vm_hypercall(struct vcpu *v)
 {
 	uint64_t epoch = sched_epoch();
 
-	hypercall_dispatch_inline(v->vm->domain, regs);
+	hypercall_dispatch(v->vm->domain, v->arch.regs.x);
 	/* The caller's time is charged at its next full exit. */
 	return sched_epoch() != epoch;
 }
@@ -69,14 +71,14 @@ struct vm *vm_of_domain(const struct domain *d)
 	return NULL;
 }
 
-struct vcpu *vcpu_current(void)
+struct vcpu *vm_current_vcpu(void)
 {
 	/* struct vcpu starts with struct arch_vcpu, which starts with the
 	 * registers current_regs points at. */
 	return (struct vcpu *)arch_cpu_current()->current_regs;
 }
 
-void vcpu_fault(struct vcpu *v, const char *fmt, ...)
+void vm_fault(struct vcpu *v, const char *fmt, ...)
 {
 	struct vm *vm = v->vm;
 	va_list ap;
@@ -87,28 +89,28 @@ void vcpu_fault(struct vcpu *v, const char *fmt, ...)
 	vm->faulted = true;
 	sched_poke();
 	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
-		vm->domain->state = CLOISON_DOMAIN_STOPPED;
-	vm_console_flush(vm);
+		domain_set_state(vm->domain, CLOISON_DOMAIN_STOPPED);
+	console_vm_flush(vm);
 	print("cloison: domain %s stopped: %s\n", vm->name, vm->fault);
 }
 
-void vcpu_stop_self(struct vcpu *v, const char *why)
+void vm_stop_self(struct vcpu *v, const char *why)
 {
 	struct vm *vm = v->vm;
 
 	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
-		vm->domain->state = CLOISON_DOMAIN_STOPPED;
+		domain_set_state(vm->domain, CLOISON_DOMAIN_STOPPED);
 	sched_poke();
-	vm_console_flush(vm);
+	console_vm_flush(vm);
 	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);
 }
 
-void vcpu_note(struct vcpu *v, const char *msg)
+void vm_note(struct vcpu *v, const char *msg)
 {
 	print("cloison: domain %s: %s\n", v->vm->name, msg);
 }
 
-bool vcpu_may_power_off(struct vcpu *v)
+bool vm_may_power_off(struct vcpu *v)
 {
 	struct cnode *cs = domain_cspace(v->vm->domain);
 
@@ -122,10 +124,10 @@ bool vcpu_may_power_off(struct vcpu *v)
 	return false;
 }
 
-void vcpu_power_off(struct vcpu *v)
+void vm_power_off(struct vcpu *v)
 {
 	for (uint32_t i = 0; i < n_vms; i++)
-		vm_console_flush(&vms[i]);
+		console_vm_flush(&vms[i]);
 	print("cloison: powered off by domain %s\n", v->vm->name);
 	arch_power_off(true);
 }
@@ -136,7 +138,7 @@ void vm_all_stopped(void)
 	for (uint32_t i = 0; i < n_vms; i++) {
 		struct vm *vm = &vms[i];
 
-		vm_console_flush(vm);
+		console_vm_flush(vm);
 		print("cloison:   %s: %s%s%s\n", vm->name,
 		      cloison_domain_state_name(vm->domain->state),
 		      vm->faulted ? ": " : "", vm->faulted ? vm->fault : "");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Channel calls: the notification pair of a channel (DESIGN.md §7). The
+ * Channel calls: the notification pair of a channel (docs/architecture.md, "Channels and rings"). The
  * shared pages are mapped with memory_map (or by the boot policy); these
  * calls signal the other end and wait on, poll or bind one's own end. The
  * cap's badge word says which end it is.

@@ -40,7 +40,7 @@ static void domain_drop_cspace(struct domain *d)
 void domain_finalise(struct domain *d)
 {
 	domain_drop_cspace(d);
-	d->state = CLOISON_DOMAIN_DESTROYED;
+	domain_set_state(d, CLOISON_DOMAIN_DESTROYED);
 }
 
 static struct domain *ctx_domain(const struct hc_ctx *ctx)
@@ -82,7 +82,7 @@ void hc_invoke_domain_set_cspace(struct hc_ctx *ctx)
 }
 
 /* A lifecycle change the scheduler must see (it runs only running domains). */
-static void domain_set_state(struct domain *d, uint32_t state)
+void domain_set_state(struct domain *d, uint32_t state)
 {
 	d->state = state;
 	if (sysobj_hooks.domain_changed)
@@ -107,7 +107,7 @@ uint64_t hc_decode_domain_finish_build(struct hc_ctx *ctx)
 
 void hc_invoke_domain_finish_build(struct hc_ctx *ctx)
 {
-	ctx_domain(ctx)->state = CLOISON_DOMAIN_BUILT;
+	domain_set_state(ctx_domain(ctx), CLOISON_DOMAIN_BUILT);
 }
 
 uint64_t hc_decode_domain_start(struct hc_ctx *ctx)

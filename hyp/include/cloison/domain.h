@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Domains: the object and its lifecycle (created -> built -> running <->
- * stopped, any -> destroyed). Running a domain is issue F3; here the state
- * machine and the CSpace binding are kept.
+ * stopped, any -> destroyed). Running a domain is the kernel's (struct vm,
+ * <cloison/vm.h>); here the state machine and the CSpace binding are kept.
  */
 #ifndef CLOISON_DOMAIN_H
 #define CLOISON_DOMAIN_H
@@ -39,6 +39,10 @@ static inline struct cnode *domain_cspace(const struct domain *d)
 }
 
 void domain_finalise(struct domain *d);
+/* The one way a domain's lifecycle state changes after domain_setup(): the
+ * hypercalls, the loader, and a vCPU that faults or stops itself all come
+ * here, so the scheduler hears of every change (sysobj_hooks). */
+void domain_set_state(struct domain *d, uint32_t state);
 
 /* Reset the id counter (boot and test fixtures). */
 void domain_reset_ids(void);

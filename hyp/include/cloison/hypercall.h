@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypercall entry. The arch trap handler (F3) calls hypercall_dispatch with
- * the calling domain and its x0..x7; on return regs[0] is the error and
+ * Hypercall entry. The vectors send a domain's `hvc #0` to vm_hypercall(),
+ * which calls hypercall_dispatch with the calling domain and its x0..x7; on return regs[0] is the error and
  * regs[1..7] the results (zero beyond what the call returns).
  *
  * Each call is a decode function (every check, no side effect) and an
@@ -32,7 +32,9 @@ struct hc_ctx {
 	uint64_t v[4];
 };
 
-void hypercall_dispatch(struct domain *caller, uint64_t regs[8]);
+/* The dispatcher, hypercall_dispatch(caller, regs), is inline in
+ * hyp/core/kernel/hypercall_dispatch.h: the trap path (vm_hypercall) and the
+ * boot-time mappings (bootcap.c) expand it. */
 
 /*
  * Decode helpers shared by the per-object call files.

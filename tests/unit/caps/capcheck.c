@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "fake.h"
+#include "hypercall_dispatch.h"
 
 #define CK_MAX_OBJ 4096
 #define CK_MAX_CTE 65536

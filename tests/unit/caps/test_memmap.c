@@ -2,7 +2,7 @@
 /*
  * memory_map / memory_unmap on the host against the fake stage 2: every
  * rejection path, and that delete, revoke and destroy take the mapping away
- * (DESIGN.md §4: "revoke ... unmaps what they mapped").
+ * (docs/capabilities.md: revoke unmaps what the revoked caps mapped).
  */
 #include "capcall.h"
 #include "capcheck.h"

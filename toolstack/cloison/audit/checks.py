@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The policy invariants of DESIGN.md section 8, checked on the audit model.
+"""The policy invariants (docs/auditing.md), checked on the audit model.
 
 Each check returns a Check: an identifier, a title, a status (held,
 violated, or not checked when an input it needs was not given), the
@@ -8,8 +8,8 @@ and notes (facts worth reading that are not violations). Every list is in a
 fixed order so that the report is the same bytes for the same input.
 """
 
-from .audit_model import fmt_range
-from .audit_reach import describe_holding, path_text, step_text
+from .model import LIFECYCLE, fmt_range
+from .reach import describe_holding, path_text, step_text
 
 HELD, VIOLATED, NOT_CHECKED = "held", "violated", "not checked"
 
@@ -214,7 +214,9 @@ def check_rights(m, reach):
 
 def check_control(m, reach):
     c = Check("control-domain",
-              "dom0 holds no device, no frame of any guest, no channel end")
+              "dom0 holds no device, no frame of any guest, no channel end, "
+              "no notification shared with another domain; no other domain "
+              "holds lifecycle rights")
     ctl = m.domains_by_role("control")
     regions = mappable(m, reach)
     for dom in ctl:
@@ -233,7 +235,7 @@ def check_control(m, reach):
                 c.violate(Finding(
                     "control domain '%s' can make frames from %s (retype_frame): "
                     "it %s; a control domain's pools must not let it map memory "
-                    "(DESIGN.md section 4)" % (dom.name, o.label(), how),
+                    "(docs/capabilities.md)" % (dom.name, o.label(), how),
                     [dom.name], [o.name]))
             elif o.kind == "untyped" and m.has("untyped", h.mask, "retype_channel"):
                 c.notes.append(
@@ -244,6 +246,15 @@ def check_control(m, reach):
             elif o.kind == "frame":
                 c.violate(Finding("control domain '%s' holds %s: it %s"
                                   % (dom.name, o.label(), how), [dom.name], [o.name]))
+            elif o.kind == "notification":
+                others = [x for x in reach.holders(o) if x.dom is not dom]
+                if others:
+                    c.violate(Finding(
+                        "control domain '%s' shares %s with %s: it %s; a "
+                        "control domain signals no other domain and waits on "
+                        "none" % (dom.name, o.label(), _holders_text(m, others),
+                                  how),
+                        [dom.name] + [x.dom.name for x in others], [o.name]))
         for r in regions:
             if r[0] is not dom:
                 continue
@@ -258,12 +269,44 @@ def check_control(m, reach):
                                                    fmt_range(r[1], r[2]),
                                                    other.name, fmt_range(lo, hi)),
                         [dom.name, other.name], [r[4].name] if r[4] else []))
+    for dom in m.domains:
+        if dom.role != "control":
+            _lifecycle_rights(m, reach, c, dom)
     if c.status == HELD:
         c.summary = ("control domains: %s; none can reach a device, an irq, a "
-                     "channel end, a pool it could make frames from, or another "
-                     "domain's RAM" % ", ".join(d.name for d in ctl)
-                     if ctl else "no control domain in this system")
+                     "channel end, a notification another domain holds, a pool "
+                     "it could make frames from, or another domain's RAM; no "
+                     "other domain has lifecycle rights"
+                     % ", ".join(d.name for d in ctl)
+                     if ctl else "no control domain in this system, and no "
+                     "domain has lifecycle rights over another")
     return c
+
+
+def _lifecycle_rights(m, reach, c, dom):
+    """A domain that is not a control domain (declared otherwise, or managed
+    by another) must not be able to build, start, stop, resume or destroy
+    another domain: it is reported, not promoted to a control domain."""
+    if dom.declared_role:
+        why = 'it declares role = "%s"' % dom.declared_role
+    elif dom.managed_by:
+        why = "%s manage%s it" % (" and ".join(dom.managed_by),
+                                  "s" if len(dom.managed_by) == 1 else "")
+    else:
+        why = "its boot caps give it no lifecycle right"
+    for h in reach.of(dom):
+        o = h.obj
+        if o.kind != "domain" or o.domain is None or o.domain is dom:
+            continue
+        rights = [r for r in LIFECYCLE if m.has("domain", h.mask, r)]
+        if rights:
+            c.violate(Finding(
+                "%s '%s' has lifecycle rights [%s] over domain '%s': it %s; "
+                "only a control domain may build, start, stop, resume or "
+                "destroy another domain, and %s is not one (%s)"
+                % (dom.role, dom.name, ",".join(rights), o.name,
+                   describe_holding(m, h), dom.name, why),
+                [dom.name, o.name], [o.name]))
 
 
 # -- 5. guest-to-guest paths ------------------------------------------------------

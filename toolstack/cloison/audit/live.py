@@ -18,7 +18,8 @@ line.
 
 import re
 
-from .audit_checks import HELD, Check, Finding
+from ..errors import show
+from .checks import HELD, Check, Finding
 
 MARK = "CLOISON-CAPDUMP"
 LINE_RE = re.compile(r"^(?:\[([A-Za-z][A-Za-z0-9_.-]{0,30})\] )?"
@@ -88,7 +89,7 @@ def _fields(kind, rest, lineno):
     out = {}
     for (key, val), (_, pat) in zip(pairs, want):
         if not re.fullmatch(pat, val):
-            raise DumpError(lineno, "%s line: bad %s '%s'" % (kind, key, val))
+            raise DumpError(lineno, "%s line: bad %s %s" % (kind, key, show(val)))
         out[key] = val
     return out
 
@@ -103,7 +104,7 @@ def parse(text, types=None):
             continue
         mo = LINE_RE.match(line)
         if not mo:
-            raise DumpError(lineno, "not a valid %s line: %r" % (MARK, line[:120]))
+            raise DumpError(lineno, "not a valid %s line: %s" % (MARK, show(line, 120)))
         prefix, kind, rest = mo.group(1), mo.group(2), mo.group(3)
         f = _fields(kind, rest, lineno)
         if kind == "BEGIN":

@@ -10,19 +10,22 @@ thing taken from the description beyond the policy is each domain's
 declared `role` (it grants nothing and is not part of the policy).
 
 Roles (docs/auditing.md, "Roles"), from the boot caps:
-  control  declared `role = "control"`, or holds a cap with a lifecycle
-           right (build, start, stop, resume, destroy) on the domain object
-           of ANOTHER domain. This is "dom0" in DESIGN.md section 8. A
-           domain with lifecycle rights over another is a control domain
-           whatever it declares.
+  control  declared `role = "control"`, or declares no role, holds a cap
+           with a lifecycle right (build, start, stop, resume, destroy) on
+           the domain object of ANOTHER domain, and is not itself managed
+           (no other domain holds lifecycle rights over it). This is "dom0"
+           in the invariants (docs/auditing.md). A declared role is never overridden: a
+           domain declared driver or guest, or managed by another, that
+           holds lifecycle rights keeps its role and the control-domain
+           check reports the rights (checks.py).
   driver   declared `role = "driver"`, or declares no role and holds a
            device or irq cap (and is not a control domain).
   guest    every other domain.
 """
 
-from . import abi as abi_mod
-from . import policy as fmt
-from .errors import InputError
+from .. import abi as abi_mod
+from .. import policy as fmt
+from ..errors import InputError
 
 LIFECYCLE = ("build", "start", "stop", "resume", "destroy")
 ROLE_ORDER = ("control", "driver", "guest")
@@ -83,6 +86,8 @@ class Dom:
         self.declared_role = None
         self.role = "guest"
         self.role_why = ""
+        self.lifecycle_over = []    # names of other domains it has lifecycle rights over
+        self.managed_by = []        # names of the domains with lifecycle rights over it
 
     def ram(self):
         return (self.mem_phys, self.mem_phys + self.mem_size)
@@ -105,6 +110,7 @@ class Model:
         self.pool = (0, 0)          # the hypervisor's own pool
         self.ram = (0, 0)
         self.tolerated = []         # description diagnostics the audit reports
+        self.warnings = []          # description warnings (printed by the cli)
 
     # -- rights --------------------------------------------------------------
 
@@ -187,34 +193,39 @@ def from_policy(pol, sha256, abi=None, roles=None, filename=""):
 
 
 def _assign_roles(m):
+    hw = {}
     for dom in m.domains:
-        over = []
-        hw = []
+        hw[dom.name] = []
         for cap in dom.caps:
             o = cap.obj
-            if o.kind == "domain" and o.domain is not dom and \
-                    any(m.has("domain", cap.mask, r) for r in LIFECYCLE):
-                if o.name not in over:
-                    over.append(o.name)
-            elif o.kind in ("device", "irq") and o.label() not in hw:
-                hw.append(o.label())
+            if o.kind == "domain" and o.domain is not None and o.domain is not dom \
+                    and any(m.has("domain", cap.mask, r) for r in LIFECYCLE):
+                if o.name not in dom.lifecycle_over:
+                    dom.lifecycle_over.append(o.name)
+                    o.domain.managed_by.append(dom.name)
+            elif o.kind in ("device", "irq") and o.label() not in hw[dom.name]:
+                hw[dom.name].append(o.label())
+    for dom in m.domains:
         declared = dom.declared_role
-        if over:
-            dom.role = "control"
-            dom.role_why = "holds lifecycle rights over %s" % ", ".join(over)
-            if declared and declared != "control":
-                dom.role_why += " (declared %s)" % declared
-            elif declared:
-                dom.role_why = "declared control; " + dom.role_why
-        elif declared:
+        over = ", ".join(dom.lifecycle_over)
+        if declared:
             dom.role = declared
             dom.role_why = "declared %s" % declared
-        elif hw:
-            dom.role = "driver"
-            dom.role_why = "holds %s" % ", ".join(hw)
+            if over:
+                dom.role_why += "; holds lifecycle rights over %s" % over
+        elif over and not dom.managed_by:
+            dom.role = "control"
+            dom.role_why = "holds lifecycle rights over %s" % over
         else:
-            dom.role = "guest"
-            dom.role_why = "no lifecycle right over another domain, no device, no irq"
+            dom.role = "driver" if hw[dom.name] else "guest"
+            dom.role_why = ("holds %s" % ", ".join(hw[dom.name]) if hw[dom.name]
+                            else "no lifecycle right over another domain, no "
+                            "device, no irq")
+            if over:
+                dom.role_why = ("holds lifecycle rights over %s, but is managed by "
+                                "%s" % (over, ", ".join(dom.managed_by)))
+                if hw[dom.name]:
+                    dom.role_why += "; holds %s" % ", ".join(hw[dom.name])
 
 
 def from_compiled(desc, compiled, sha256, abi=None):
@@ -222,6 +233,7 @@ def from_compiled(desc, compiled, sha256, abi=None):
     roles = {d.name: d.role for d in desc.domains if d.role}
     m = from_policy(compiled.policy, sha256, abi, roles, desc.filename)
     m.tolerated = list(getattr(desc, "tolerated", []))
+    m.warnings = list(getattr(desc, "warnings", []))
     return m
 
 

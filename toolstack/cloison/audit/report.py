@@ -13,10 +13,10 @@ import os
 import shutil
 import subprocess
 
-from .audit_checks import HELD, NOT_CHECKED, VIOLATED
-from .audit_model import ROLE_ORDER, fmt_range
-from .audit_reach import describe_holding, link_text
-from .description import fmt_size
+from .checks import HELD, NOT_CHECKED, VIOLATED
+from .model import ROLE_ORDER, fmt_range
+from .reach import describe_holding, link_text
+from ..description import fmt_size
 
 TAG = {HELD: "held", VIOLATED: "VIOLATED", NOT_CHECKED: "not checked"}
 
@@ -113,7 +113,7 @@ def text(a):
     out += _table(rows)
     out += ["", "Memory each domain can map (physical)"]
     rows = []
-    from .audit_checks import mappable
+    from .checks import mappable
     for dom, lo, hi, what, _, _ in mappable(m, a.reach):
         rows.append((dom.name, fmt_range(lo, hi), fmt_size(hi - lo), what))
     rows.append(("(hypervisor)", fmt_range(*m.hyp), fmt_size(m.hyp[1] - m.hyp[0]),
@@ -132,7 +132,7 @@ def text(a):
         out += _table(rows)
     out += ["", "Links between domains (who can send to or act on whom)"]
     out += ["  " + x for x in send_links(a)] or ["  none"]
-    out += ["", "Invariants (DESIGN.md section 8)"]
+    out += ["", "Invariants (docs/auditing.md)"]
     for c in a.checks:
         out.append("  [%s] %s: %s" % (TAG[c.status], c.id, c.title))
         if c.summary:
