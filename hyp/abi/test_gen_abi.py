@@ -8,6 +8,7 @@ Output: TAP."""
 import argparse
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,25 @@ def run_gen(gen, definition, out):
 def mutate(text, old, new):
     assert old in text, old
     return text.replace(old, new, 1)
+
+
+def bind_ranges(abi, abi_dir):
+    """The vINTID range each *_bind call's doc states is the range the core
+    accepts: CLOISON_VIRQ_FIRST_NOTIFICATION..CLOISON_VIRQ_LAST of
+    <cloison/abi/start_info.h> (hyp/core/notification.c checks against them)."""
+    with open(os.path.join(abi_dir, "include", "cloison", "abi", "start_info.h"),
+              encoding="utf-8") as f:
+        consts = dict(re.findall(r"#define (CLOISON_VIRQ_\w+) (\d+)u", f.read()))
+    want = (int(consts["CLOISON_VIRQ_FIRST_NOTIFICATION"]), int(consts["CLOISON_VIRQ_LAST"]))
+    out = []
+    for call in abi["call"]:
+        if not call["name"].endswith("_bind"):
+            continue
+        m = re.search(r"vintid \((\d+)\.\.(\d+)\)", call["doc"])
+        got = (int(m.group(1)), int(m.group(2))) if m else None
+        out.append((f"{call['name']} states the vINTID range the core accepts",
+                    got == want, f"doc says {got}, start_info.h says {want}"))
+    return out
 
 
 def main():
@@ -75,6 +95,7 @@ def main():
             r = run_gen(args.gen, d, os.path.join(tmp, "bad.py"))
             results.append((f"refuses: {what}", r.returncode == 1 and r.stderr.strip() != "",
                             r.stderr))
+    results += bind_ranges(abi, os.path.dirname(args.definition))
     print(f"1..{len(results)}")
     failed = 0
     for i, (desc, ok, detail) in enumerate(results, 1):

@@ -56,6 +56,8 @@ static void fresh(void)
 	ndoms = 0;
 	fake_now = 0;
 	fake_deadline = UINT64_MAX;
+	fake_loaded = NULL;
+	fake_state_leaks = 0;
 	sched_init();
 	clock_start(1000);
 }
@@ -206,6 +208,37 @@ TEST(stopped_and_blocked_domains_do_not_run)
 	before = fake_now;
 	run(before + FAKE_TIMER_HZ / 10);
 	EXPECT(sched_consumed(&b->vcpu) > 0);
+}
+
+/*
+ * A domain that destroys itself is the loaded vCPU when the scheduler reaps
+ * it: what it left in the CPU (list registers with interrupts it took and
+ * never EOIed, its timer) must be discarded, not left under the next vCPU;
+ * and its memory, zeroed, must be zero for a domain with its caches off.
+ */
+TEST(a_domain_destroyed_while_loaded_leaves_nothing_behind)
+{
+	const uint64_t mem = FAKE_RAM_BASE + (4ull << 20), size = 64 * 1024;
+	struct vm *a, *b;
+	struct vcpu *v;
+
+	fresh();
+	a = add(YIELD, 5000, 10000, 200);
+	b = add(SPIN, 5000, 10000, 100);
+	a->mem_phys = pa_init(mem);
+	a->mem_size = size;
+	fake_mem_fill(mem, size, 0xa5);
+	v = (struct vcpu *)(void *)sched_exit_and_switch();
+	EXPECT(v == &a->vcpu);
+	EXPECT(fake_loaded == &a->vcpu.arch);
+	/* domain_destroy on itself, from its own hypercall. */
+	a->domain->state = CLOISON_DOMAIN_DESTROYED;
+	v = (struct vcpu *)(void *)sched_exit_and_switch();
+	EXPECT(v == &b->vcpu);
+	EXPECT(a->torn_down);
+	EXPECT(fake_loaded == &b->vcpu.arch);
+	EXPECT_EQ(fake_state_leaks, 0);
+	EXPECT(fake_mem_domain_sees_zero(mem, size));
 }
 
 int main(int argc, char **argv)

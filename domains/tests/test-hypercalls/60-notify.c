@@ -90,6 +90,18 @@ TEST(notification_bind, bad_vintid)
 	EXPECT_ERR(cloison_notification_bind(fx_note(), ~0ull), INVALID_ARGUMENT);
 }
 
+/* Exactly the range the ABI states (33..63, CLOISON_VIRQ_FIRST_NOTIFICATION
+ * ..CLOISON_VIRQ_LAST): first and last accepted, one below and one above
+ * refused. The next test binds again (rebinding replaces). */
+TEST(notification_bind, range_edges)
+{
+	EXPECT_ERR(cloison_notification_bind(fx_note(), CLOISON_VIRQ_FIRST_NOTIFICATION - 1),
+		   INVALID_ARGUMENT);
+	EXPECT_OK(cloison_notification_bind(fx_note(), CLOISON_VIRQ_FIRST_NOTIFICATION));
+	EXPECT_OK(cloison_notification_bind(fx_note(), CLOISON_VIRQ_LAST));
+	EXPECT_ERR(cloison_notification_bind(fx_note(), CLOISON_VIRQ_LAST + 1), INVALID_ARGUMENT);
+}
+
 /* Bound, a signal raises the virtual interrupt; the word still collects
  * the badge for poll. */
 TEST(notification_bind, interrupt)
@@ -177,6 +189,16 @@ TEST(channel_wait, echo)
 TEST(channel_bind, bad_vintid)
 {
 	EXPECT_ERR(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_CONSOLE_INPUT), INVALID_ARGUMENT);
+	EXPECT_ERR(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_LAST + 1), INVALID_ARGUMENT);
+}
+
+/* The same range as notification_bind, at both edges. */
+TEST(channel_bind, range_edges)
+{
+	EXPECT_ERR(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_FIRST_NOTIFICATION - 1),
+		   INVALID_ARGUMENT);
+	EXPECT_OK(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_FIRST_NOTIFICATION));
+	EXPECT_OK(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_LAST));
 	EXPECT_ERR(cloison_channel_bind(fx_chan(), CLOISON_VIRQ_LAST + 1), INVALID_ARGUMENT);
 }
 

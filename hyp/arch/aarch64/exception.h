@@ -49,7 +49,8 @@ struct arch_regs *arch_exception_entry(struct arch_regs *f, uint64_t kind);
  * Lower-EL synchronous exception (trap.c), in two steps: arch_lower_sync()
  * handles the trap with only the caller-saved registers in the frame and
  * returns false if the same vCPU continues; otherwise the vectors complete the
- * frame and arch_lower_slow() schedules, returning the frame to restore.
+ * frame and arch_lower_slow() schedules (or, for a trapped MSR/MRS, which
+ * needs the complete frame, emulates it), returning the frame to restore.
  */
 bool arch_lower_sync(struct arch_regs *f);
 /* `hvc #0`, recognised by the vectors, goes to the core's vm_hypercall()

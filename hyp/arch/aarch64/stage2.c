@@ -10,8 +10,10 @@
 #include <cloison/palloc.h>
 
 #include "sysreg.h"
+#include "sysreg_trap.h"
 
 #define IPA_BITS 32
+#define CPTR_EL2_TTA (1ull << 20)
 #define PTES 512
 
 /* Stage-2 descriptor bits (D8.3.2 / D8.4). */
@@ -44,12 +46,18 @@ void arch_stage2_cpu_init(void)
 				       VTCR_ORGN0_WBWA | VTCR_SH0_INNER |
 				       (parange > 2 ? 2 : parange) << VTCR_PS_SHIFT);
 	/* Domains: stage 2 on, interrupts to EL2, trap SMC, WFI and WFE,
-	 * AArch64 EL1 (HCR_EL2, D13.2.48). */
+	 * reads of the ID registers (TID3: debugpmu.c hides the PMU), AArch64
+	 * EL1 (HCR_EL2, D13.2.48). */
 	write_sysreg(hcr_el2, HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO |
 				      HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_TSC |
-				      HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_RW);
-	/* FP/SIMD not trapped (CPTR_EL2.TFP = 0; RES1 bits 13:12, 9:0). */
-	write_sysreg(cptr_el2, 0x33ffull);
+				      HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TID3 |
+				      HCR_EL2_RW);
+	/* FP/SIMD not trapped (CPTR_EL2.TFP = 0; RES1 bits 13:12, 9:0); trace
+	 * registers trapped (TTA, bit 20): a trace unit is shared state too,
+	 * and no domain is given one (Arm ARM D13.2, CPTR_EL2). */
+	write_sysreg(cptr_el2, 0x33ffull | CPTR_EL2_TTA);
+	/* Debug and performance-monitor registers trapped (MDCR_EL2). */
+	debugpmu_cpu_init();
 	isb();
 }
 

@@ -30,6 +30,7 @@
 #define HCR_EL2_AMO (1ull << 5)
 #define HCR_EL2_TWI (1ull << 13)
 #define HCR_EL2_TWE (1ull << 14)
+#define HCR_EL2_TID3 (1ull << 18)
 #define HCR_EL2_TSC (1ull << 19)
 #define HCR_EL2_RW (1ull << 31)
 

@@ -15,6 +15,7 @@
 #include "exception.h"
 #include "psci.h"
 #include "sysreg.h"
+#include "sysreg_trap.h"
 
 _Static_assert(__builtin_offsetof(struct vcpu, arch) == 0 &&
 		       __builtin_offsetof(struct arch_vcpu, regs) == 0,
@@ -52,7 +53,13 @@ static uint64_t fault_ipa(void)
 
 struct arch_regs *arch_lower_slow(struct arch_regs *f)
 {
-	(void)f;
+	/* A trapped MSR/MRS is emulated here, not in arch_lower_sync(): only
+	 * now does the frame hold x19..x29, which Rt may name (the fast return
+	 * would leave the live registers in place and lose the result). ESR_EL2
+	 * still describes this exception: EL2 runs with IRQs masked. */
+	if (ESR_EC(read_sysreg(esr_el2)) == EC_SYSREG &&
+	    sysreg_trap((struct vcpu *)(void *)f, f, read_sysreg(esr_el2)))
+		return f; /* emulated: the same vCPU continues */
 	return sched_exit_and_switch();
 }
 
@@ -92,6 +99,8 @@ bool arch_lower_sync(struct arch_regs *f)
 		else
 			sched_wait_for_interrupt(v);
 		break;
+	case EC_SYSREG:
+		break; /* emulated by arch_lower_slow() with the complete frame */
 	case EC_DABT_LOW:
 		vm_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
 			   (esr & ESR_DABT_WNR) ? "write" : "read", fault_ipa(),

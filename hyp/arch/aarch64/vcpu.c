@@ -3,13 +3,15 @@
  * vCPU state switch. The general registers never move: the vectors save a
  * domain's registers into its struct arch_regs and restore whichever one
  * cpu->current_regs names. A switch changes that pointer and swaps the EL1
- * system registers, FP/SIMD state, VMPIDR_EL2 and VTTBR_EL2.
+ * system registers, FP/SIMD state, VMPIDR_EL2 and VTTBR_EL2. Debug and PMU
+ * registers are not switched: they are trapped and emulated per vCPU.
  */
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
 #include <cloison/string.h>
 
 #include "sysreg.h"
+#include "sysreg_trap.h"
 
 /* SPSR_EL2 for entering EL1h (M = 0b0101) with D, A, I, F masked. */
 #define SPSR_EL1H_MASKED 0x3c5ull
@@ -24,6 +26,7 @@ void fpsimd_restore(const struct arch_fpregs *fp);
 NORETURN void arch_vcpu_enter(struct arch_regs *regs, uint64_t stack_top);
 void arch_vgic_save(struct arch_vcpu *v);
 void arch_vgic_restore(const struct arch_vcpu *v);
+void arch_vgic_discard(struct arch_vcpu *v);
 
 void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 		    uint32_t index)
@@ -41,6 +44,7 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 	 * until the domain sets its own; VENG1 (bit 1) stays 0 until the
 	 * domain enables group 1 through ICC_IGRPEN1_EL1. */
 	v->vgic.vmcr = 0xffull << 24;
+	debugpmu_vcpu_reset(v);
 }
 
 uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)
@@ -76,7 +80,6 @@ static void save_sysregs(struct arch_sysregs *s)
 	s->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
 	s->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
 	s->csselr_el1 = read_sysreg(csselr_el1);
-	s->mdscr_el1 = read_sysreg(mdscr_el1);
 	/* Stop a switched-out vCPU's timer from raising its PPI at EL2. */
 	write_sysreg(cntv_ctl_el0, 0x2);
 }
@@ -109,7 +112,6 @@ static void restore_sysregs(const struct arch_sysregs *s)
 	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
 	write_sysreg(csselr_el1, s->csselr_el1);
-	write_sysreg(mdscr_el1, s->mdscr_el1);
 }
 
 void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
@@ -127,6 +129,15 @@ void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
 	write_sysreg(vttbr_el2, s2->vttbr);
 	isb();
 	arch_cpu_current()->current_regs = &next->regs;
+}
+
+void arch_vcpu_discard(struct arch_vcpu *v)
+{
+	arch_vgic_discard(v);
+	/* Its timer must not raise PPI 27 at EL2 for a domain that is gone;
+	 * the next vCPU's restore writes its own. */
+	write_sysreg(cntv_ctl_el0, 0x2);
+	isb();
 }
 
 void arch_vcpu_run_first(struct arch_vcpu *v)

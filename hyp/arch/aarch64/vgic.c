@@ -178,6 +178,20 @@ void arch_vgic_save(struct arch_vcpu *v)
 	v->vgic.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
 }
 
+/* Every list register, not only the ones lr_used names: nothing of a domain
+ * that is gone may stay live (an acknowledged, not yet EOIed interrupt
+ * would sit in an active LR under the next domain, and the same vINTID in
+ * two LRs is UNPREDICTABLE, GIC v3 spec §4.9.4 / ICH_LR<n>_EL2). */
+void arch_vgic_discard(struct arch_vcpu *v);
+void arch_vgic_discard(struct arch_vcpu *v)
+{
+	for (unsigned n = 0; n < nr_lrs; n++)
+		lr_write(n, 0);
+	v->vgic.lr_used = 0;
+	write_sysreg(ICH_AP1R0_EL2, 0);
+	set_uie(false);
+}
+
 void arch_vgic_restore(const struct arch_vcpu *v);
 void arch_vgic_restore(const struct arch_vcpu *v)
 {

@@ -21,6 +21,20 @@ extern bool fake_powered_off;
 #define abort_fake(what) abort()
 
 struct arch_stage2;
+struct arch_vcpu;
+
+/* mem.c: a previous owner's bytes in [pa, pa + size), in the cache and in
+ * memory alike; and whether a domain with its caches off would read zeroes
+ * there (the core zeroed it and cleaned it with arch_mem_clean). */
+void fake_mem_fill(uint64_t pa, uint64_t size, uint8_t byte);
+bool fake_mem_domain_sees_zero(uint64_t pa, uint64_t size);
+extern unsigned fake_mem_cleans;
+
+/* machine.c: the vCPU whose EL1 and virtual-interrupt state the fake CPU
+ * holds, and how often a vCPU was loaded over another's state that was
+ * neither saved (switch prev) nor discarded (arch_vcpu_discard). */
+extern struct arch_vcpu *fake_loaded;
+extern unsigned fake_state_leaks;
 
 /* Bytes currently mapped in a fake stage 2, and forget every mapping. */
 uint64_t fake_stage2_mapped(const struct arch_stage2 *s2);

@@ -20,6 +20,8 @@ uint64_t fake_now;
 uint64_t fake_deadline = UINT64_MAX;
 unsigned fake_switches;
 bool fake_powered_off;
+struct arch_vcpu *fake_loaded;
+unsigned fake_state_leaks;
 
 struct cpu *arch_cpu_current(void)
 {
@@ -91,10 +93,18 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg, uint32_t 
 void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
 		      const struct arch_stage2 *s2)
 {
-	(void)prev;
 	(void)s2;
+	if (fake_loaded && prev != fake_loaded)
+		fake_state_leaks++;
+	fake_loaded = next;
 	fake_switches++;
 	arch_cpu_current()->current_regs = &next->regs;
+}
+
+void arch_vcpu_discard(struct arch_vcpu *v)
+{
+	CHECK(v == fake_loaded);
+	fake_loaded = NULL;
 }
 
 uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)

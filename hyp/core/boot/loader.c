@@ -105,6 +105,7 @@ static struct object *make_object(struct load *l, uint32_t i)
 	case CLOISON_TYPE_CHANNEL:
 		/* Shared pages start zeroed: nothing of a previous boot leaks. */
 		memset(arch_mem_ptr(pa_init(o->phys), o->size), 0, o->size);
+		arch_mem_clean(pa_init(o->phys), o->size);
 		return bootcap_channel(pa_init(o->phys), o->size);
 	case CLOISON_TYPE_UNTYPED:
 		return (struct object *)bootcap_untyped(pa_init(o->phys), o->size);
@@ -175,6 +176,9 @@ static bool build_domain(struct load *l, uint32_t i)
 		       (const void *)(uintptr_t)(l->bundle + g->offset), g->file_size);
 	}
 	write_start_info(l, vm, i);
+	/* It starts with its MMU off: zeroes, image and start-info page must
+	 * be in memory, not only in the core's cache lines. */
+	arch_mem_clean(vm->mem_phys, vm->mem_size);
 
 	/* VMID = index: 8-bit VMIDs (VTCR_EL2.VS = 0) name 256 domains, the
 	 * limit policy_check() enforces. */

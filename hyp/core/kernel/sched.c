@@ -77,12 +77,17 @@ static void reap(struct vm *vm)
 {
 	if (vm->torn_down || vm->domain->state != CLOISON_DOMAIN_DESTROYED)
 		return;
-	if (loaded == &vm->vcpu)
+	if (loaded == &vm->vcpu) {
+		/* Its list registers may still hold interrupts it took and
+		 * never EOIed: nothing of it may reach the next vCPU. */
+		arch_vcpu_discard(&vm->vcpu.arch);
 		loaded = NULL;
+	}
 	if (running == &vm->vcpu)
 		running = NULL;
 	arch_stage2_destroy(&vm->s2);
 	memset(arch_mem_ptr(vm->mem_phys, vm->mem_size), 0, vm->mem_size);
+	arch_mem_clean(vm->mem_phys, vm->mem_size);
 	vm->torn_down = true;
 	console_vm_flush(vm);
 	print("cloison: domain %s destroyed; its %lu KiB zeroed\n", vm->name,

@@ -79,8 +79,10 @@ void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan)
 	paddr_t pa = untyped_pa(ut, plan->hdr_off);
 	void *p = arch_mem_ptr(pa, (size_t)len);
 
-	/* Zero on hand-out: nothing of a previous owner can leak. */
+	/* Zero on hand-out: nothing of a previous owner can leak, even to a
+	 * domain that reads the frame with its caches off. */
 	memset(p, 0, (size_t)len);
+	arch_mem_clean(pa, (size_t)len);
 	ut->mark = plan->end;
 	ut->nlive++;
 	return p;

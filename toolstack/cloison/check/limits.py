@@ -3,9 +3,8 @@
 description beyond them is refused straight after reading the TOML, before
 anything slower runs, so that even 20,000 domains get their answer at once.
 
-The numbers are the boot contract's (domains_max, objects_max, caps_max of
-hyp/abi/cloison-boot.toml, read through cloison/limits.py), the same the
-hypervisor's policy check (hyp/core/boot/policy_check.c) is built with."""
+The numbers are the boot contract's (hyp/abi/cloison-boot.toml, through
+limits.py), the same the hypervisor's policy check is generated from."""
 
 import re
 

@@ -18,6 +18,14 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
 		      const struct arch_stage2 *s2);
 
+/*
+ * The loaded vCPU v belongs to a domain that is gone: clear what of it the
+ * CPU still holds (list registers, active priorities, virtual timer),
+ * saving nothing, so none of it reaches the vCPU loaded next. v is no longer
+ * loaded afterwards: the next switch passes prev = NULL.
+ */
+void arch_vcpu_discard(struct arch_vcpu *v);
+
 /* The general registers x0..x30 of a (not running) vCPU. */
 uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
 

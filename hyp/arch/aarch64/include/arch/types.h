@@ -29,7 +29,8 @@ struct arch_sysregs {
 	uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
 	uint64_t esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
 	uint64_t cntkctl_el1, cntv_ctl_el0, cntv_cval_el0, csselr_el1;
-	uint64_t mdscr_el1;
+	/* No debug or PMU register: those are trapped and emulated (debugpmu.c),
+	 * their hardware copies never hold a domain's values. */
 };
 
 /* FP/SIMD: V0-V31 (128 bits each, stored as two words), FPCR, FPSR. */
@@ -54,6 +55,8 @@ struct arch_vcpu {
 	struct arch_fpregs fp;
 	struct arch_vgic vgic;
 	uint64_t vmpidr;
+	uint32_t oslk; /* emulated OS lock (OSLSR_EL1.OSLK), debugpmu.c */
+	uint32_t reserved;
 };
 
 struct arch_stage2 {

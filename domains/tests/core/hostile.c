@@ -54,6 +54,37 @@ static void garbage_hypercalls(void)
 	print("garbage hypercalls done: %lu unexpectedly succeeded\n", bad);
 }
 
+/*
+ * EL1 may drop to AArch32 at EL0 (Cortex-A57 implements it): WFE twice
+ * (trapped by HCR_EL2.TWE, taken through the lower-EL AArch32 vector), a
+ * loop of 1 M turns that the EL2 tick interrupts (physical IRQs
+ * from AArch32 EL0), then a read of CNTP_CTL (MRC p15, 0, r0, c14, c2, 1:
+ * EL0 access allowed by CNTKCTL_EL1.EL0PTEN, trapped to EL2 by
+ * CNTHCTL_EL2.EL1PCEN = 0), which stops the domain. A32 encodings (Arm ARM
+ * F5.1: WFE, MOV, SUBS, B, MRC).
+ */
+static const uint32_t a32_code[] __attribute__((aligned(8))) = {
+	0xe320f002, /* wfe */
+	0xe320f002, /* wfe */
+	0xe3a01601, /* mov r1, #0x100000 */
+	0xe2511001, /* 1: subs r1, r1, #1 */
+	0x1afffffd, /* bne 1b */
+	0xee1e0f32, /* mrc p15, 0, r0, c14, c2, 1 */
+	0xeafffffe, /* b . */
+};
+
+static void aarch32_el0(void)
+{
+	uint64_t k;
+
+	print("entering AArch32 EL0: wfe, wfe, a long loop, a CNTP_CTL read\n");
+	__asm__ volatile("mrs %0, cntkctl_el1" : "=r"(k));
+	__asm__ volatile("msr cntkctl_el1, %0" : : "r"(k | (1ull << 9)));
+	/* SPSR_EL1.M = 0b10000: AArch32 User, A32, interrupts unmasked. */
+	__asm__ volatile("msr spsr_el1, %0\n msr elr_el1, %1\n isb\n eret"
+			 : : "r"(0x10ull), "r"((uint64_t)(uintptr_t)a32_code) : "memory");
+}
+
 int domain_main(const struct cloison_start_info *si)
 {
 	if (is("hostile-unmapped")) {
@@ -96,6 +127,8 @@ int domain_main(const struct cloison_start_info *si)
 		print("flooding the console\n");
 		for (unsigned i = 0;; i++)
 			print("flood %u xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", i);
+	} else if (is("hostile-aarch32")) {
+		aarch32_el0();
 	} else if (is("hostile-spin")) {
 		print("spinning without ever yielding\n");
 		for (;;)
