@@ -25,15 +25,14 @@ def mutate(text, old, new):
     return text.replace(old, new, 1)
 
 
-def bind_ranges(abi, abi_dir):
+def bind_ranges(abi, header_dir):
     """The vINTID range each *_bind call's doc states is the range the core
-    accepts: CLOISON_VIRQ_FIRST_NOTIFICATION..CLOISON_VIRQ_LAST, defined in
-    the boot contract (cloison-boot.toml, generated into
-    <cloison/abi/start_info.h>; hyp/core/object/notification.c checks
+    accepts: CLOISON_VIRQ_FIRST_NOTIFICATION..CLOISON_VIRQ_LAST of the
+    generated <cloison/abi/start_info.h> (hyp/core/notification.c checks
     against them)."""
-    with open(os.path.join(abi_dir, "cloison-boot.toml"), "rb") as f:
-        consts = tomllib.load(f)["constants"]
-    want = (consts["virq_first_notification"]["value"], consts["virq_last"]["value"])
+    with open(os.path.join(header_dir, "start_info.h"), encoding="utf-8") as f:
+        consts = dict(re.findall(r"#define (CLOISON_VIRQ_\w+) (0x[0-9a-f]+|\d+)u", f.read()))
+    want = (int(consts["CLOISON_VIRQ_FIRST_NOTIFICATION"], 0), int(consts["CLOISON_VIRQ_LAST"], 0))
     out = []
     for call in abi["call"]:
         if not call["name"].endswith("_bind"):
@@ -41,7 +40,45 @@ def bind_ranges(abi, abi_dir):
         m = re.search(r"vintid \((\d+)\.\.(\d+)\)", call["doc"])
         got = (int(m.group(1)), int(m.group(2))) if m else None
         out.append((f"{call['name']} states the vINTID range the core accepts",
-                    got == want, f"doc says {got}, cloison-boot.toml says {want}"))
+                    got == want, f"doc says {got}, start_info.h says {want}"))
+    return out
+
+
+def boot_contract(gen, definition, tmp):
+    """The boot contract (cloison-boot.toml beside the ABI definition): the
+    real one generates; a struct that does not add up, padding, limits that
+    contradict the ABI or the layouts are refused."""
+    path = os.path.join(os.path.dirname(definition), "cloison-boot.toml")
+    with open(path, encoding="utf-8") as f:
+        base = f.read()
+    out = []
+    bad = {
+        "struct size that does not add up": mutate(base, "size = 72\n", "size = 80\n"),
+        "misaligned field (implicit padding)": mutate(
+            base, '["type", "u32", "CLOISON_TYPE_*"],\n  ["flags", "u32"',
+            '["type", "u8", "CLOISON_TYPE_*"],\n  ["flags", "u32"'),
+        "unknown field type": mutate(base, '["ipa", "u64", ""],', '["ipa", "u128", ""],'),
+        "CSpace limit above the ABI's cnode_max_slots": mutate(
+            base, "[limits.cspace_slots_max]\nvalue = 4096", "[limits.cspace_slots_max]\nvalue = 8192"),
+        "more domains than 8-bit VMIDs": mutate(
+            base, "[limits.domains_max]\nvalue = 256", "[limits.domains_max]\nvalue = 300"),
+        "start-info caps array not the limit": mutate(
+            base, "[limits.start_info_caps_max]\nvalue = 62", "[limits.start_info_caps_max]\nvalue = 61"),
+        "a limit without a doc": mutate(base, 'doc = "objects in a policy', 'nodoc = "objects'),
+        "a missing limit": mutate(base, "[limits.caps_max]", "[limits.caps_maximum]"),
+    }
+    for what, text in [("the real boot contract generates", base)] + list(bad.items()):
+        d = os.path.join(tmp, "boot.toml")
+        with open(d, "w", encoding="utf-8") as f:
+            f.write(text)
+        r = subprocess.run([sys.executable, gen, "--def", definition, "--boot-def", d,
+                            "--python", os.path.join(tmp, "boot.py")],
+                           capture_output=True, text=True)
+        if text is base:
+            out.append((what, r.returncode == 0, r.stderr))
+        else:
+            out.append((f"refuses boot contract: {what}",
+                        r.returncode == 1 and r.stderr.strip() != "", r.stderr))
     return out
 
 
@@ -96,7 +133,13 @@ def main():
             r = run_gen(args.gen, d, os.path.join(tmp, "bad.py"))
             results.append((f"refuses: {what}", r.returncode == 1 and r.stderr.strip() != "",
                             r.stderr))
-    results += bind_ranges(abi, os.path.dirname(args.definition))
+        results += boot_contract(args.gen, args.definition, tmp)
+        hdir = os.path.join(tmp, "headers")
+        r = subprocess.run([sys.executable, args.gen, "--def", args.definition,
+                            "--header-dir", hdir], capture_output=True, text=True)
+        results.append(("headers generate", r.returncode == 0, r.stderr))
+        if r.returncode == 0:
+            results += bind_ranges(abi, hdir)
     print(f"1..{len(results)}")
     failed = 0
     for i, (desc, ok, detail) in enumerate(results, 1):

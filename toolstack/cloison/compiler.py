@@ -182,21 +182,18 @@ def layout(desc, hyp_base, hyp_end, bundle_size):
 
 
 def check_tables(desc):
-    """The policy's tables fit the hypervisor's (limits.*_max, from
-    hyp/abi/cloison-boot.toml). The counts of domains, objects and caps are
-    refused earlier, straight after reading the TOML (check/limits.py, with
-    the same limits); what is left needs the images: their segments."""
-    src = " (limits.%s in hyp/abi/cloison-boot.toml)"
+    """What check/limits.py cannot count from the TOML alone: the image
+    segments (limits.segments_max of hyp/abi/cloison-boot.toml, the loader's
+    segment table), known once the images are read."""
     diags = []
     nsegs = 0
     for dom in desc.domains:
         nsegs += len(dom.elf.loads()) if dom.elf is not None else 0
         if nsegs > limits.SEGMENTS_MAX:
-            diags.append(Diagnostic(dom.image_line, "policy-limit",
-                                    "domain '%s': image '%s' takes the system past %d "
-                                    "loadable segments%s" % (dom.name, dom.image,
-                                                             limits.SEGMENTS_MAX,
-                                                             src % "segments_max")))
+            diags.append(Diagnostic(dom.image_line, "too-many",
+                                    "domain '%s': image '%s' brings the policy to %d loadable "
+                                    "segments, but the hypervisor's loader takes at most %d"
+                                    % (dom.name, dom.image, nsegs, limits.SEGMENTS_MAX)))
             break
     if diags:
         raise DescriptionError(desc.filename, diags)

@@ -37,12 +37,11 @@ KINDS = {
     "irq-overlap": "two irq objects with the same INTID",
     "memory-overlap": "domain memory that overlaps other memory",
     "memory-full": "domain memory that does not fit in RAM",
-    "policy-limit": "more domains, objects, caps or segments than the hypervisor holds",
     "missing-image": "an image not found in the image path",
     "bad-image": "an image that is not a loadable AArch64 ELF",
     "image-fit": "an image whose segments or entry are outside its memory",
     "no-domains": "a description that declares no domain",
-    "too-many": "more domains, objects or caps than the hypervisor's loader takes",
+    "too-many": "more domains, objects, caps or image segments than the hypervisor's loader takes",
 }
 
 # Every kind of warning: printed, but the description is still accepted.
