@@ -140,6 +140,8 @@ const char *arch_esr_describe(uint64_t esr)
 		return "FP/SIMD access trapped";
 	case 0x15:
 		return "SVC";
+	case EC_SYSREG:
+		return "trapped system register access";
 	case 0x21:
 		return "instruction abort at EL1";
 	case 0x22:
