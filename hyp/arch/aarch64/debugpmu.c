@@ -21,7 +21,8 @@
  * The hardware state behind them is set once here: MDSCR_EL1 = 0 (MDE, KDE
  * and SS clear, so no breakpoint, watchpoint or step exception can be
  * generated for a domain whatever the breakpoint registers hold) and the
- * PMU stopped with its counters reset.
+ * PMU stopped with its counters reset. MDCR_EL2.TDE stays 0: a domain's
+ * BRK (the only debug exception it can still raise) goes to its own EL1.
  *
  * Benchmark build (CLOISON_BENCH_PMU, hyp-bench.elf only, never the
  * default): the PMU is not trapped and PMUVer is shown, so the benchmark
