@@ -81,7 +81,9 @@ static bool pmu_implemented(void)
 
 void debugpmu_cpu_init(void)
 {
-	uint64_t hpmn = 0;
+	/* Without a PMU, HPMN, TPM and TPMCR are RES0 (and every PMU register
+	 * UNDEFINED at EL1 anyway). */
+	uint64_t pmu = 0;
 
 	if (pmu_implemented()) {
 		/* Stopped (PMCR_EL0.E = 0), counters and overflow flags reset,
@@ -94,11 +96,10 @@ void debugpmu_cpu_init(void)
 		write_sysreg(pmuserenr_el0, 0);
 		/* HPMN must not be 0 without FEAT_HPMN0: leave EL1 every
 		 * counter; TPM traps them all anyway. */
-		hpmn = PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK;
+		pmu = (PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK) | PMU_TRAPS;
 	}
 	write_sysreg(mdscr_el1, 0);
-	write_sysreg(mdcr_el2, hpmn | PMU_TRAPS | MDCR_EL2_TDA | MDCR_EL2_TDOSA |
-				       MDCR_EL2_TDRA);
+	write_sysreg(mdcr_el2, pmu | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA);
 	isb();
 }
 
