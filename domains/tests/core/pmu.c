@@ -12,7 +12,13 @@
  *              them, no PMU in ID_AA64DFR0_EL1, and results written to
  *              XZR and to callee-saved registers must land where they should;
  *  pmu-unknown reads CNTP_CTL_EL0, which EL2 traps (CNTHCTL_EL2.EL1PCEN = 0)
- *              and does not emulate: it is stopped with the register named.
+ *              and does not emulate: it is stopped with the register named;
+ *  pmu-el0     tries to open the PMU to EL0 (PMUSERENR_EL0 = 0xf, ignored),
+ *              then at EL0 reads MDCCSR_EL0 (trapped to EL2 by MDCR_EL2.TDA,
+ *              zero) and PMCCNTR_EL0, which must trap to its own EL1
+ *              (PMUSERENR_EL0.EN still 0): the runtime reports ESR_EL1 EC
+ *              0x18 and the domain stops. An SVC after it means EL0 read
+ *              the counter.
  *
  * A heartbeat domain beside them keeps running and powers off.
  */
@@ -110,12 +116,32 @@ static void reader(void)
 	test_end();
 }
 
+/* EL0 code: never returns to EL1 except by an exception. */
+void pmu_el0_probe(void);
+__asm__(".text\n.balign 4\n.global pmu_el0_probe\npmu_el0_probe:\n"
+	"	mrs x0, mdccsr_el0\n"
+	"	mrs x1, pmccntr_el0\n"
+	"	svc #0x77\n"
+	"	b .\n");
+
+static void el0(void)
+{
+	SYSREG_WRITE(pmuserenr_el0, 0xf);
+	print("PMUSERENR_EL0 reads %lx; reading PMCCNTR_EL0 at EL0\n",
+	      SYSREG_READ(pmuserenr_el0));
+	/* SPSR_EL1.M = 0b0000: EL0t, AArch64. */
+	__asm__ volatile("msr spsr_el1, xzr\n msr elr_el1, %0\n isb\n eret"
+			 : : "r"((uint64_t)(uintptr_t)pmu_el0_probe) : "memory");
+}
+
 int domain_main(const struct cloison_start_info *si)
 {
 	if (is("pmu-writer")) {
 		writer();
 	} else if (is("pmu-reader")) {
 		reader();
+	} else if (is("pmu-el0")) {
+		el0();
 	} else if (is("pmu-unknown")) {
 		print("reading CNTP_CTL_EL0 (trapped, not emulated)\n");
 		(void)SYSREG_READ(cntp_ctl_el0);

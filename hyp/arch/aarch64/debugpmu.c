@@ -21,7 +21,8 @@
  * The hardware state behind them is set once here: MDSCR_EL1 = 0 (MDE, KDE
  * and SS clear, so no breakpoint, watchpoint or step exception can be
  * generated for a domain whatever the breakpoint registers hold) and the
- * PMU stopped with its counters reset.
+ * PMU stopped with its counters reset. MDCR_EL2.TDE stays 0: a domain's
+ * BRK (the only debug exception it can still raise) goes to its own EL1.
  *
  * Benchmark build (CLOISON_BENCH_PMU, hyp-bench.elf only, never the
  * default): the PMU is not trapped and PMUVer is shown, so the benchmark
@@ -80,7 +81,9 @@ static bool pmu_implemented(void)
 
 void debugpmu_cpu_init(void)
 {
-	uint64_t hpmn = 0;
+	/* Without a PMU, HPMN, TPM and TPMCR are RES0 (and every PMU register
+	 * UNDEFINED at EL1 anyway). */
+	uint64_t pmu = 0;
 
 	if (pmu_implemented()) {
 		/* Stopped (PMCR_EL0.E = 0), counters and overflow flags reset,
@@ -93,11 +96,10 @@ void debugpmu_cpu_init(void)
 		write_sysreg(pmuserenr_el0, 0);
 		/* HPMN must not be 0 without FEAT_HPMN0: leave EL1 every
 		 * counter; TPM traps them all anyway. */
-		hpmn = PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK;
+		pmu = (PMCR_N(read_sysreg(pmcr_el0)) & MDCR_EL2_HPMN_MASK) | PMU_TRAPS;
 	}
 	write_sysreg(mdscr_el1, 0);
-	write_sysreg(mdcr_el2, hpmn | PMU_TRAPS | MDCR_EL2_TDA | MDCR_EL2_TDOSA |
-				       MDCR_EL2_TDRA);
+	write_sysreg(mdcr_el2, pmu | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA);
 	isb();
 }
 

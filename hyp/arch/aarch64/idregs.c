@@ -6,9 +6,9 @@
  * hardware value, with the debug feature registers sanitised.
  *
  * Every encoding of that block may be read at EL2: the ones the CPU does not
- * implement are reserved RAZ, not UNDEFINED (Arm ARM D12.3.1, "op0 == 0b11,
- * Op1 == 0b000, CRn == c0": the ID register space). System registers cannot
- * be indexed at run time, hence one MRS per encoding.
+ * implement are reserved RAZ, not UNDEFINED (Arm ARM D12.3, the encodings of
+ * non-debug System registers: the ID register block). System registers
+ * cannot be indexed at run time, hence one MRS per encoding.
  */
 #include "sysreg.h"
 #include "sysreg_trap.h"

@@ -5,8 +5,9 @@
  * debugpmu.c, ID registers in idregs.c).
  *
  * ISS of EC 0x18 (Arm ARM D13.2.39 ESR_EL2, "ISS encoding for an exception
- * from MSR, MRS, or System instruction execution in AArch64 state"): Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5],
- * CRm [4:1], Direction [0] (1 = read, MRS).
+ * from MSR, MRS, or System instruction execution in AArch64 state"):
+ * Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1],
+ * Direction [0] (1 = read, MRS).
  */
 #ifndef AARCH64_SYSREG_TRAP_H
 #define AARCH64_SYSREG_TRAP_H

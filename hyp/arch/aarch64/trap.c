@@ -57,8 +57,9 @@ struct arch_regs *arch_lower_slow(struct arch_regs *f)
 	 * now does the frame hold x19..x29, which Rt may name (the fast return
 	 * would leave the live registers in place and lose the result). ESR_EL2
 	 * still describes this exception: EL2 runs with IRQs masked. */
-	if (ESR_EC(read_sysreg(esr_el2)) == EC_SYSREG &&
-	    sysreg_trap((struct vcpu *)(void *)f, f, read_sysreg(esr_el2)))
+	uint64_t esr = read_sysreg(esr_el2);
+
+	if (ESR_EC(esr) == EC_SYSREG && sysreg_trap((struct vcpu *)(void *)f, f, esr))
 		return f; /* emulated: the same vCPU continues */
 	return sched_exit_and_switch();
 }
@@ -127,6 +128,8 @@ const char *arch_esr_describe(uint64_t esr)
 		return "FP/SIMD access trapped";
 	case 0x15:
 		return "SVC";
+	case EC_SYSREG:
+		return "trapped system register access";
 	case 0x21:
 		return "instruction abort at EL1";
 	case 0x22:

@@ -181,7 +181,7 @@ void arch_vgic_save(struct arch_vcpu *v)
 /* Every list register, not only the ones lr_used names: nothing of a domain
  * that is gone may stay live (an acknowledged, not yet EOIed interrupt
  * would sit in an active LR under the next domain, and the same vINTID in
- * two LRs is UNPREDICTABLE, GIC v3 spec §4.9.4 / ICH_LR<n>_EL2). */
+ * two LRs is UNPREDICTABLE: GIC v3 spec §12.5, ICH_LR<n>_EL2). */
 void arch_vgic_discard(struct arch_vcpu *v);
 void arch_vgic_discard(struct arch_vcpu *v)
 {

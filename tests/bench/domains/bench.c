@@ -92,6 +92,14 @@ int domain_main(const struct cloison_start_info *si)
 	sample(&b);
 	report("null_hypercall_cap_lookup", &a, &b, OPS, 0);
 
+	/* An emulated MRS (MDSCR_EL1: trapped by MDCR_EL2.TDA, RAZ at EL2),
+	 * what a guest kernel pays for each debug or ID register access. */
+	sample(&a);
+	for (uint32_t i = 0; i < OPS; i++)
+		__asm__ volatile("mrs %0, mdscr_el1" : "=r"(type));
+	sample(&b);
+	report("trapped_sysreg_read", &a, &b, OPS, 0);
+
 	/* The partner domain yields back at once: every yield here is one
 	 * switch to it and one back. */
 	if (si_cap_or_none("partner") != CLOISON_SLOT_NONE) {
