@@ -195,7 +195,7 @@ static void list(void)
 {
 	const struct cloison_start_info *si = si_get();
 
-	print("%-8s domain %u, %-9s this shell\n", self, si->domain_id - 1, "running,");
+	print("%-8s domain %u, %-9s this shell\n", self, si->domain_id - 1, "running");
 	for (unsigned j = 0; j < ndoms; j++)
 		info(j);
 }

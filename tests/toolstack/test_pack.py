@@ -85,7 +85,7 @@ class PackTest(support.WorkDirTest):
         status, text, err = support.run("inspect", out)
         self.assertEqual((status, err), (0, ""))
         self.assertIn("policy sha256: %s\n" % hashlib.sha256(blob).hexdigest(), text)
-        self.assertIn("domain 'guest2': image 'guest-hello'\n", text)
+        self.assertIn("domain 2 'guest2': image 'guest-hello'\n", text)
         self.assertIn("  cap   1 console          -> console 'console' [write]\n", text)
         status, js, err = support.run("inspect", "--json", out)
         data = json.loads(js)
