@@ -89,7 +89,7 @@ static size_t recall(char *buf, unsigned back)
 }
 
 /*
- * Read one line, applying the editing keys. Escape sequences (ESC [ or
+ * Prompt, then read one line, applying the editing keys. Escape sequences (ESC [ or
  * ESC O, parameters, one final byte, ECMA-48 §5.4) are read whole, so an
  * arrow key is never taken for the text "[A".
  */
@@ -99,6 +99,7 @@ static void read_line(char *buf, size_t size)
 	unsigned back = 0, esc = 0;
 	bool too_long = false;
 
+	print("%s>\n", self);
 	for (;;) {
 		char c = getc_wait();
 
@@ -120,10 +121,10 @@ static void read_line(char *buf, size_t size)
 			esc = 1;
 		} else if (c == '\r' || c == '\n') {
 			buf[n] = '\0';
-			if (too_long)
-				print("line too long: at most %lu characters\n", size - 1);
-			else if (n)
+			if (n && !too_long)
 				return;
+			if (too_long)
+				print("line too long: at most %lu characters\n%s>\n", size - 1, self);
 			n = 0;
 			too_long = false;
 			back = 0;
@@ -134,7 +135,8 @@ static void read_line(char *buf, size_t size)
 			n = 0;
 		} else if (c == 0x03) { /* Ctrl-C */
 			n = 0;
-			print("%s> ^C\n", self);
+			back = 0;
+			print("%s> ^C\n%s>\n", self, self);
 		} else if (c >= ' ' && c < 0x7f) {
 			if (n + 1 < size)
 				buf[n++] = c;
@@ -311,7 +313,6 @@ int domain_main(const struct cloison_start_info *si)
 	irq_unmask();
 	print("control domain ready: %u domains; type help\n", ndoms);
 	for (;;) {
-		print("%s>\n", self);
 		read_line(line, sizeof(line));
 		print("%s> %s\n", self, line);
 		remember(line);
