@@ -5,7 +5,7 @@
  * input, and nothing else: no memory of any guest, no device, no channel.
  * A small shell on the console (docs/dom0.md):
  *   list | info NAME | start NAME | stop NAME | resume NAME | destroy NAME |
- *   poweroff | help
+ *   audit | poweroff | help
  * Every error says what went wrong (unknown domain, not permitted, ...).
  *
  * Line editing happens here, on the bytes the terminal sends: backspace,
@@ -263,7 +263,7 @@ static void execute(char *line)
 	if (n == 0)
 		return; /* only spaces */
 	named = is(w[0], "info\0start\0stop\0resume\0destroy\0");
-	if (!named && !is(w[0], "help\0list\0poweroff\0")) {
+	if (!named && !is(w[0], "help\0list\0audit\0poweroff\0")) {
 		print("unknown command '%s'; type help\n", w[0]);
 		return;
 	}
@@ -274,16 +274,23 @@ static void execute(char *line)
 	}
 	if (strcmp(w[0], "help") == 0) {
 		print("commands: list, info NAME, start NAME, stop NAME, resume NAME, "
-		      "destroy NAME, poweroff, help\n");
+		      "destroy NAME, audit, poweroff, help\n");
 		print("keys: backspace, Ctrl-U erases the line, Ctrl-C drops it, "
 		      "up/down arrows recall the last %u lines\n", HISTORY);
 	} else if (strcmp(w[0], "list") == 0) {
 		list();
-	} else if (strcmp(w[0], "poweroff") == 0) {
-		if (si_cap_or_none("system") == CLOISON_SLOT_NONE)
-			print("poweroff: not permitted (%s holds no system cap)\n", self);
-		else
-			runtime_poweroff();
+	} else if (!named) {
+		/* audit and poweroff, through the system cap. audit: the
+		 * hypervisor prints the live capability dump on its console, for
+		 * `cloison audit --live`; dom0 reads none of it. */
+		uint64_t sys = si_cap_or_none("system"), err;
+
+		console_flush();
+		err = strcmp(w[0], "audit") == 0 ? cloison_system_audit_dump(sys)
+						 : cloison_system_poweroff(sys);
+		if (err != CLOISON_ERR_OK)
+			print("%s: not permitted (error %lu): %s holds no system cap with the %s "
+			      "right\n", w[0], err, self, w[0]);
 	} else if (n < 2) {
 		print("%s: which domain? (try list)\n", w[0]);
 	} else if ((i = find(w[1])) < 0) {
@@ -311,7 +318,7 @@ int domain_main(const struct cloison_start_info *si)
 	}
 	irq_enable(CLOISON_VIRQ_CONSOLE_INPUT, 0x80);
 	irq_unmask();
-	print("control domain ready: %u domains; type help\n", ndoms);
+	print("control domain ready: %u domain%s; type help\n", ndoms, ndoms == 1 ? "" : "s");
 	for (;;) {
 		read_line(line, sizeof(line));
 		print("%s> %s\n", self, line);

@@ -104,7 +104,7 @@ class HelpTest(support.WorkDirTest):
 
     def test_run_help(self):
         out = self.check_help(RUN, "usage: toolstack/run ")
-        for opt in ("--verbose", "--log FILE", "IMAGE.ELF", "CLOISON_IMAGE"):
+        for opt in ("--verbose", "--log FILE", "--build-only", "IMAGE.ELF", "CLOISON_IMAGE"):
             self.assertIn(opt, out)
 
     def test_tests_run_help(self):
@@ -166,6 +166,13 @@ class ShellTest(support.WorkDirTest):
             c.wait("[dom0] stop guest1: ok\n")
             c.command("info guest1", "info guest1")
             c.wait(re.compile(r"\[dom0\] guest1 +domain 1, stopped "))
+            # A live audit after the change: the hypervisor prints its dump.
+            c.command("audit", "audit")
+            c.wait(re.compile(r"CLOISON-CAPDUMP DOMAIN name=guest1 state=stopped .*\n"))
+            c.wait("CLOISON-CAPDUMP END")
+            c.command("poweroff", "poweroff")
+            c.wait("[dom0] poweroff: not permitted (error ")
+            c.wait("dom0 holds no system cap with the poweroff right\n")
             c.wait("[dom0] dom0>\n")
             c.mark = 0
             out = c.text()
@@ -184,6 +191,16 @@ class ShellTest(support.WorkDirTest):
         for line in ("[dom0] dom0> list\n", "[dom0] stop guest1: ok\n",
                      "[dom0] dom0> ^C\n", "[guest1] hello from guest1"):
             self.assertIn(line, logged)
+        # ... and the audit checks the live dump in it against the policy.
+        from cloison import audit
+        a = audit.run(support.DEFAULT_TOML, [os.path.join(BUILD, "domains", d)
+                                             for d in ("dom0", "guests")],
+                      os.path.join(BUILD, "hyp", "hyp.elf"),
+                      image=os.path.join(BUILD, "toolstack", "cloison-default.elf"), live=log)
+        status = {ch.id: ch.status for ch in a.checks}
+        self.assertEqual(status["live-subset"], "held", status)
+        self.assertEqual(status["policy-hash"], "held")
+        self.assertFalse(a.violated())
 
     def test_verbose_system_has_heartbeats(self):
         c = Console("--verbose")

@@ -42,6 +42,7 @@ class VerboseSystemTest(unittest.TestCase):
         doms = load("default.toml")["domain"]
         dom0 = [d for d in doms if d["name"] == "dom0"][0]
         held = {c["object"]: c["rights"] for c in dom0["cap"]}
+        self.assertEqual(held["system"], ["audit"])  # the shell's audit, not poweroff
         for d in doms:
             if d["name"] != "dom0":
                 self.assertIn("query", held.get(d["name"], []), d["name"])
