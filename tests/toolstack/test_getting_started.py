@@ -44,6 +44,19 @@ def scratch_copy(dst):
 
 
 class GettingStartedTest(unittest.TestCase):
+    def check_first_build(self, repo, out):
+        """The run command builds what the default system needs, says so,
+        and leaves the unit tests, fuzzers and benchmarks alone."""
+        build = os.path.join(repo, "build")
+        for f in ("hyp/hyp.elf", "domains/dom0/dom0.elf", "toolstack/cloison-default.elf"):
+            self.assertTrue(os.path.exists(os.path.join(build, f)), f)
+        for f in ("tests/fuzz/fuzz_hypercall", "tests/unit/test_fdt",
+                  "tests/bench/bench-hypercall.elf", "hyp/hyp-test.elf"):
+            self.assertFalse(os.path.exists(os.path.join(build, f)), f)
+        self.assertRegex(out, r"cloison: building toolstack/cloison-default.elf in \S+: "
+                         r"\d+ steps")
+
+
     def test_page_parses(self):
         with open(PAGE) as f:
             bs = blocks(f.read())
@@ -70,6 +83,8 @@ class GettingStartedTest(unittest.TestCase):
                 self.assertEqual(res.returncode, 0, "block %d failed:\n%s\n--- output:\n%s"
                                  % (n, script, out[-4000:]))
                 lines = out.split("\n")
+                if n == 1:
+                    self.check_first_build(repo, out)
                 for want in expected:
                     self.assertIn(want, lines, "block %d:\n%s\ndid not print the line %r; "
                                   "it printed:\n%s" % (n, script, want, out[-4000:]))
