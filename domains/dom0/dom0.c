@@ -89,9 +89,9 @@ static size_t recall(char *buf, unsigned back)
 }
 
 /*
- * Prompt, then read one line, applying the editing keys. Escape sequences (ESC [ or
- * ESC O, parameters, one final byte, ECMA-48 §5.4) are read whole, so an
- * arrow key is never taken for the text "[A".
+ * Prompt, then read one line, applying the editing keys. Escape sequences
+ * (ESC [ or ESC O, parameters, one final byte, ECMA-48 §5.4) are read
+ * whole, so an arrow key is never taken for the text "[A".
  */
 static void read_line(char *buf, size_t size)
 {
@@ -114,6 +114,9 @@ static void read_line(char *buf, size_t size)
 					n = recall(buf, ++back);
 				else if (c == 'B' && back > 0)
 					n = recall(buf, --back);
+				else
+					continue;
+				too_long = false;
 			}
 			continue;
 		}
@@ -133,9 +136,11 @@ static void read_line(char *buf, size_t size)
 				n--;
 		} else if (c == 0x15) { /* Ctrl-U */
 			n = 0;
+			too_long = false;
 		} else if (c == 0x03) { /* Ctrl-C */
 			n = 0;
 			back = 0;
+			too_long = false;
 			print("%s> ^C\n%s>\n", self, self);
 		} else if (c >= ' ' && c < 0x7f) {
 			if (n + 1 < size)
