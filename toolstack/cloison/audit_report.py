@@ -252,7 +252,9 @@ body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0;max-width:100%}
 td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;vertical-align:top;
-overflow-wrap:anywhere}
+overflow-wrap:break-word}
+td.held,td.violated,td.notchecked{white-space:nowrap}
+table.matrix td,table.matrix th{overflow-wrap:anywhere}
 th{background:#f3f3f3;text-align:left}
 .mono,pre,td.r{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}
 .held{color:#1b6e20;font-weight:bold}.violated{color:#b00;font-weight:bold}
@@ -266,6 +268,12 @@ pre{background:#f7f7f7;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
+
+
+def _wrappable(rights):
+    """Rights escaped, with a line-break opportunity after each comma, so a
+    wide matrix wraps between rights rather than inside one."""
+    return _e(rights).replace(",", ",<wbr>")
 
 
 def _e(s):
@@ -367,7 +375,7 @@ def html_page(a):
              'some domain can reach. Orange: obtainable through grant (rule H2); '
              'red: named by a violated invariant. The table after it names the cap '
              'behind each cell.</p>')
-    p.append('<table><tr><th></th>%s</tr>' % "".join(
+    p.append('<table class="matrix"><tr><th></th>%s</tr>' % "".join(
         '<th>%s<br><span class="mono">%s</span></th>' % (_e(o.name), _e(o.kind))
         for o in objs))
     for d in m.domains:
@@ -384,7 +392,7 @@ def html_page(a):
                 cls += " bad"
             row.append('<td class="%s" title="%s">%s</td>' % (
                 cls, _e("; ".join(e[1] for e in entries)),
-                "<br>".join(_e(_rights(m, e[3], e[0])) for e in entries)))
+                "<br>".join(_wrappable(_rights(m, e[3], e[0])) for e in entries)))
         row.append('</tr>')
         p.append("".join(row))
     p.append('</table>')
