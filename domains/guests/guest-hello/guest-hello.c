@@ -31,7 +31,8 @@ int domain_main(const struct cloison_start_info *si)
 		strncat(caps, si->caps[i].name, CLOISON_START_INFO_NAME_LEN - 1);
 	}
 	printf("hello from %s: domain %u, %llu MiB of RAM at 0x%llx, ABI %u.%u, caps: %s\n",
-	       si_name(), si->domain_id - 1 /* the policy's index: docs/glossary.md */, (unsigned long long)(si->mem_size >> 20),
+	       si_name(), si->domain_id - 1, /* the policy's domain index (docs/dom0.md) */
+	       (unsigned long long)(si->mem_size >> 20),
 	       (unsigned long long)si->mem_ipa, si->abi_major, si->abi_minor,
 	       caps[0] ? caps : "(none)");
 	free(caps);
