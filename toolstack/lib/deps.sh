@@ -22,6 +22,7 @@ CLOISON_DEPS=(
   "gdb-multiarch:gdb-multiarch"
   "dot:graphviz"     # the audit report's graph (cloison audit --html)
   "chromium:chromium"  # the tests check the audit report in a headless browser
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"  # text in its screenshots and PDFs
 )
 
 cloison_install_deps() {
