@@ -90,7 +90,12 @@ def unittest_group(path, pattern="test_*.py", env=None):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="tests/run", description=__doc__.split("\n")[0],
+        epilog="tests/run first installs missing Debian packages and builds everything "
+        "in build/ (toolstack/lib/deps.sh); --help does neither. Groups: "
+        + ", ".join(GROUPS) + ". The last line is 'N passed, N failed' "
+        "(', N skipped' when a test skipped).")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--only", action="append", choices=GROUPS,
                     help="run only this group (repeatable)")

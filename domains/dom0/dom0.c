@@ -3,15 +3,24 @@
  * dom0: the control domain. It holds lifecycle rights over the guests the
  * policy gives it (start, stop, resume, destroy, query) and the console
  * input, and nothing else: no memory of any guest, no device, no channel.
- * A small shell on the console:
+ * A small shell on the console (docs/dom0.md):
  *   list | info NAME | start NAME | stop NAME | resume NAME | destroy NAME |
- *   poweroff | help
+ *   audit | poweroff | help
  * Every error says what went wrong (unknown domain, not permitted, ...).
+ *
+ * Line editing happens here, on the bytes the terminal sends: backspace,
+ * Ctrl-U (erase the line), Ctrl-C (drop it), up/down arrows (history). The
+ * hypervisor prints a domain's output by whole lines and turns control
+ * characters into '?' (hyp/core/console.c), so the shell cannot redraw a
+ * line as it is typed: it shows the edited line when Enter is pressed and a
+ * recalled history line when an arrow recalls it.
  */
 #include <domain/core.h>
 
 #define MAX_DOMAINS 16
 #define LINE_MAX 64
+#define HISTORY 8
+#define MAX_WORDS 3
 
 static struct {
 	const char *name;
@@ -20,7 +29,16 @@ static struct {
 } doms[MAX_DOMAINS];
 static unsigned ndoms;
 static uint64_t console;
+static const char *self;
 static volatile bool input_ready;
+
+/* The last HISTORY lines run, oldest overwritten first. */
+static char history[HISTORY][LINE_MAX];
+static unsigned nhistory;
+
+static const char *const domain_rights[] = {
+	"grant", "build", "start", "stop", "resume", "destroy", "query", "connect",
+};
 
 void irq_handler(uint32_t vintid)
 {
@@ -36,38 +54,109 @@ static int find(const char *name)
 	return -1;
 }
 
-/* Read one line from the console input, sleeping until input arrives. */
-static void read_line(char *buf, size_t size)
+/* Take the next input byte, sleeping until input arrives. */
+static char getc_wait(void)
 {
-	size_t n = 0;
+	static uint64_t b[5];
+	static uint64_t len, pos;
 
-	for (;;) {
-		uint64_t len = 0, b[5] = { 0 };
-
+	while (pos == len) {
 		input_ready = false;
+		pos = 0;
 		if (cloison_console_read(console, &len, &b[0], &b[1], &b[2], &b[3], &b[4]) !=
 		    CLOISON_ERR_OK)
 			len = 0;
-		for (uint64_t i = 0; i < len; i++) {
-			char c = (char)(b[i / 8] >> (8 * (i % 8)));
-
-			if (c == '\r' || c == '\n') {
-				if (n == 0)
-					continue;
-				buf[n] = '\0';
-				return;
-			}
-			if (c == 0x7f || c == '\b') {
-				if (n)
-					n--;
-			} else if (n + 1 < size && c >= ' ') {
-				buf[n++] = c;
-			}
-		}
 		if (len == 0)
 			while (!input_ready)
 				__asm__ volatile("wfi");
 	}
+	pos++;
+	return (char)(b[(pos - 1) / 8] >> (8 * ((pos - 1) % 8)));
+}
+
+/* Replace the line being edited by history entry `back` (1 = the last line
+ * run; 0 = an empty line) and show it. */
+static size_t recall(char *buf, unsigned back)
+{
+	size_t n = 0;
+
+	if (back)
+		for (const char *h = history[(nhistory - back) % HISTORY]; *h; h++)
+			buf[n++] = *h;
+	buf[n] = '\0';
+	print("%s> %s   (recalled: Enter runs it, Ctrl-U erases it)\n", self, buf);
+	return n;
+}
+
+/*
+ * Prompt, then read one line, applying the editing keys. Escape sequences
+ * (ESC [ or ESC O, parameters, one final byte, ECMA-48 §5.4) are read
+ * whole, so an arrow key is never taken for the text "[A".
+ */
+static void read_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	unsigned back = 0, esc = 0;
+	bool too_long = false;
+
+	print("%s>\n", self);
+	for (;;) {
+		char c = getc_wait();
+
+		if (esc == 1) {
+			esc = (c == '[' || c == 'O') ? 2 : 0;
+			continue;
+		}
+		if (esc == 2) {
+			if (c >= 0x40 && c <= 0x7e) {
+				esc = 0;
+				if (c == 'A' && back < nhistory && back < HISTORY)
+					n = recall(buf, ++back);
+				else if (c == 'B' && back > 0)
+					n = recall(buf, --back);
+				else
+					continue;
+				too_long = false;
+			}
+			continue;
+		}
+		if (c == 0x1b) {
+			esc = 1;
+		} else if (c == '\r' || c == '\n') {
+			buf[n] = '\0';
+			if (n && !too_long)
+				return;
+			if (too_long)
+				print("line too long: at most %lu characters\n%s>\n", size - 1, self);
+			n = 0;
+			too_long = false;
+			back = 0;
+		} else if (c == 0x7f || c == '\b') {
+			if (n)
+				n--;
+		} else if (c == 0x15) { /* Ctrl-U */
+			n = 0;
+			too_long = false;
+		} else if (c == 0x03) { /* Ctrl-C */
+			n = 0;
+			back = 0;
+			too_long = false;
+			print("%s> ^C\n%s>\n", self, self);
+		} else if (c >= ' ' && c < 0x7f) {
+			if (n + 1 < size)
+				buf[n++] = c;
+			else
+				too_long = true;
+		}
+	}
+}
+
+static void remember(const char *line)
+{
+	if (nhistory && strcmp(history[(nhistory - 1) % HISTORY], line) == 0)
+		return;
+	memcpy(history[nhistory % HISTORY], line, strlen(line) + 1); /* fits: < LINE_MAX */
+	nhistory++;
 }
 
 static const char *errstr(uint64_t err)
@@ -84,17 +173,38 @@ static const char *errstr(uint64_t err)
 	}
 }
 
+/*
+ * One line per domain. "domain N" is the domain's index in the policy, the
+ * number `cloison inspect` and the audit print: the hypervisor numbers
+ * the boot domains 1, 2, ... in policy order (domain_query's id, the
+ * start-info's domain_id), so the index is that id minus one.
+ */
 static void info(unsigned i)
 {
 	uint64_t state = 0, id = 0, t = 0;
 	uint64_t err = cloison_domain_query(doms[i].slot, &state, &id, &t);
+	const char *sep = "";
 
-	if (err != CLOISON_ERR_OK) {
-		print("info %s: %s (error %lu)\n", doms[i].name, errstr(err), err);
-		return;
-	}
-	print("%s: domain %lu, %s, cpu %lu ms\n", doms[i].name, id, cloison_domain_state_name(state),
-	      t / (vtimer_freq() / 1000));
+	if (err == CLOISON_ERR_OK)
+		print("%-8s domain %lu, %-9s cpu %4lu ms, rights ", doms[i].name, id - 1,
+		      cloison_domain_state_name(state), t / (vtimer_freq() / 1000));
+	else
+		print("%-8s state unknown (%s, error %lu), rights ", doms[i].name, errstr(err), err);
+	for (unsigned r = 0; r < sizeof(domain_rights) / sizeof(domain_rights[0]); r++)
+		if (doms[i].rights & (1ull << r)) {
+			print("%s%s", sep, domain_rights[r]);
+			sep = ",";
+		}
+	print("%s\n", *sep ? "" : "none");
+}
+
+static void list(void)
+{
+	const struct cloison_start_info *si = si_get();
+
+	print("%-8s domain %u, %-9s this shell\n", self, si->domain_id - 1, "running");
+	for (unsigned j = 0; j < ndoms; j++)
+		info(j);
 }
 
 static void lifecycle(const char *cmd, unsigned i)
@@ -120,48 +230,81 @@ static void lifecycle(const char *cmd, unsigned i)
 		print("%s %s: %s (error %lu)\n", cmd, doms[i].name, errstr(err), err);
 }
 
+/* Split at spaces, in place; returns the number of words (at most max). */
+static unsigned split(char *line, char **w, unsigned max)
+{
+	unsigned n = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (n == max)
+			return max + 1;
+		w[n++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return n;
+}
+
+/* Is cmd one of the NUL-separated words of `words`? */
+static bool is(const char *cmd, const char *words)
+{
+	for (const char *p = words; *p; p += strlen(p) + 1)
+		if (strcmp(p, cmd) == 0)
+			return true;
+	return false;
+}
+
 static void execute(char *line)
 {
-	char *cmd = line, *arg = NULL;
+	char *w[MAX_WORDS] = { NULL };
+	unsigned n = split(line, w, MAX_WORDS);
+	bool named;
 	int i;
 
-	for (char *p = line; *p; p++)
-		if (*p == ' ') {
-			*p = '\0';
-			arg = p + 1;
-			while (*arg == ' ')
-				arg++;
-			break;
-		}
-	if (strcmp(cmd, "help") == 0) {
+	if (n == 0)
+		return; /* only spaces */
+	named = is(w[0], "info\0start\0stop\0resume\0destroy\0");
+	if (!named && !is(w[0], "help\0list\0audit\0poweroff\0")) {
+		print("unknown command '%s'; type help\n", w[0]);
+		return;
+	}
+	if (n > (named ? 2u : 1u)) {
+		print("%s: unexpected argument '%s' (usage: %s%s)\n", w[0], w[named ? 2 : 1], w[0],
+		      named ? " NAME" : "");
+		return;
+	}
+	if (strcmp(w[0], "help") == 0) {
 		print("commands: list, info NAME, start NAME, stop NAME, resume NAME, "
-		      "destroy NAME, poweroff, help\n");
-	} else if (strcmp(cmd, "list") == 0) {
-		for (unsigned j = 0; j < ndoms; j++)
-			info(j);
-	} else if (strcmp(cmd, "poweroff") == 0) {
-		if (si_cap_or_none("system") == CLOISON_SLOT_NONE)
-			print("poweroff: not permitted (dom0 holds no system cap)\n");
-		else
-			runtime_poweroff();
-	} else if (strcmp(cmd, "info") == 0 || strcmp(cmd, "start") == 0 ||
-		   strcmp(cmd, "stop") == 0 || strcmp(cmd, "resume") == 0 ||
-		   strcmp(cmd, "destroy") == 0) {
-		if (!arg || !*arg) {
-			print("%s: which domain? (try list)\n", cmd);
-			return;
-		}
-		i = find(arg);
-		if (i < 0) {
-			print("%s: no domain named '%s'\n", cmd, arg);
-			return;
-		}
-		if (strcmp(cmd, "info") == 0)
-			info((unsigned)i);
-		else
-			lifecycle(cmd, (unsigned)i);
+		      "destroy NAME, audit, poweroff, help\n");
+		print("keys: backspace, Ctrl-U erases the line, Ctrl-C drops it, "
+		      "up/down arrows recall the last %u lines\n", HISTORY);
+	} else if (strcmp(w[0], "list") == 0) {
+		list();
+	} else if (!named) {
+		/* audit and poweroff, through the system cap. audit: the
+		 * hypervisor prints the live capability dump on its console, for
+		 * `cloison audit --live`; dom0 reads none of it. */
+		uint64_t sys = si_cap_or_none("system"), err;
+
+		console_flush();
+		err = strcmp(w[0], "audit") == 0 ? cloison_system_audit_dump(sys)
+						 : cloison_system_poweroff(sys);
+		if (err != CLOISON_ERR_OK)
+			print("%s: not permitted (error %lu): %s holds no system cap with the %s "
+			      "right\n", w[0], err, self, w[0]);
+	} else if (n < 2) {
+		print("%s: which domain? (try list)\n", w[0]);
+	} else if ((i = find(w[1])) < 0) {
+		print("%s: no domain named '%s'%s\n", w[0], w[1],
+		      strcmp(w[1], self) == 0 ? " (that is this shell)" : "");
+	} else if (strcmp(w[0], "info") == 0) {
+		info((unsigned)i);
 	} else {
-		print("unknown command '%s'; type help\n", cmd);
+		lifecycle(w[0], (unsigned)i);
 	}
 }
 
@@ -170,6 +313,7 @@ int domain_main(const struct cloison_start_info *si)
 	char line[LINE_MAX];
 
 	console = si_cap("console");
+	self = si_name();
 	for (uint32_t i = 0; i < si->n_caps && ndoms < MAX_DOMAINS; i++) {
 		if (si->caps[i].type != CLOISON_TYPE_DOMAIN)
 			continue;
@@ -179,11 +323,11 @@ int domain_main(const struct cloison_start_info *si)
 	}
 	irq_enable(CLOISON_VIRQ_CONSOLE_INPUT, 0x80);
 	irq_unmask();
-	print("control domain ready: %u domains; type help\n", ndoms);
+	print("control domain ready: %u domain%s; type help\n", ndoms, ndoms == 1 ? "" : "s");
 	for (;;) {
-		print("dom0>\n");
 		read_line(line, sizeof(line));
-		print("dom0> %s\n", line);
+		print("%s> %s\n", self, line);
+		remember(line);
 		execute(line);
 	}
 }

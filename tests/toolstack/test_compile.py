@@ -40,12 +40,12 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 5 domains, 8 objects, 9 caps (images not "
+        self.assertEqual(out, "%s: OK: 5 domains, 8 objects, 12 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 5 domains, 8 objects, 9 caps\n"
+        self.assertEqual(out, "%s: OK: 5 domains, 8 objects, 12 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
@@ -59,7 +59,10 @@ class CompileTest(support.WorkDirTest):
         self.assertEqual(caps["dom0"], [
             (1, "console", "console", "console", ["write", "input"]),
             (2, "guest1", "domain", "guest1", life),
-            (3, "guest2", "domain", "guest2", life)])
+            (3, "guest2", "domain", "guest2", life),
+            (4, "echo", "domain", "echo", ["query"]),
+            (5, "pinger", "domain", "pinger", ["query"]),
+            (6, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
                 (1, "console", "console", "console", ["write"])])

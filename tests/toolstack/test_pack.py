@@ -85,14 +85,14 @@ class PackTest(support.WorkDirTest):
         status, text, err = support.run("inspect", out)
         self.assertEqual((status, err), (0, ""))
         self.assertIn("policy sha256: %s\n" % hashlib.sha256(blob).hexdigest(), text)
-        self.assertIn("domain 'guest2': image 'guest-hello'\n", text)
+        self.assertIn("domain 2 'guest2': image 'guest-hello'\n", text)
         self.assertIn("  cap   1 console          -> console 'console' [write]\n", text)
         status, js, err = support.run("inspect", "--json", out)
         data = json.loads(js)
         self.assertEqual(data, json.loads(inspect.as_json(inspect.read(support.read(out)))))
         self.assertEqual(data["bundle"]["base"], seg.paddr)
         self.assertEqual([c["name"] for c in data["domains"][0]["caps"]],
-                         ["console", "guest1", "guest2"])
+                         ["console", "guest1", "guest2", "echo", "pinger", "system"])
         # The bare policy is readable too, with the same policy content.
         status, js2, err = support.run("inspect", "--json", pol_path)
         self.assertEqual(status, 0)

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import textwrap
 
+from .check import reader as _check_reader
 from . import abi as abi_mod
 from . import audit, compiler, description, elf, inspect
 from .audit import report as audit_report
@@ -97,7 +98,21 @@ def cmd_compile(args):
 
 
 def cmd_pack(args):
-    _, comp, hyp = build(args.file, _image_path(args), args.hyp)
+    if args.ram is not None and not _check_reader.is_size(args.ram):
+        args.parser.error("--ram: '%s' is not a size (such as 512M)" % args.ram)
+    desc, comp, hyp = build(args.file, _image_path(args), args.hyp)
+    if args.ram is not None:
+        # The hypervisor refuses a policy whose RAM is not the board's: say so
+        # now, in words, rather than at boot.
+        ram = _check_reader.size_value(args.ram)
+        if ram != desc.system.ram_size:
+            raise InputError(
+                "%s: [system] ram is %s but --ram says the machine has %s: the "
+                "hypervisor would refuse to boot. Set ram = \"%dM\" in [system], or "
+                "boot with %s of RAM (toolstack/run gives QEMU the size the image "
+                "was packed for)" % (args.file, description.fmt_size(desc.system.ram_size),
+                                     description.fmt_size(ram), ram >> 20,
+                                     description.fmt_size(desc.system.ram_size)))
     data = pack_image(hyp, comp)
     _write_atomic(args.output, data)
     print("%s: bundle at 0x%x, %d bytes, policy sha256 %s"
@@ -181,7 +196,10 @@ def parser():
                  "its boot bundle.")
     common(sp, hyp_required=True, images_required=True)
     sp.add_argument("-o", "--output", required=True, metavar="IMAGE.ELF")
-    sp.set_defaults(func=cmd_pack)
+    sp.add_argument("--ram", metavar="SIZE",
+                    help="the RAM of the machine the image is for (QEMU's -m): "
+                    "refuse the description if its [system] ram differs")
+    sp.set_defaults(func=cmd_pack, parser=sp)
     sp = command("inspect", "print the bundle of an image, or a policy",
                  "Print what a boot image's bundle (or a bundle, or a policy) "
                  "holds: domains, objects, caps, images, policy hash.")

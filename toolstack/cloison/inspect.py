@@ -142,7 +142,7 @@ def text(info, abi=None):
                                             s["bundle"]["base"] + s["bundle"]["size"]))
     out.append("  pool       [0x%x, 0x%x)" % (s["pool"]["base"],
                                             s["pool"]["base"] + s["pool"]["size"]))
-    out.append("objects:")
+    out.append("objects (object index, type, name):")
     for n, o in enumerate(s["objects"]):
         extra = ""
         if "phys" in o:
@@ -152,10 +152,12 @@ def text(info, abi=None):
         elif "domain" in o:
             extra = " domain %d" % o["domain"]
         out.append("  %3d %-12s %s%s" % (n, o["type"], o["name"], extra))
-    for d in s["domains"]:
+    # "domain N" is the policy's domain index, the number dom0's shell, the
+    # audit and the guests' banners print.
+    for n, d in enumerate(s["domains"]):
         m = d["memory"]
-        out.append("domain '%s': image '%s'%s" % (
-            d["name"], d["image"], "" if d["autostart"] else ", not started at boot"))
+        out.append("domain %d '%s': image '%s'%s" % (
+            n, d["name"], d["image"], "" if d["autostart"] else ", not started at boot"))
         out.append("  memory  phys [0x%x, 0x%x) at IPA 0x%x, entry 0x%x"
                    % (m["phys"], m["phys"] + m["size"], m["ipa"], d["entry"]))
         out.append("  sched   budget %d us / period %d us, priority %d, %d vCPU"

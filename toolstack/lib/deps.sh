@@ -20,6 +20,9 @@ CLOISON_DEPS=(
   "gcovr:gcovr"
   "/usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs:picolibc-aarch64-linux-gnu"
   "gdb-multiarch:gdb-multiarch"
+  "dot:graphviz"     # the audit report's graph (cloison audit --html)
+  "chromium:chromium"  # the tests check the audit report in a headless browser
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"  # text in its screenshots and PDFs
 )
 
 cloison_install_deps() {
@@ -43,11 +46,21 @@ cloison_install_deps() {
   apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# The cross build (EL2/EL1 images) plus native unit tests and fuzzers.
+# Configure build/ if needed, then build the ninja targets named (paths
+# relative to the build directory, e.g. toolstack/cloison-default.elf), or
+# everything (the cross build, native unit tests, fuzzers, benchmarks) when
+# none is named.
 cloison_build() {
   if [[ ! -f $CLOISON_BUILD/build.ninja ]]; then
+    echo "cloison: configuring $CLOISON_BUILD (meson setup, once)" >&2
     meson setup "$CLOISON_BUILD" "$CLOISON_ROOT" \
       --cross-file "$CLOISON_ROOT/toolstack/cross/aarch64-linux-gnu.ini" >&2 || return 1
   fi
-  ninja -C "$CLOISON_BUILD" >&2
+  local todo
+  todo=$(ninja -C "$CLOISON_BUILD" -n "$@" 2>/dev/null | grep -c '^\[' || true)
+  if [[ $todo -gt 0 ]]; then
+    echo "cloison: building ${*:-everything} in $CLOISON_BUILD: $todo steps" \
+      "(ninja; a first build of everything takes minutes)" >&2
+  fi
+  ninja -C "$CLOISON_BUILD" "$@" >&2
 }

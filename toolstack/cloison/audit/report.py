@@ -96,14 +96,41 @@ def header_lines(a):
     return out
 
 
+def memory_rows(a):
+    """(domain, physical range, size, what) for the memory each domain can
+    map, then the hypervisor's own."""
+    from .checks import mappable
+    m = a.model
+    rows = []
+    for dom, lo, hi, what, _, _ in mappable(m, a.reach):
+        rows.append((dom.name, fmt_range(lo, hi), fmt_size(hi - lo), what))
+    rows.append(("(hypervisor)", fmt_range(*m.hyp), fmt_size(m.hyp[1] - m.hyp[0]),
+                 "hypervisor image and boot bundle"))
+    rows.append(("(hypervisor)", fmt_range(*m.pool), fmt_size(m.pool[1] - m.pool[0]),
+                 "hypervisor pool"))
+    return rows
+
+
+def hardware_rows(a):
+    """(object, where, who can reach it) for every device and irq object."""
+    rows = []
+    for o in a.model.objects:
+        if o.kind not in ("device", "irq"):
+            continue
+        where = fmt_range(*o.range()) if o.kind == "device" else "INTID %d" % o.intid
+        hs = a.reach.holders(o)
+        rows.append((o.label(), where, ", ".join(h.dom.name for h in hs) or "nobody"))
+    return rows
+
+
 def text(a):
     m = a.model
     out = ["Cloison capability-policy audit", ""]
     out += ["  " + x for x in header_lines(a)]
     out += ["", "Domains (roles: docs/auditing.md)"]
-    rows = [("name", "role", "memory", "caps", "why")]
+    rows = [("domain", "name", "role", "memory", "caps", "why")]
     for d in m.domains:
-        rows.append((d.name, d.role, "%s %s" % (fmt_range(*d.ram()), fmt_size(d.mem_size)),
+        rows.append((str(d.index), d.name, d.role, "%s %s" % (fmt_range(*d.ram()), fmt_size(d.mem_size)),
                      str(len(d.caps)), d.role_why))
     out += _table(rows)
     out += ["", "Capability matrix (every object each domain can reach, with rights)"]
@@ -112,24 +139,11 @@ def text(a):
         rows.append((dom.name, obj.label(), _rights(m, obj.kind, mask), how))
     out += _table(rows)
     out += ["", "Memory each domain can map (physical)"]
-    rows = []
-    from .checks import mappable
-    for dom, lo, hi, what, _, _ in mappable(m, a.reach):
-        rows.append((dom.name, fmt_range(lo, hi), fmt_size(hi - lo), what))
-    rows.append(("(hypervisor)", fmt_range(*m.hyp), fmt_size(m.hyp[1] - m.hyp[0]),
-                 "hypervisor image and boot bundle"))
-    rows.append(("(hypervisor)", fmt_range(*m.pool), fmt_size(m.pool[1] - m.pool[0]),
-                 "hypervisor pool"))
-    out += _table(rows)
-    hw = [o for o in m.objects if o.kind in ("device", "irq")]
+    out += _table(memory_rows(a))
+    hw = hardware_rows(a)
     if hw:
         out += ["", "Devices and IRQs"]
-        rows = []
-        for o in hw:
-            where = fmt_range(*o.range()) if o.kind == "device" else "INTID %d" % o.intid
-            hs = a.reach.holders(o)
-            rows.append((o.label(), where, ", ".join(h.dom.name for h in hs) or "nobody"))
-        out += _table(rows)
+        out += _table(hw)
     out += ["", "Links between domains (who can send to or act on whom)"]
     out += ["  " + x for x in send_links(a)] or ["  none"]
     out += ["", "Invariants (docs/auditing.md)"]
@@ -234,10 +248,13 @@ def render_svg(dot_text):
 # -- HTML --------------------------------------------------------------------------
 
 CSS = """
-body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em;color:#222}
+body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:1200px}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0}
-td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;vertical-align:top}
+table{border-collapse:collapse;margin:.5em 0;max-width:100%}
+td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;vertical-align:top;
+overflow-wrap:break-word}
+td.held,td.violated,td.notchecked{white-space:nowrap}
+table.matrix td,table.matrix th{overflow-wrap:anywhere}
 th{background:#f3f3f3;text-align:left}
 .mono,pre,td.r{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}
 .held{color:#1b6e20;font-weight:bold}.violated{color:#b00;font-weight:bold}
@@ -245,13 +262,60 @@ th{background:#f3f3f3;text-align:left}
 tr.violated td{background:#fdecea}
 td.obt{background:#fff4e0}td.bad{background:#fdecea}
 .control{background:#f9d9a8}.driver{background:#c9daf8}.guest{background:#d9ead3}
-pre{background:#f7f7f7;padding:1em;overflow:auto}
+pre{background:#f7f7f7;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}
 .graph svg{max-width:100%;height:auto}
+.legend td{vertical-align:middle}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
+
+
+def _wrappable(rights):
+    """Rights escaped, with a line-break opportunity after each comma, so a
+    wide matrix wraps between rights rather than inside one."""
+    return _e(rights).replace(",", ",<wbr>")
 
 
 def _e(s):
     return html.escape(str(s), quote=True)
+
+
+def _html_table(title, head, rows, cls, empty=None):
+    out = ['<h2>%s</h2>' % _e(title)]
+    if not rows and empty:
+        return out[0] + '<p>%s</p>' % _e(empty)
+    out.append('<table class="%s"><tr>%s</tr>' % (cls, "".join("<th>%s</th>" % _e(h)
+                                                             for h in head)))
+    for r in rows:
+        out.append('<tr>%s</tr>' % "".join('<td%s>%s</td>' % (' class="r"' if 0 < i < 3
+                                                               else "", _e(c))
+                                            for i, c in enumerate(r)))
+    out.append('</table>')
+    return "".join(out)
+
+
+def _legend():
+    """What the graph's colours, shapes and lines mean, drawn with small
+    inline SVG swatches (no script, nothing hover-only)."""
+    def swatch(shape, fill="#fff", dash="", width=1, colour="#000"):
+        if shape == "line":
+            return ('<svg width="40" height="12"><line x1="2" y1="6" x2="38" y2="6" '
+                    'stroke="%s" stroke-width="%d"%s/></svg>'
+                    % (colour, width, ' stroke-dasharray="4 3"' if dash else ""))
+        return ('<svg width="40" height="20"><rect x="2" y="2" width="36" height="16" rx="4" '
+                'fill="%s" stroke="#000"/></svg>' % fill)
+    rows = [(swatch("box", ROLE_COLOUR[r]), "%s domain" % r) for r in ROLE_ORDER]
+    shapes = {"box3d": "3-D box", "diamond": "diamond", "hexagon": "hexagon",
+              "octagon": "octagon", "folder": "folder", "note": "sheet with a folded corner"}
+    rows += [("<i>%s</i>" % shapes.get(shape, shape), "%s object" % kind)
+             for kind, shape in sorted(KIND_SHAPE.items())]
+    rows += [(swatch("line"), "a cap the domain holds at boot, labelled with its rights"),
+             (swatch("line", width=3), "held at boot, with more rights obtainable "
+              "through grant (rule H2)"),
+             (swatch("line", dash=True), "obtainable through grant only (rule H2)"),
+             (swatch("line", colour="#cc0000", width=2), "named by a violated invariant")]
+    return ('<table class="legend"><tr><th colspan="2">Legend</th></tr>%s</table>'
+            % "".join("<tr><td>%s</td><td>%s</td></tr>" % r for r in rows))
 
 
 def html_page(a):
@@ -288,14 +352,19 @@ def html_page(a):
                                        _e(TAG[c.status]), _e(c.id), _e(c.title),
                                        "".join(det)))
     p.append('</table>')
-    p.append('<h2>Domains</h2><table><tr><th>domain</th><th>role</th><th>why</th>'
-             '<th>memory</th><th>image</th><th>caps</th></tr>')
+    p.append('<h2>Domains</h2><table><tr><th>domain</th><th>name</th><th>role</th>'
+             '<th>why</th><th>memory</th><th>image</th><th>caps</th></tr>')
     for d in m.domains:
-        p.append('<tr><td>%s</td><td class="%s">%s</td><td>%s</td><td class="r">%s %s'
-                 '</td><td>%s</td><td>%d</td></tr>'
-                 % (_e(d.name), d.role, d.role, _e(d.role_why), _e(fmt_range(*d.ram())),
-                    _e(fmt_size(d.mem_size)), _e(d.image), len(d.caps)))
+        p.append('<tr class="domain"><td>%d</td><td>%s</td><td class="%s">%s</td><td>%s</td>'
+                 '<td class="r">%s %s</td><td>%s</td><td>%d</td></tr>'
+                 % (d.index, _e(d.name), d.role, d.role, _e(d.role_why),
+                    _e(fmt_range(*d.ram())), _e(fmt_size(d.mem_size)), _e(d.image),
+                    len(d.caps)))
     p.append('</table>')
+    p.append(_html_table("Memory each domain can map (physical)",
+                         ("domain", "range", "size", "what"), memory_rows(a), "memory"))
+    p.append(_html_table("Devices and IRQs", ("object", "where", "reachable by"),
+                         hardware_rows(a), "hw", "none declared"))
     # Grid: domains x objects, cell = rights (orange: obtainable through grant).
     cells = {}
     for dom, obj, mask, how, boot in matrix_rows(a):
@@ -304,8 +373,9 @@ def html_page(a):
     objs = [o for o in m.objects if any((d.name, o.name) in cells for d in m.domains)]
     p.append('<h2>Capability matrix</h2><p>Rows: domains; columns: every object '
              'some domain can reach. Orange: obtainable through grant (rule H2); '
-             'red: named by a violated invariant. Hover a cell for the cap.</p>')
-    p.append('<table><tr><th></th>%s</tr>' % "".join(
+             'red: named by a violated invariant. The table after it names the cap '
+             'behind each cell.</p>')
+    p.append('<table class="matrix"><tr><th></th>%s</tr>' % "".join(
         '<th>%s<br><span class="mono">%s</span></th>' % (_e(o.name), _e(o.kind))
         for o in objs))
     for d in m.domains:
@@ -322,7 +392,7 @@ def html_page(a):
                 cls += " bad"
             row.append('<td class="%s" title="%s">%s</td>' % (
                 cls, _e("; ".join(e[1] for e in entries)),
-                "<br>".join(_e(_rights(m, e[3], e[0])) for e in entries)))
+                "<br>".join(_wrappable(_rights(m, e[3], e[0])) for e in entries)))
         row.append('</tr>')
         p.append("".join(row))
     p.append('</table>')
@@ -340,6 +410,7 @@ def html_page(a):
     p.append('<h2>Graph</h2>')
     if svg is not None:
         p.append('<div class="graph">%s</div>' % svg)
+        p.append(_legend())
     else:
         p.append('<p>Graphviz <code>dot</code> is not installed here: render this '
                  'source with <code>dot -Tsvg</code> (or any Graphviz viewer).</p>')

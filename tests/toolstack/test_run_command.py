@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: MIT
+"""The README's commands as a user meets them: `--help` of both, and
+toolstack/run booting the default system, the verbose one and an image of
+one's own, with dom0's shell driven over QEMU's serial console (keys typed
+one by one, escape sequences, backspace, Ctrl-U, history) and the console
+copied to a log file. These boot QEMU: they need the build tests/run made
+(CLOISON_BUILD)."""
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+import unittest
+
+import support
+
+RUN = os.path.join(support.ROOT, "toolstack", "run")
+TESTS_RUN = os.path.join(support.ROOT, "tests", "run")
+BUILD = os.environ.get("CLOISON_BUILD", os.path.join(support.ROOT, "build"))
+UP, DOWN, BACKSPACE, CTRL_U, CTRL_C = "\x1b[A", "\x1b[B", "\x7f", "\x15", "\x03"
+
+
+class Console:
+    """toolstack/run with its console on pipes: type into it, wait for text."""
+
+    def __init__(self, *args, env=None):
+        self.p = subprocess.Popen([RUN] + list(args), stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, CLOISON_BUILD=BUILD, **(env or {})),
+                                  start_new_session=True)
+        self.out = b""
+        self.mark = 0
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for chunk in iter(lambda: self.p.stdout.read1(4096), b""):
+            with self.lock:
+                self.out += chunk
+
+    def text(self):
+        with self.lock:
+            return self.out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def wait(self, what, timeout=60):
+        """Wait for `what` (text or compiled regex) after the last mark."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            t = self.text()[self.mark:]
+            m = what.search(t) if hasattr(what, "search") else None
+            i = t.find(what) if m is None and isinstance(what, str) else -1
+            if m or i >= 0:
+                self.mark += m.end() if m else i + len(what)
+                return t[:m.end() if m else i + len(what)]
+            if self.p.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError("console never showed %r; it shows:\n%s"
+                             % (getattr(what, "pattern", what), self.text()[-3000:]))
+
+    def type(self, keys, pause=0.02):
+        """Send the keys one at a time, as a person types."""
+        for k in keys:
+            self.p.stdin.write(k.encode())
+            self.p.stdin.flush()
+            time.sleep(pause)
+
+    def command(self, line_keys, echoed):
+        """Type a line (keys, then Enter) at the prompt; wait for its echo."""
+        self.wait("[dom0] dom0>\n")
+        self.type(line_keys + "\r")
+        self.wait("[dom0] dom0> %s\n" % echoed)
+
+    def close(self):
+        if self.p.poll() is None:
+            self.p.stdin.write(b"\x01x")  # Ctrl-A x: QEMU quits
+            self.p.stdin.flush()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.p.pid, 9)
+                self.p.wait()
+        self.reader.join(5)
+        self.p.stdout.close()
+        self.p.stdin.close()
+
+
+class HelpTest(support.WorkDirTest):
+    def check_help(self, cmd, first):
+        missing = os.path.join(self.tmp, "no-build-here")
+        t0 = time.monotonic()
+        res = subprocess.run([cmd, "--help"], capture_output=True, text=True, timeout=30,
+                             env=dict(os.environ, CLOISON_BUILD=missing))
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertTrue(res.stdout.startswith(first), res.stdout[:200])
+        self.assertNotIn("usage: qemu", res.stdout)  # not QEMU's own help
+        self.assertEqual(res.stderr, "")       # nothing installed, configured or built
+        self.assertFalse(os.path.exists(missing))
+        self.assertLess(time.monotonic() - t0, 10)
+        return res.stdout
+
+    def test_run_help(self):
+        out = self.check_help(RUN, "usage: toolstack/run ")
+        for opt in ("--verbose", "--log FILE", "--build-only", "IMAGE.ELF", "CLOISON_IMAGE"):
+            self.assertIn(opt, out)
+
+    def test_tests_run_help(self):
+        out = self.check_help(TESTS_RUN, "usage: tests/run ")
+        self.assertIn("--only", out)
+
+
+class ShellTest(support.WorkDirTest):
+    """dom0's shell on the default system, as toolstack/run boots it."""
+
+    def test_shell_keys_history_and_log(self):
+        log = os.path.join(self.tmp, "console.log")
+        c = Console("--log", log)
+        try:
+            c.wait("[dom0] control domain ready: 4 domains; type help\n")
+            # Backspace edits the line: "lisx<BS>t" runs list.
+            c.command("lisx" + BACKSPACE + "t", "list")
+            listing = c.wait(re.compile(r"\[dom0\] pinger .*\n"))
+            self.assertRegex(listing, r"\[dom0\] dom0 +domain 0, running +this shell\n")
+            life = "start,stop,resume,destroy,query"
+            for n, name, rights in ((1, "guest1", life), (2, "guest2", life),
+                                    (3, "echo", "query"), (4, "pinger", "query")):
+                self.assertRegex(listing, r"\[dom0\] %s +domain %d, running +cpu +\d+ ms, "
+                                 r"rights %s\n" % (name, n, rights))
+            # Ctrl-U erases what was typed; spaces around words do not matter.
+            c.command("junk" + CTRL_U + "  info   echo  ", "  info   echo  ")
+            c.wait(re.compile(r"\[dom0\] echo +domain 3, running"))
+            # History: up twice is list, down once is "info echo" again.
+            c.wait("[dom0] dom0>\n")
+            c.type(UP)
+            c.wait("[dom0] dom0>   info   echo     (recalled")
+            c.type(UP)
+            c.wait("[dom0] dom0> list   (recalled")
+            c.type(DOWN)
+            c.wait("[dom0] dom0>   info   echo     (recalled")
+            c.type("\r")
+            c.wait("[dom0] dom0>   info   echo  \n")
+            c.wait(re.compile(r"\[dom0\] echo +domain 3, running"))
+            # Up on a fresh line recalls, and edits apply to the recalled line.
+            c.wait("[dom0] dom0>\n")
+            c.type(UP + CTRL_U + "info guest9")
+            c.type(BACKSPACE + "2\r")
+            c.wait("[dom0] dom0> info guest2\n")
+            c.wait(re.compile(r"\[dom0\] guest2 +domain 2, running"))
+            # Extra arguments are reported, not ignored.
+            c.command("stop guest1 now", "stop guest1 now")
+            c.wait("[dom0] stop: unexpected argument 'now' (usage: stop NAME)\n")
+            c.command("list all", "list all")
+            c.wait("[dom0] list: unexpected argument 'all' (usage: list)\n")
+            c.command("info dom0", "info dom0")
+            c.wait("[dom0] info: no domain named 'dom0' (that is this shell)\n")
+            # Ctrl-C drops the line; an over-long line is refused whole.
+            c.wait("[dom0] dom0>\n")
+            c.type("destroy guest1" + CTRL_C)
+            c.wait("[dom0] dom0> ^C\n")
+            c.type("x" * 70 + "\r")
+            c.wait("[dom0] line too long: at most 63 characters\n")
+            c.command("stop guest1", "stop guest1")
+            c.wait("[dom0] stop guest1: ok\n")
+            c.command("info guest1", "info guest1")
+            c.wait(re.compile(r"\[dom0\] guest1 +domain 1, stopped "))
+            # A live audit after the change: the hypervisor prints its dump.
+            c.command("audit", "audit")
+            c.wait(re.compile(r"CLOISON-CAPDUMP DOMAIN name=guest1 state=stopped .*\n"))
+            c.wait("CLOISON-CAPDUMP END")
+            c.command("poweroff", "poweroff")
+            c.wait("[dom0] poweroff: not permitted (error ")
+            c.wait("dom0 holds no system cap with the poweroff right\n")
+            c.wait("[dom0] dom0>\n")
+            c.mark = 0
+            out = c.text()
+        finally:
+            c.close()
+        # No arrow key ever became a command, and nothing was lost.
+        self.assertNotIn("unknown command", out)
+        self.assertNotIn("destroy guest1: ok", out)
+        # The default system is quiet: no heartbeat, one line from the pinger.
+        self.assertNotIn("heartbeat", out)
+        self.assertEqual(out.count("[pinger] sent 'ping"), 1, out)
+        self.assertIn("[guest1] hello from guest1: domain 1,", out)
+        # The log file holds the same console output.
+        with open(log, errors="replace") as f:
+            logged = f.read().replace("\r\n", "\n")
+        for line in ("[dom0] dom0> list\n", "[dom0] stop guest1: ok\n",
+                     "[dom0] dom0> ^C\n", "[guest1] hello from guest1"):
+            self.assertIn(line, logged)
+        # ... and the audit checks the live dump in it against the policy.
+        from cloison import audit
+        a = audit.run(support.DEFAULT_TOML, [os.path.join(BUILD, "domains", d)
+                                             for d in ("dom0", "guests")],
+                      os.path.join(BUILD, "hyp", "hyp.elf"),
+                      image=os.path.join(BUILD, "toolstack", "cloison-default.elf"), live=log)
+        status = {ch.id: ch.status for ch in a.checks}
+        self.assertEqual(status["live-subset"], "held", status)
+        self.assertEqual(status["policy-hash"], "held")
+        self.assertFalse(a.violated())
+
+    def test_verbose_system_has_heartbeats(self):
+        c = Console("--verbose")
+        try:
+            c.wait("[guest1] heartbeat 3 (")
+            c.wait("[pinger] sent 'ping 2', the echo service answered 'pong 2'\n")
+            c.mark = 0
+            self.assertIn("cloison-default-verbose.elf with 512 MiB", c.text())
+        finally:
+            c.close()
+
+
+class OwnImageTest(support.WorkDirTest):
+    """An image packed by hand boots with the RAM its description asks for."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with open(support.DEFAULT_TOML) as f:
+            text = f.read()
+        cls.desc = os.path.join(cls.tmp, "small.toml")
+        with open(cls.desc, "w") as f:
+            f.write(text.replace('name = "default"', 'name = "small"')
+                    .replace('ram = "512M"', 'ram = "256M"'))
+        cls.image = os.path.join(cls.tmp, "small.elf")
+        cls.pack_args = ["pack", cls.desc, "--hyp", os.path.join(BUILD, "hyp", "hyp.elf"),
+                         "--image-path", ":".join(os.path.join(BUILD, "domains", d)
+                                                  for d in ("dom0", "guests",
+                                                            "guests/guest-hello")),
+                         "-o", cls.image]
+
+    def setUp(self):
+        status, out, err = support.run(*self.pack_args)
+        self.assertEqual((status, err), (0, ""))
+
+    def boot(self, c):
+        try:
+            c.wait("cloison: RAM 40000000-50000000")
+            c.wait("[dom0] control domain ready")
+            c.mark = 0
+            return c.text()
+        finally:
+            c.close()
+
+    def test_argument(self):
+        out = self.boot(Console(self.image))
+        self.assertIn("booting %s with 256 MiB of RAM" % self.image, out)
+        self.assertNotIn("building", out)
+
+    def test_environment(self):
+        out = self.boot(Console(env={"CLOISON_IMAGE": self.image}))
+        self.assertIn("booting %s with 256 MiB of RAM" % self.image, out)
+
+    def test_qemu_ram_that_disagrees_is_refused(self):
+        res = subprocess.run([RUN, self.image, "-m", "512M"], capture_output=True, text=True,
+                             timeout=60, env=dict(os.environ, CLOISON_BUILD=BUILD))
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("was packed for 256 MiB of RAM", res.stderr)
+        self.assertNotIn("booting", res.stderr)
+        self.assertNotRegex(res.stderr + res.stdout, r"0x[0-9a-f]{6,}")
+
+    def test_missing_image(self):
+        res = subprocess.run([RUN, os.path.join(self.tmp, "nope.elf")], capture_output=True,
+                             text=True, timeout=60, env=dict(os.environ, CLOISON_BUILD=BUILD))
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("no boot image at", res.stderr)
+
+    def test_pack_refuses_ram_the_machine_does_not_have(self):
+        status, out, err = support.run(*(self.pack_args + ["--ram", "512M"]))
+        self.assertEqual(status, 1)
+        self.assertIn("[system] ram is 256 MiB but --ram says the machine has 512 MiB", err)
+        self.assertNotRegex(err, r"0x[0-9a-f]+")
+        status, out, err = support.run(*(self.pack_args + ["--ram", "256M"]))
+        self.assertEqual((status, err), (0, ""))
+
+
+if __name__ == "__main__":
+    unittest.main()
