@@ -29,8 +29,8 @@ static struct vcpu *running, *loaded;
 static bool yielded;
 static uint64_t seq, switches, virqs;
 /* Bumped by everything that can change what should run; a hypercall that
- * leaves it unchanged returns straight to its caller (sched_fast_return). */
-uint64_t sched_epoch_counter;
+ * leaves it unchanged returns straight to its caller (sched_fast_return).
+ * Defined in hypercall.c: a preempted call bumps it too. */
 #define epoch sched_epoch_counter
 
 void sched_poke(void)

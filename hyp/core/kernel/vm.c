@@ -24,13 +24,27 @@ struct vm vm_table[VM_MAX];
 uint32_t vm_table_count;
 #define vms vm_table
 #define n_vms vm_table_count
+/* Out of line and cold: the fast path keeps its registers for itself. */
+static __attribute__((noinline, cold)) bool vm_hypercall_slow(struct vcpu *v, uint64_t regs[8])
+{
+	/* A preemptible call with work left (hypercall.h; it bumped the
+	 * epoch, so the fast path pays nothing for this) leaves the hvc to be
+	 * executed again, through the scheduler: a pending interrupt or a
+	 * domain of higher priority is served between two chunks. */
+	if (hypercall_take_restart(regs))
+		arch_vcpu_restart_hvc(&v->arch);
+	return true;
+}
+
 bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
 {
 	uint64_t epoch = sched_epoch();
 
 	hypercall_dispatch_inline(v->vm->domain, regs);
 	/* The caller's time is charged at its next full exit. */
-	return sched_epoch() != epoch;
+	if (sched_epoch() == epoch)
+		return false;
+	return vm_hypercall_slow(v, regs);
 }
 
 struct vm *vm_alloc(void)

@@ -108,5 +108,7 @@ uint64_t hc_decode_cap_revoke(struct hc_ctx *ctx)
 
 void hc_invoke_cap_revoke(struct hc_ctx *ctx)
 {
-	cte_revoke(ctx->cte);
+	/* Preemptible (hypercall.h): a bounded chunk per execution. */
+	if (!cte_revoke_chunk(ctx->cte, hc_chunk.revoke_steps))
+		hypercall_restart(ctx, CLOISON_HC_CAP_REVOKE);
 }

@@ -165,6 +165,7 @@ void untyped_child_died(struct untyped *ut)
 	if (--ut->nlive == 0) {
 		/* Nothing carved lives: the whole pool can be handed out again. */
 		ut->mark = 0;
+		ut->zeroed = 0; /* what was handed out is dirty now */
 		object_maybe_release(&ut->obj);
 	}
 }

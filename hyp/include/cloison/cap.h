@@ -97,4 +97,11 @@ void cte_delete(struct cte *cte);
 /* Delete every descendant of cte, wherever it is. */
 void cte_revoke(struct cte *cte);
 
+/*
+ * At most `steps` steps of a revoke of cte (each O(1): a deletion or the
+ * lift of a subtree to hang from cte). Returns true when no descendant is
+ * left. Calling it again continues: the progress is the tree itself.
+ */
+bool cte_revoke_chunk(struct cte *cte, uint32_t steps);
+
 #endif

@@ -507,6 +507,8 @@ static bool ck_auth_after(const struct cnode *cs, const struct ck_auth *a, char 
 	return true;
 }
 
+uint64_t capcheck_restarts;
+
 bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 {
 	uint64_t op = regs[1];
@@ -524,7 +526,20 @@ bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 	ck_auth_before(cs, regs, &auth);
 	for (o = object_first(); o; o = object_next(o))
 		last = o;
-	hypercall_dispatch(caller, regs);
+	/* A preemptible call runs chunk by chunk (hypercall.h), as a domain
+	 * re-executing its hvc would: every invariant must hold at every
+	 * boundary, where another domain could run. */
+	for (;;) {
+		hypercall_dispatch_once(caller, regs);
+		if (!hypercall_take_restart(regs))
+			break;
+		capcheck_restarts++;
+		if (regs[1] != op)
+			return ck_fail(msg, n, "restarted call %llu came back as %llu",
+				       (unsigned long long)op, (unsigned long long)regs[1]);
+		if (!capcheck_verify(msg, n))
+			return false;
+	}
 	if (regs[0] >= CLOISON_ERR_COUNT)
 		return ck_fail(msg, n, "call %llu returned undefined error %llu",
 			       (unsigned long long)op, (unsigned long long)regs[0]);
