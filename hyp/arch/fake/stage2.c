@@ -103,3 +103,15 @@ void fake_stage2_reset(void)
 	for (unsigned i = 0; i < FAKE_MAPS; i++)
 		maps[i].s2 = NULL;
 }
+
+uint32_t arch_stage2_tables(const struct arch_stage2 *s2)
+{
+	(void)s2;
+	return 0;
+}
+
+uint32_t arch_stage2_quota(const struct arch_stage2 *s2)
+{
+	(void)s2;
+	return 0;
+}

@@ -8,11 +8,14 @@
 #ifndef CLOISON_VCPU_H
 #define CLOISON_VCPU_H
 
+#include <arch/stage2.h>
 #include <arch/types.h>
 #include <cloison/types.h>
 #include <cloison/vgic.h>
 
 #define VM_MAX 16
+/* Each domain's stage 2 gets an equal share of the table pool (arch/stage2.h). */
+_Static_assert(VM_MAX <= STAGE2_MAX_SPACES, "more domains than stage-2 table shares");
 #define VM_NAME_LEN 32
 #define VM_CONSOLE_LINE 200
 #define VM_FAULT_LEN 160

@@ -14,12 +14,23 @@
 /* IPA space of every domain: [0, 4 GiB). */
 #define STAGE2_IPA_LIMIT (1ull << 32)
 
+/*
+ * Page tables are charged to the domain that needs them. The pool of table
+ * pages is split in STAGE2_MAX_SPACES equal shares, one per stage 2 (at most
+ * one per domain: VM_MAX <= STAGE2_MAX_SPACES is checked where VM_MAX is
+ * defined), so the shares never add up to more than the pool: a domain that
+ * uses up its share (mappings at IPAs that do not line up with its frames
+ * cost a level-3 table per 2 MiB) gets no_memory, and nothing changes for
+ * any other domain. The boot mappings count against the same share.
+ */
+#define STAGE2_MAX_SPACES 16u
+
 enum stage2_error {
 	STAGE2_OK = 0,
 	STAGE2_ERR_ALIGN,   /* ipa, pa or size not page aligned, or size 0 */
 	STAGE2_ERR_RANGE,   /* beyond the IPA space, or wraps */
 	STAGE2_ERR_OVERLAP, /* part of the range is already mapped */
-	STAGE2_ERR_NOMEM,   /* no page left for a table */
+	STAGE2_ERR_NOMEM,   /* no page left for a table in this stage 2's share */
 	STAGE2_ERR_NOT_MAPPED,
 };
 
@@ -35,6 +46,10 @@ enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
 				    uint64_t size);
 /* Free every table and flush the VMID's TLB entries. */
 void arch_stage2_destroy(struct arch_stage2 *s2);
+
+/* Table pages s2 holds now, and its share (the most it may hold). */
+uint32_t arch_stage2_tables(const struct arch_stage2 *s2);
+uint32_t arch_stage2_quota(const struct arch_stage2 *s2);
 
 /* Extra stage-2 bring-up once per CPU (VTCR_EL2). */
 void arch_stage2_cpu_init(void);
