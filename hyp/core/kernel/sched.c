@@ -22,6 +22,7 @@
 #include <cloison/domain.h>
 #include <cloison/panic.h>
 #include <cloison/print.h>
+#include <cloison/probe.h>
 #include <cloison/string.h>
 #include <cloison/vcpu.h>
 
@@ -215,6 +216,7 @@ struct arch_regs *vcpu_exit_and_schedule(void)
 	next = decide();
 	load(next);
 	arch_vgic_flush(&next->arch, &next->vgic);
+	probe_el2_leave(); /* test build: the end of a hypercall's EL2 stretch */
 	return &next->arch.regs;
 }
 

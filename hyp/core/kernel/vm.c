@@ -15,6 +15,7 @@
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
 #include <cloison/print.h>
+#include <cloison/probe.h>
 #include <cloison/string.h>
 #include <cloison/vcpu.h>
 
@@ -40,10 +41,13 @@ bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
 {
 	uint64_t epoch = sched_epoch();
 
+	probe_el2_enter(regs[1]);
 	hypercall_dispatch_inline(v->vm->domain, regs);
 	/* The caller's time is charged at its next full exit. */
-	if (sched_epoch() == epoch)
+	if (sched_epoch() == epoch) {
+		probe_el2_leave();
 		return false;
+	}
 	return vm_hypercall_slow(v, regs);
 }
 
