@@ -11,6 +11,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/object.h>
 #include <cloison/panic.h>
 #include <cloison/sysobj.h>
 #include <cloison/string.h>
@@ -54,7 +55,7 @@ uint64_t hypercall_dest(struct hc_ctx *ctx, uint64_t dest_cnode, uint64_t dest_i
  */
 uint64_t sched_epoch_counter;
 
-struct hc_chunk hc_chunk = { HC_CHUNK_REVOKE_STEPS, HC_CHUNK_ZERO_BYTES };
+struct hc_chunk hc_chunk = { HC_CHUNK_REVOKE_STEPS, HC_CHUNK_ZERO_BYTES, HC_CHUNK_REAP_UNITS };
 struct hc_restart hc_restart;
 
 void hypercall_restart(struct hc_ctx *ctx, uint64_t op)
@@ -81,6 +82,10 @@ void hypercall_dispatch(struct domain *caller, uint64_t regs[8])
 	do
 		hypercall_dispatch_inline(caller, regs);
 	while (hypercall_take_restart(regs));
+	/* And the teardown it left, which the scheduler would have the
+	 * caller finish before it runs again. */
+	while (!object_reap(UINT64_MAX))
+		;
 }
 
 uint64_t hc_decode_abi_version(struct hc_ctx *ctx)

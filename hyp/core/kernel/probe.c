@@ -48,3 +48,14 @@ void probe_el2_leave(void)
 	probe_entries[probe_call]++;
 	probe_call = UINT64_MAX;
 }
+
+void probe_el2_preempt_point(void)
+{
+	uint64_t call = probe_call;
+
+	probe_el2_leave();
+	if (call != UINT64_MAX) {
+		probe_call = call;
+		probe_start = arch_timer_now();
+	}
+}

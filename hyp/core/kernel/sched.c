@@ -21,6 +21,8 @@
 #include <cloison/clock.h>
 #include <cloison/domain.h>
 #include <cloison/panic.h>
+#include <cloison/hypercall.h>
+#include <cloison/object.h>
 #include <cloison/print.h>
 #include <cloison/probe.h>
 #include <cloison/string.h>
@@ -184,6 +186,22 @@ static struct vcpu *decide(void)
 				next->run_start = now;
 			}
 			running = next;
+			if (next->teardown) {
+				/*
+				 * Its last call left objects to finalise: one
+				 * bounded chunk, charged to it (it is `running`),
+				 * then a preemption point where pending interrupts
+				 * are taken, and decide again: a domain that became
+				 * more urgent runs first, and this one finishes its
+				 * teardown before it runs on.
+				 */
+				if (object_reap(hc_chunk.reap_units))
+					next->teardown = false;
+				probe_el2_preempt_point();
+				arch_irq_unmask();
+				arch_irq_mask();
+				continue;
+			}
 			arm_timer(now);
 			return next;
 		}

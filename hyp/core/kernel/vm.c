@@ -14,6 +14,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/object.h>
 #include <cloison/print.h>
 #include <cloison/probe.h>
 #include <cloison/string.h>
@@ -34,6 +35,10 @@ static __attribute__((noinline, cold)) bool vm_hypercall_slow(struct vcpu *v, ui
 	 * domain of higher priority is served between two chunks. */
 	if (hypercall_take_restart(regs))
 		arch_vcpu_restart_hvc(&v->arch);
+	/* Teardown the call left (a CNode's slots to delete...): the caller
+	 * finishes it before it runs on (sched.c). */
+	if (object_reap_pending())
+		v->teardown = true;
 	return true;
 }
 

@@ -12,16 +12,28 @@
 void cnode_setup(struct cnode *cn, uint32_t nslots)
 {
 	cn->nslots = nslots;
+	cn->finalise_next = 0;
 	cn->bound = NULL;
 }
 
-void cnode_finalise(struct cnode *cn)
+bool cnode_finalise_step(struct cnode *cn, uint64_t *budget)
 {
-	uint32_t i;
+	/* No cap names a dying CNode, so nothing can fill a slot behind the
+	 * cursor; a revoke may empty slots ahead of it, which are skipped. */
+	while (cn->finalise_next < cn->nslots) {
+		struct cte *c = &cn->slots[cn->finalise_next];
+		uint64_t cost = cte_is_empty(c) ? 1 : 8;
 
-	for (i = 0; i < cn->nslots; i++)
-		if (!cte_is_empty(&cn->slots[i]))
-			cte_delete(&cn->slots[i]);
+		/* Any budget left pays for one more slot: every chunk makes
+		 * progress, whatever its size. */
+		if (!*budget)
+			return false;
+		*budget -= cost < *budget ? cost : *budget;
+		if (cost > 1)
+			cte_delete(c);
+		cn->finalise_next++;
+	}
+	return true;
 }
 
 /* cnode_identify, cnode_delete: args[0] = index in the CNode named by x0. */

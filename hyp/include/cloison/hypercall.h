@@ -62,10 +62,15 @@ void hypercall_dispatch_once(struct domain *caller, uint64_t regs[8]);
 struct hc_chunk {
 	uint32_t revoke_steps; /* derivation-tree deletions and lifts */
 	uint64_t zero_bytes; /* bytes a retype zeroes */
+	uint64_t reap_units; /* finalisation (object_reap): 8 per cap, 1 per slot */
 };
 #define HC_CHUNK_REVOKE_STEPS 64u
 #define HC_CHUNK_ZERO_BYTES (32u * 1024u)
+#define HC_CHUNK_REAP_UNITS 512u
 extern struct hc_chunk hc_chunk;
+
+/* The scheduler's epoch (cloison/vcpu.h), defined with the core. */
+extern uint64_t sched_epoch_counter;
 
 /* Per CPU in spirit (one CPU today): the call the current hypercall left
  * unfinished, if any. */

@@ -19,7 +19,12 @@
 #ifdef CLOISON_SELFTEST
 void probe_el2_enter(uint64_t call);
 void probe_el2_leave(void);
+/* EL2 takes pending interrupts here: the stretch ends, the next begins. */
+void probe_el2_preempt_point(void);
 #else
+static inline void probe_el2_preempt_point(void)
+{
+}
 static inline void probe_el2_enter(uint64_t call)
 {
 	(void)call;

@@ -302,7 +302,12 @@ bool capcheck_verify(char *msg, size_t n)
 				       (unsigned long long)((const struct untyped *)(const void *)obj)
 					       ->nlive,
 				       (unsigned long long)ck_objs[i].kids);
-		if (!object_alive(obj))
+		/* A dying object (on the finalisation worklist, worked off in
+		 * chunks) has no cap and is not alive; anything else must be. */
+		if ((obj->flags & OBJECT_DYING) && object_alive(obj))
+			return ck_fail(msg, n, "%s %llu dying but alive",
+				       cloison_type_name(obj->type), (unsigned long long)obj->id);
+		if (!(obj->flags & OBJECT_DYING) && !object_alive(obj))
 			return ck_fail(msg, n, "%s %llu outlives its last cap",
 				       cloison_type_name(obj->type), (unsigned long long)obj->id);
 		if (obj->type == CLOISON_TYPE_DOMAIN) {
@@ -537,6 +542,13 @@ bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 		if (regs[1] != op)
 			return ck_fail(msg, n, "restarted call %llu came back as %llu",
 				       (unsigned long long)op, (unsigned long long)regs[1]);
+		if (!capcheck_verify(msg, n))
+			return false;
+	}
+	/* The teardown a call leaves is finished in chunks before the caller
+	 * runs again (sched.c): check at every boundary of it too. */
+	while (!object_reap(hc_chunk.reap_units)) {
+		capcheck_restarts++;
 		if (!capcheck_verify(msg, n))
 			return false;
 	}
