@@ -46,6 +46,7 @@ STRETCH_TARGETS = [
     ("delete_full_cnode", "cap_delete", False),
     ("destroy_domain_full_cspace", "domain_destroy", False),
     ("revoke_pool_with_cnodes", "cap_revoke", False),
+    ("destroy_boot_domain_16M", "domain_destroy", False),
 ]
 # The issues' performance targets: (image, benchmark, field, at most per op,
 # issue). A missed target is printed as MISSED and fails the command.

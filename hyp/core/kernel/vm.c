@@ -37,7 +37,7 @@ static __attribute__((noinline, cold)) bool vm_hypercall_slow(struct vcpu *v, ui
 		arch_vcpu_restart_hvc(&v->arch);
 	/* Teardown the call left (a CNode's slots to delete...): the caller
 	 * finishes it before it runs on (sched.c). */
-	if (object_reap_pending())
+	if (sched_teardown_pending())
 		v->teardown = true;
 	return true;
 }

@@ -64,8 +64,14 @@ struct vm {
 	struct vm_console console;
 	bool faulted;
 	bool torn_down; /* destroyed: stage 2 gone, memory zeroed */
+	bool unloaded;  /* destroyed: off the CPU, stage 2 gone; zeroing under way */
+	uint64_t zeroed; /* destroyed: bytes of its RAM zeroed so far */
 	char fault[VM_FAULT_LEN];
 };
+
+/* Work a destroy or a delete left (finalisation, zeroing a destroyed
+ * domain's RAM), which the scheduler does in chunks (sched.c). */
+bool sched_teardown_pending(void);
 
 /* vm.c: the table of domains. */
 struct vm *vm_alloc(void);

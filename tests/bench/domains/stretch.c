@@ -14,7 +14,8 @@
  * 20,000 caps kept in CNodes retyped from the pool); the largest retype the
  * pool allows (a frame of all of it); unmap of that frame mapped one page
  * per level-3 entry; the delete of a full 4,096-slot CNode; the destroy of a
- * domain whose CSpace is a full 4,096-slot CNode.
+ * domain whose CSpace is a full 4,096-slot CNode; the destroy of a boot
+ * domain with 16 MiB of RAM (zeroed after it).
  */
 #include <domain/core.h>
 
@@ -119,6 +120,11 @@ int domain_main(const struct cloison_start_info *si)
 	check(cloison_memory_map(S_FRAME, MAP_IPA, CLOISON_RIGHT_FRAME_READ), "map");
 	phase("unmap_largest_frame");
 	check(cloison_memory_unmap(S_FRAME), "unmap");
+
+	/* A boot domain with 16 MiB of RAM, destroyed: its stage 2 freed, its
+	 * RAM zeroed before anything could reuse it. */
+	phase("destroy_boot_domain_16M");
+	check(cloison_domain_destroy(si_cap("victim")), "destroy victim");
 
 	phase("end");
 	runtime_poweroff();
