@@ -31,6 +31,7 @@
 static struct vcpu *running, *loaded;
 static bool yielded;
 static uint64_t seq, switches, virqs;
+static uint32_t reaps_pending; /* destroyed domains whose RAM is not all zero yet */
 /* Bumped by everything that can change what should run; a hypercall that
  * leaves it unchanged returns straight to its caller (sched_fast_return).
  * Defined in hypercall.c: a preempted call bumps it too. */
@@ -43,6 +44,7 @@ void sched_poke(void)
 
 void sched_init(void)
 {
+	reaps_pending = 0;
 	running = loaded = NULL;
 	yielded = false;
 	seq = switches = 0;
@@ -89,8 +91,15 @@ static void unload(struct vm *vm)
 		loaded = NULL;
 	if (running == &vm->vcpu)
 		running = NULL;
+	/* The vCPU charged when the destroy is noticed is the one whose call
+	 * destroyed it (decide runs right after that call): it zeroes the RAM,
+	 * chunk by chunk, before it runs on. A domain that destroyed itself
+	 * leaves it to idle time and the next caller. */
+	if (running)
+		running->teardown = true;
 	arch_stage2_destroy(&vm->s2);
 	vm->unloaded = true;
+	reaps_pending++;
 }
 
 /* Its RAM is zeroed in chunks (teardown_step), before anything could
@@ -108,6 +117,7 @@ static bool reap_chunk(struct vm *vm)
 	if (vm->zeroed < vm->mem_size)
 		return false;
 	vm->torn_down = true;
+	reaps_pending--;
 	vm_console_flush(vm);
 	print("cloison: domain %s destroyed; its %lu KiB zeroed\n", vm->name,
 	      vm->mem_size >> 10);
@@ -116,12 +126,7 @@ static bool reap_chunk(struct vm *vm)
 
 bool sched_teardown_pending(void)
 {
-	if (object_reap_pending())
-		return true;
-	for (uint32_t i = 0; i < vm_count(); i++)
-		if (vm_at(i)->domain->state == CLOISON_DOMAIN_DESTROYED && !vm_at(i)->torn_down)
-			return true;
-	return false;
+	return object_reap_pending() || reaps_pending;
 }
 
 /* One bounded chunk of the pending teardown; true when nothing is left. */
