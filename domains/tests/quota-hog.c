@@ -53,6 +53,23 @@ int domain_main(const struct cloison_start_info *si)
 					 CLOISON_RIGHT_FRAME_READ);
 	test_report("quota.hog_still_refused", err == CLOISON_ERR_NO_MEMORY, "%s",
 		    cloison_err_name(err));
+	/* Pages in the level-3 tables it has: no new table needed. Many
+	 * mapped caps make quota-victim's destroy of this domain finalise its
+	 * CSpace over several chunks, after its stage 2 is gone. */
+	{
+		uint64_t s = frame + 1 + n + 1, mapped = 0;
+
+		for (uint64_t k = 0; k < 4; k++)
+			for (uint64_t j = 1; j <= 100 && s < SLOTS - 1; j++, s++) {
+				err = cloison_cap_copy(frame, CLOISON_SLOT_NONE, s);
+				if (err == CLOISON_ERR_OK)
+					err = cloison_memory_map(s, HOG_IPA + k * STRIDE + j * PAGE,
+								 CLOISON_RIGHT_FRAME_READ);
+				mapped += err == CLOISON_ERR_OK;
+			}
+		test_report("quota.hog_maps_within_its_tables", mapped == 400,
+			    "%llu of 400 pages mapped in tables it has", (unsigned long long)mapped);
+	}
 	test_end();
 	printf("hog done\n");
 	for (;;)

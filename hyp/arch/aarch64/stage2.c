@@ -298,6 +298,11 @@ enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
 
 	if (err)
 		return err;
+	/* Destroyed already (its domain was reaped while caps that mapped
+	 * into it were still being finalised, in chunks): every table and TLB
+	 * entry went with it, nothing is left to undo. */
+	if (!s2->root)
+		return STAGE2_OK;
 	unmap_level(s2, s2->root, 1, ipa, size);
 	flush_vmid(s2);
 	return STAGE2_OK;
