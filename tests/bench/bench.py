@@ -42,6 +42,7 @@ STRETCH_TARGETS = [
     ("revoke_deep_chain", "cap_revoke", False),
     ("revoke_wide_tree", "cap_revoke", False),
     ("retype_largest_frame", "untyped_retype", False),
+    ("map_largest_frame", "memory_map", False),
     ("unmap_largest_frame", "memory_unmap", False),
     ("delete_full_cnode", "cap_delete", False),
     ("destroy_domain_full_cspace", "domain_destroy", False),

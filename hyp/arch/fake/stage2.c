@@ -72,9 +72,15 @@ enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
 enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
 				    uint64_t size)
 {
+	/* The core unmaps a mapping from its start, in chunks (memmap.c):
+	 * the range left shrinks from below. */
 	for (unsigned i = 0; i < FAKE_MAPS; i++) {
-		if (maps[i].s2 == s2 && maps[i].ipa == ipa && maps[i].size == size) {
-			maps[i].s2 = NULL;
+		if (maps[i].s2 == s2 && maps[i].ipa == ipa && size <= maps[i].size) {
+			maps[i].ipa += size;
+			maps[i].pa += size;
+			maps[i].size -= size;
+			if (!maps[i].size)
+				maps[i].s2 = NULL;
 			return STAGE2_OK;
 		}
 	}

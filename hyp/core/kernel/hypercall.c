@@ -55,7 +55,8 @@ uint64_t hypercall_dest(struct hc_ctx *ctx, uint64_t dest_cnode, uint64_t dest_i
  */
 uint64_t sched_epoch_counter;
 
-struct hc_chunk hc_chunk = { HC_CHUNK_REVOKE_STEPS, HC_CHUNK_ZERO_BYTES, HC_CHUNK_REAP_UNITS };
+struct hc_chunk hc_chunk = { HC_CHUNK_REVOKE_STEPS, HC_CHUNK_ZERO_BYTES, HC_CHUNK_REAP_UNITS,
+			     HC_CHUNK_UNMAP_BYTES };
 struct hc_restart hc_restart;
 
 void hypercall_restart(struct hc_ctx *ctx, uint64_t op)

@@ -126,16 +126,18 @@ bool cte_revoke_chunk(struct cte *cte, uint32_t steps)
 	object_defer_begin();
 	while (cte->first_child && steps) {
 		struct cte *c = cte->first_child, *g = c->first_child;
+		struct cte *victim = !g ? c : !g->first_child ? g : NULL;
 
-		if (!g) {
-			cte_delete(c);
-		} else if (!g->first_child) {
-			cte_delete(g);
-		} else {
+		steps--;
+		if (!victim) {
 			cte_unlink(g);
 			cte_link_child(cte, g);
+			continue;
 		}
-		steps--;
+		/* A large mapping is undone a chunk per step before the cap
+		 * goes (each chunk of unmapping is bounded too). */
+		if (memmap_unmap_step(victim))
+			cte_delete(victim);
 	}
 	object_defer_end();
 	/* Finalisation may have emptied cte itself (its CNode died): then it

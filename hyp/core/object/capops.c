@@ -10,6 +10,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/cap.h>
 #include <cloison/hypercall.h>
+#include <cloison/memmap.h>
 
 #include "hypercall_table.h"
 
@@ -98,6 +99,12 @@ uint64_t hc_decode_cap_delete(struct hc_ctx *ctx)
 
 void hc_invoke_cap_delete(struct hc_ctx *ctx)
 {
+	/* A large mapping goes a chunk per execution first (preemptible;
+	 * re-executing the delete continues it), then the cap. */
+	if (!memmap_unmap_step(ctx->cte)) {
+		hypercall_restart(ctx, CLOISON_HC_CAP_DELETE);
+		return;
+	}
 	cte_delete(ctx->cte);
 }
 

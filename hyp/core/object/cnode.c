@@ -4,6 +4,7 @@
 #include <cloison/abi/errors.h>
 #include <cloison/cnode.h>
 #include <cloison/hypercall.h>
+#include <cloison/memmap.h>
 #include <cloison/object.h>
 
 #include "hypercall_table.h"
@@ -29,6 +30,10 @@ bool cnode_finalise_step(struct cnode *cn, uint64_t *budget)
 		if (!*budget)
 			return false;
 		*budget -= cost < *budget ? cost : *budget;
+		/* A large mapping is undone a chunk per step (the budget's
+		 * 8 units cover one chunk of unmapping as well as a delete). */
+		if (cost > 1 && !memmap_unmap_step(c))
+			continue;
 		if (cost > 1)
 			cte_delete(c);
 		cn->finalise_next++;
@@ -69,5 +74,10 @@ uint64_t hc_decode_cnode_delete(struct hc_ctx *ctx)
 
 void hc_invoke_cnode_delete(struct hc_ctx *ctx)
 {
+	/* As cap_delete: a large mapping goes a chunk per execution first. */
+	if (!memmap_unmap_step(ctx->aux)) {
+		hypercall_restart(ctx, CLOISON_HC_CNODE_DELETE);
+		return;
+	}
 	cte_delete(ctx->aux);
 }

@@ -30,10 +30,17 @@ struct cte {
 	struct cte *parent;
 	struct cte *first_child;
 	struct cte *next_sibling, *prev_sibling;
-	/* Where memory_map mapped this cap's memory (map_s2 NULL: nowhere).
-	 * Deleting the cap (delete, revoke, domain destroy) unmaps it. */
+	/* Where memory_map mapped this cap's memory (map_s2 NULL: nowhere):
+	 * [map_ipa, map_ipa + map_len) is still mapped. Deleting the cap
+	 * (delete, revoke, domain destroy) unmaps it, a bounded chunk at a
+	 * time from the start (memmap_unmap_step), so the range shrinks. */
 	struct arch_stage2 *map_s2;
 	uint64_t map_ipa;
+	uint64_t map_len;
+	/* While memory_map is still mapping in chunks: the frame's size | the
+	 * prot asked (below a page), so that only the same call continues it;
+	 * 0 once unmapping has begun. */
+	uint64_t map_want;
 };
 
 static inline uint32_t cap_type(const struct cap *c)

@@ -63,10 +63,14 @@ struct hc_chunk {
 	uint32_t revoke_steps; /* derivation-tree deletions and lifts */
 	uint64_t zero_bytes; /* bytes a retype zeroes */
 	uint64_t reap_units; /* finalisation (object_reap): 8 per cap, 1 per slot */
+	/* bytes of IPA unmapped per chunk; on the machine a multiple of 2 MiB
+	 * (a block mapping is never split) */
+	uint64_t unmap_bytes;
 };
 #define HC_CHUNK_REVOKE_STEPS 64u
 #define HC_CHUNK_ZERO_BYTES (32u * 1024u)
 #define HC_CHUNK_REAP_UNITS 512u
+#define HC_CHUNK_UNMAP_BYTES (2ull << 20)
 extern struct hc_chunk hc_chunk;
 
 /* The scheduler's epoch (cloison/vcpu.h), defined with the core. */

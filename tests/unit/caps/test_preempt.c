@@ -15,9 +15,11 @@
  */
 #include "capcall.h"
 #include "capcheck.h"
+#include "fake.h"
 #include "harness.h"
 
 #include <arch/mem.h>
+#include <arch/stage2.h>
 #include <cloison/abi/calls.h>
 #include <cloison/abi/errors.h>
 #include <cloison/abi/objects.h>
@@ -56,7 +58,7 @@ static void setup_big(void)
 	capcall_broken = false;
 	capcheck_restarts = 0;
 	hc_chunk = (struct hc_chunk){ HC_CHUNK_REVOKE_STEPS, HC_CHUNK_ZERO_BYTES,
-				      HC_CHUNK_REAP_UNITS };
+				      HC_CHUNK_REAP_UNITS, HC_CHUNK_UNMAP_BYTES };
 }
 
 static struct cte *slot_of(struct domain *d, uint64_t i)
@@ -440,6 +442,94 @@ TEST(dying_cnode_while_other_calls_run)
 	EXPECT_EQ(HC(D0, 3, CAP_DELETE, 0), CLOISON_ERR_OK);
 	EXPECT_EQ(HC(D0, 5, CAP_DELETE, 0), CLOISON_ERR_OK);
 	EXPECT_EQ(POOL->mark, 0);
+	EXPECT(!capcall_broken);
+}
+
+/* ---- map and unmap, a page per chunk on the fake stage 2 ---- */
+
+static struct arch_stage2 s2_d0;
+
+static void setup_mapped(void)
+{
+	setup_big();
+	fake_stage2_reset();
+	arch_stage2_init(&s2_d0, 1);
+	D0->s2 = &s2_d0;
+	hc_chunk.unmap_bytes = PG;
+	/* slot 2: a 16-page frame */
+	EXPECT_EQ(HC(D0, 0, UNTYPED_RETYPE, CLOISON_TYPE_FRAME, 16 * PG, NONE, 2), CLOISON_ERR_OK);
+	capcheck_restarts = 0;
+}
+
+#define RW (CLOISON_RIGHT_FRAME_READ | CLOISON_RIGHT_FRAME_WRITE)
+#define MAP_AT 0x80000000ull
+
+TEST(map_and_unmap_run_in_chunks)
+{
+	setup_mapped();
+	EXPECT_EQ(HC(D0, 2, MEMORY_MAP, MAP_AT, RW), CLOISON_ERR_OK);
+	EXPECT_EQ(capcheck_restarts, 15); /* 16 pages, one per chunk */
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), 16 * PG);
+	/* Mapped: a second map is refused, not continued. */
+	EXPECT_EQ(HC(D0, 2, MEMORY_MAP, MAP_AT, RW), CLOISON_ERR_BAD_STATE);
+	capcheck_restarts = 0;
+	EXPECT_EQ(HC(D0, 2, MEMORY_UNMAP, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(capcheck_restarts, 15);
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), 0);
+	EXPECT(slot_of(D0, 2)->map_s2 == NULL);
+	/* Mapped again, then the cap deleted: the delete unmaps in chunks
+	 * first, then goes. */
+	EXPECT_EQ(HC(D0, 2, MEMORY_MAP, MAP_AT, RW), CLOISON_ERR_OK);
+	capcheck_restarts = 0;
+	EXPECT_EQ(HC(D0, 2, CAP_DELETE, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(capcheck_restarts, 15);
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), 0);
+	EXPECT(cte_is_empty(slot_of(D0, 2)));
+	EXPECT(!capcall_broken);
+}
+
+TEST(revoke_unmaps_in_chunks)
+{
+	setup_mapped();
+	EXPECT_EQ(HC(D0, 2, CAP_COPY, NONE, 3), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, 3, MEMORY_MAP, MAP_AT, RW), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, 2, CAP_COPY, NONE, 4), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, 4, MEMORY_MAP, MAP_AT + 64 * PG, RW), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, 4, CAP_MOVE, NONE, 5), CLOISON_ERR_BAD_STATE); /* mapped: no move */
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), 32 * PG);
+	hc_chunk.revoke_steps = 1;
+	capcheck_restarts = 0;
+	EXPECT_EQ(HC(D0, 2, CAP_REVOKE, 0), CLOISON_ERR_OK);
+	/* 2 x 16 pages unmapped a page per step, each cap deleted in the step
+	 * that unmaps its last page: 32 steps, 31 boundaries. */
+	EXPECT_EQ(capcheck_restarts, 31);
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), 0);
+	EXPECT(cte_is_empty(slot_of(D0, 3)) && cte_is_empty(slot_of(D0, 4)));
+	EXPECT(!capcall_broken);
+}
+
+TEST(map_preempted_then_range_taken_is_refused_and_undone)
+{
+	uint64_t regs[8] = { 2, CLOISON_HC_MEMORY_MAP, MAP_AT, RW };
+	bool again;
+
+	setup_mapped();
+	for (int i = 0; i < 4; i++)
+		once(D0, regs, &again);
+	EXPECT(again);
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), 4 * PG);
+	/* Between chunks, another frame is mapped where the rest would go. */
+	EXPECT_EQ(HC(D0, 0, UNTYPED_RETYPE, CLOISON_TYPE_FRAME, PG, NONE, 3), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, 3, MEMORY_MAP, MAP_AT + 8 * PG, RW), CLOISON_ERR_OK);
+	/* The map, re-executed, now fails: the part mapped stays, recorded
+	 * in the slot, and an unmap (or the cap's deletion) undoes it. */
+	once(D0, regs, &again);
+	EXPECT(!again);
+	EXPECT_EQ(regs[0], CLOISON_ERR_INVALID_ARGUMENT);
+	/* A different call (another IPA) does not continue it either. */
+	EXPECT_EQ(HC(D0, 2, MEMORY_MAP, MAP_AT + 256 * PG, RW), CLOISON_ERR_BAD_STATE);
+	EXPECT_EQ(HC(D0, 2, MEMORY_UNMAP, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(fake_stage2_mapped(&s2_d0), PG); /* frame 3 only */
 	EXPECT(!capcall_broken);
 }
 
