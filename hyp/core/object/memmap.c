@@ -61,6 +61,13 @@ static uint64_t stage2_error(enum stage2_error err)
 	return CLOISON_ERR_INVALID_ARGUMENT;
 }
 
+/* In the low bits of a slot's map_ipa (page aligned) while a map is under
+ * way: the flag and the prot asked. */
+#define MEMMAP_BUSY 0x800u
+#define MEMMAP_FLAGS (PAGE_SIZE - 1)
+_Static_assert((PROT_READ | PROT_WRITE | PROT_EXEC) < MEMMAP_BUSY,
+	       "prot fits below the busy flag in map_ipa's low bits");
+
 /* args: ipa, prot */
 uint64_t hc_decode_memory_map(struct hc_ctx *ctx)
 {
@@ -84,8 +91,8 @@ uint64_t hc_decode_memory_map(struct hc_ctx *ctx)
 	if (ctx->cte->map_s2) {
 		/* One mapping per cap; but a map preempted part way (the same
 		 * call re-executed: same stage 2, IPA and prot) continues. */
-		if (ctx->cte->map_want != (m->size | prot) || ctx->cte->map_len >= m->size ||
-		    ctx->cte->map_s2 != ctx->caller->s2 || ctx->cte->map_ipa != ipa)
+		if ((ipa & MEMMAP_FLAGS) || ctx->cte->map_ipa != (ipa | MEMMAP_BUSY | prot) ||
+		    ctx->cte->map_len >= m->size || ctx->cte->map_s2 != ctx->caller->s2)
 			return CLOISON_ERR_BAD_STATE;
 		/* What is left must still be free: between two chunks the
 		 * domain may have mapped something else there. */
@@ -97,8 +104,6 @@ uint64_t hc_decode_memory_map(struct hc_ctx *ctx)
 	return stage2_error(arch_stage2_check_map(ctx->caller->s2, ipa, m->base, m->size));
 }
 
-_Static_assert((PROT_READ | PROT_WRITE | PROT_EXEC) < PAGE_SIZE,
-	       "prot fits below a page-multiple size in map_want");
 
 void hc_invoke_memory_map(struct hc_ctx *ctx)
 {
@@ -109,9 +114,8 @@ void hc_invoke_memory_map(struct hc_ctx *ctx)
 
 	if (!cte->map_s2) {
 		cte->map_s2 = ctx->caller->s2;
-		cte->map_ipa = ipa;
+		cte->map_ipa = ipa | MEMMAP_BUSY | ctx->args[1];
 		cte->map_len = 0;
-		cte->map_want = m->size | ctx->args[1];
 	}
 	/*
 	 * Preemptible (hypercall.h): one chunk, up to the next multiple of
@@ -130,6 +134,8 @@ void hc_invoke_memory_map(struct hc_ctx *ctx)
 	cte->map_len = next - ipa;
 	if (cte->map_len < m->size)
 		hypercall_restart(ctx, CLOISON_HC_MEMORY_MAP);
+	else
+		cte->map_ipa = ipa; /* mapped: no longer under way */
 }
 
 uint64_t hc_decode_memory_unmap(struct hc_ctx *ctx)
@@ -157,7 +163,8 @@ bool memmap_unmap_step(struct cte *cte)
 
 	if (!cte->map_s2)
 		return true;
-	cte->map_want = 0; /* unmapping from now on: never continued as a map */
+	/* Unmapping from now on: never continued as a map. */
+	cte->map_ipa &= ~(uint64_t)MEMMAP_FLAGS;
 	end = cte->map_ipa + cte->map_len;
 	next = (cte->map_ipa & ~(hc_chunk.unmap_bytes - 1)) + hc_chunk.unmap_bytes;
 	if (next > end)

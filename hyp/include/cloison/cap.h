@@ -36,11 +36,11 @@ struct cte {
 	 * time from the start (memmap_unmap_step), so the range shrinks. */
 	struct arch_stage2 *map_s2;
 	uint64_t map_ipa;
+	/* Page-aligned, so map_ipa's low bits also say whether a memory_map
+	 * is still under way (MEMMAP_BUSY) and with which prot (memmap.c):
+	 * only the same call continues it. Ten words: the slot index scales
+	 * in two instructions on every hypercall's lookup. */
 	uint64_t map_len;
-	/* While memory_map is still mapping in chunks: the frame's size | the
-	 * prot asked (below a page), so that only the same call continues it;
-	 * 0 once unmapping has begun. */
-	uint64_t map_want;
 };
 
 static inline uint32_t cap_type(const struct cap *c)
