@@ -45,6 +45,16 @@ static uint64_t rng = HCFUZZ_SEED;
 static uint64_t pool, pool_size, calls, bad_errors, leaks, irqs;
 static uint64_t ok_by_call[MAX_CALL];
 
+/* Hypercalls the hypervisor has taken (system_stats): more than we made
+ * when preempted calls were executed again. */
+static uint64_t hvcs(void)
+{
+	uint64_t e = 0, sw = 0, v = 0, h = 0;
+
+	cloison_system_stats(si_cap("system"), &e, &sw, &v, &h);
+	return h;
+}
+
 static uint64_t rnd(void)
 {
 	/* xorshift64* (Marsaglia; Vigna's multiplier) */
@@ -210,11 +220,14 @@ static void valid_step(void)
 		uint64_t size = 0;
 
 		t = retype_types[below(sizeof(retype_types) / sizeof(retype_types[0]))];
+		/* Now and then a large one: its zeroing is preempted and
+		 * re-executed (several chunks), and so is its unmap, delete or
+		 * finalisation later. */
 		if (t == CLOISON_TYPE_FRAME || t == CLOISON_TYPE_UNTYPED ||
 		    t == CLOISON_TYPE_CHANNEL)
-			size = (1 + below(t == CLOISON_TYPE_UNTYPED ? 8 : 3)) * PAGE;
+			size = (1 + below(below(8) ? (t == CLOISON_TYPE_UNTYPED ? 8 : 3) : 96)) * PAGE;
 		else if (t == CLOISON_TYPE_CNODE)
-			size = 1 + below(32);
+			size = 1 + below(below(8) ? 32 : 1024);
 		d = pick(0, true);
 		note_dest(hc(from, CLOISON_HC_UNTYPED_RETYPE, t, size, NONE, d), d);
 		break;
@@ -244,7 +257,30 @@ static void valid_step(void)
 		hc(pick(0, false), CLOISON_HC_CAP_DELETE, 0, 0, 0, 0);
 		break;
 	case 6:
-		hc(pick(0, false), CLOISON_HC_CAP_REVOKE, 0, 0, 0, 0);
+		if (below(32)) {
+			hc(pick(0, false), CLOISON_HC_CAP_REVOKE, 0, 0, 0, 0);
+			break;
+		}
+		/* A chain 100 deep through two slots (a move keeps the tree
+		 * position), revoked from its root: more than one chunk. */
+		s = pick(0, false);
+		d = pick(0, true);
+		w = pick(0, true);
+		if (d == w || hc(s, CLOISON_HC_CAP_COPY, NONE, d, 0, 0) != CLOISON_ERR_OK)
+			break;
+		for (int i = 0; i < 100; i++) {
+			if (hc(d, CLOISON_HC_CAP_COPY, NONE, w, 0, 0) != CLOISON_ERR_OK)
+				break;
+			t = d;
+			d = w;
+			w = t;
+			/* the older link goes out of the way into a CNode, if
+			 * any, or is left where it is and overwritten next */
+			if (hc(w, CLOISON_HC_CAP_MOVE, pick(CLOISON_TYPE_CNODE, false), below(1024),
+			       0, 0) != CLOISON_ERR_OK)
+				hc(w, CLOISON_HC_CAP_DELETE, 0, 0, 0, 0);
+		}
+		hc(s, CLOISON_HC_CAP_REVOKE, 0, 0, 0, 0);
 		break;
 	case 7: /* map a frame or channel in the window; unmap */
 		s = pick(below(2) ? CLOISON_TYPE_FRAME : CLOISON_TYPE_CHANNEL, false);
@@ -303,11 +339,13 @@ static void reclaim(void)
 int domain_main(const struct cloison_start_info *si)
 {
 	uint64_t sys = si_cap("system"), free = 0, left = 0, steps = 0, ok = 0, t;
+	uint64_t hvcs_before, again;
 	bool policy_caps_kept = true;
 
 	pool = si_cap("pool");
 	if (cloison_untyped_query(pool, &pool_size, &free) != CLOISON_ERR_OK)
 		runtime_panic("no pool");
+	hvcs_before = hvcs();
 	irq_unmask();
 	printf("fuzzing %u hypercalls, seed 0x%llx\n", HCFUZZ_CALLS,
 	       (unsigned long long)HCFUZZ_SEED);
@@ -337,9 +375,13 @@ int domain_main(const struct cloison_start_info *si)
 	}
 	for (uint32_t i = 0; i < MAX_CALL; i++)
 		ok += ok_by_call[i];
-	printf("%llu calls, %llu ok (retype %llu, copy %llu, revoke %llu, map %llu), "
-	       "%llu vIRQs\n",
-	       (unsigned long long)calls, (unsigned long long)ok,
+	/* Less the calls made (type_of's included) and the second
+	 * system_stats; what is left are re-executions, plus the dozen
+	 * console_write calls of the progress lines. */
+	again = hvcs() - hvcs_before - 1 - calls;
+	printf("%llu calls, %llu re-executed after preemption, %llu ok (retype %llu, copy %llu, "
+	       "revoke %llu, map %llu), %llu vIRQs\n",
+	       (unsigned long long)calls, (unsigned long long)again, (unsigned long long)ok,
 	       (unsigned long long)ok_by_call[CLOISON_HC_UNTYPED_RETYPE],
 	       (unsigned long long)ok_by_call[CLOISON_HC_CAP_COPY],
 	       (unsigned long long)ok_by_call[CLOISON_HC_CAP_REVOKE],
@@ -356,6 +398,10 @@ int domain_main(const struct cloison_start_info *si)
 	test_report("hcfuzz.policy_caps_kept", policy_caps_kept,
 		    "a cap the policy gave is gone or changed type");
 	/* The objects were really made and used, not all refused. */
+	/* Large retypes, unmaps, deletes and revokes were preempted and
+	 * executed again (hypercall.h): the restart path ran in earnest. */
+	test_report("hcfuzz.preempted_calls_ran", again > 100,
+		    "%llu re-executions of preempted calls", (unsigned long long)again);
 	test_report("hcfuzz.objects_made",
 		    ok_by_call[CLOISON_HC_UNTYPED_RETYPE] > HCFUZZ_CALLS / 100 &&
 			    ok_by_call[CLOISON_HC_MEMORY_MAP] > HCFUZZ_CALLS / 1000 &&

@@ -259,7 +259,7 @@ class FuzzLiveTest(QemuLiveTest):
         log = self.boot("", FUZZ_IMAGE)
         with open(log) as f:
             text = f.read()
-        self.assertIn("TEST-END hcfuzz passed=6 failed=0", text)
+        self.assertIn("TEST-END hcfuzz passed=7 failed=0", text)
         a = audit.run(FUZZ_DESC, [os.path.join(BUILD, "domains", "tests")], DEFAULT_HYP,
                       image=FUZZ_IMAGE, live=log)
         self.assertEqual(a.check("policy-hash").status, audit_checks.HELD)
