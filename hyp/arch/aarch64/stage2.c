@@ -61,11 +61,16 @@ void arch_stage2_cpu_init(void)
 	isb();
 }
 
-bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid)
+bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid, uint32_t quota_pages)
 {
+	s2->quota = quota_pages;
+	s2->tables = 0;
+	if (s2->quota == 0)
+		return false;
 	s2->root = palloc_page();
 	if (!s2->root)
 		return false;
+	s2->tables = 1;
 	s2->vmid = vmid;
 	s2->vttbr = (uint64_t)vmid << 48 | (uint64_t)(uintptr_t)s2->root;
 	return true;
@@ -116,9 +121,9 @@ static bool range_mapped(const uint64_t *table, unsigned level, uint64_t ipa,
 	return false;
 }
 
-static enum stage2_error map_level(uint64_t *table, unsigned level,
-				   uint64_t ipa, uint64_t pa, uint64_t size,
-				   uint64_t attrs)
+static enum stage2_error map_level(struct arch_stage2 *s2, uint64_t *table,
+				   unsigned level, uint64_t ipa, uint64_t pa,
+				   uint64_t size, uint64_t attrs)
 {
 	uint64_t block = 1ull << shift_of(level);
 
@@ -136,13 +141,14 @@ static enum stage2_error map_level(uint64_t *table, unsigned level,
 			enum stage2_error err;
 
 			if (!(*pte & S2_VALID)) {
-				uint64_t *next = palloc_page();
+				uint64_t *next = s2->tables < s2->quota ? palloc_page() : NULL;
 
 				if (!next)
 					return STAGE2_ERR_NOMEM;
+				s2->tables++;
 				*pte = (uint64_t)(uintptr_t)next | S2_TABLE | S2_VALID;
 			}
-			err = map_level((uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK),
+			err = map_level(s2, (uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK),
 					level + 1, ipa, pa, chunk, attrs);
 			if (err)
 				return err;
@@ -163,13 +169,51 @@ static enum stage2_error check_range(uint64_t ipa, uint64_t size)
 	return STAGE2_OK;
 }
 
+/*
+ * Exactly how many new tables mapping [ipa, ipa + size) -> pa needs, from
+ * what is there already (the range is known unmapped): a level-2 table for
+ * each GiB whose level-1 entry is empty, and a level-3 table for each 2 MiB
+ * that cannot be one block (partly covered, or pa not 2 MiB aligned there)
+ * and has none yet. One step per 2 MiB of the range.
+ */
+static uint64_t tables_needed(const struct arch_stage2 *s2, uint64_t ipa, uint64_t pa,
+			      uint64_t size)
+{
+	uint64_t n = 0;
+
+	while (size) {
+		uint64_t l1e = s2->root[(ipa >> shift_of(1)) & (PTES - 1)];
+		const uint64_t *l2 = (l1e & S2_VALID)
+					     ? (const uint64_t *)(uintptr_t)(l1e & S2_ADDR_MASK)
+					     : NULL;
+		uint64_t gib_left = (1ull << 30) - (ipa & ((1ull << 30) - 1));
+		uint64_t in_gib = gib_left < size ? gib_left : size;
+
+		if (!l2)
+			n++;
+		while (in_gib) {
+			uint64_t blk = 1ull << shift_of(2);
+			uint64_t chunk = blk - (ipa & (blk - 1));
+
+			if (chunk > in_gib)
+				chunk = in_gib;
+			if ((chunk != blk || !IS_ALIGNED(pa, blk)) &&
+			    (!l2 || !(l2[(ipa >> shift_of(2)) & (PTES - 1)] & S2_VALID)))
+				n++;
+			ipa += chunk;
+			pa += chunk;
+			size -= chunk;
+			in_gib -= chunk;
+		}
+	}
+	return n;
+}
+
 enum stage2_error arch_stage2_check_map(const struct arch_stage2 *s2,
 					uint64_t ipa, paddr_t pa, uint64_t size)
 {
 	enum stage2_error err = check_range(ipa, size);
-	/* Worst case: a level-2 table per GiB touched and a level-3 table
-	 * per 2 MiB touched. */
-	uint64_t tables = (size >> 30) + 2 + (size >> 21) + 2;
+	uint64_t tables;
 
 	if (err)
 		return err;
@@ -177,7 +221,10 @@ enum stage2_error arch_stage2_check_map(const struct arch_stage2 *s2,
 		return STAGE2_ERR_ALIGN;
 	if (range_mapped(s2->root, 1, ipa, size))
 		return STAGE2_ERR_OVERLAP;
-	if (palloc_free_pages() < tables)
+	tables = tables_needed(s2, ipa, pa_addr(pa), size);
+	/* The share is this domain's alone; the pool check is a backstop
+	 * (the shares add up to at most the pool). */
+	if (tables > s2->quota - s2->tables || palloc_free_pages() < tables)
 		return STAGE2_ERR_NOMEM;
 	return STAGE2_OK;
 }
@@ -190,7 +237,7 @@ enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
 
 	if (err)
 		return err;
-	err = map_level(s2->root, 1, ipa, pa_addr(pa), size, leaf_attrs(prot));
+	err = map_level(s2, s2->root, 1, ipa, pa_addr(pa), size, leaf_attrs(prot));
 	dsb(ishst);
 	return err;
 }
@@ -203,8 +250,8 @@ static bool table_empty(const uint64_t *table)
 	return true;
 }
 
-static void unmap_level(uint64_t *table, unsigned level, uint64_t ipa,
-			uint64_t size)
+static void unmap_level(struct arch_stage2 *s2, uint64_t *table, unsigned level,
+			uint64_t ipa, uint64_t size)
 {
 	uint64_t block = 1ull << shift_of(level);
 
@@ -220,7 +267,7 @@ static void unmap_level(uint64_t *table, unsigned level, uint64_t ipa,
 			} else {
 				uint64_t *sub = (uint64_t *)(uintptr_t)(*pte & S2_ADDR_MASK);
 
-				unmap_level(sub, level + 1, ipa, chunk);
+				unmap_level(s2, sub, level + 1, ipa, chunk);
 				/* A table left empty goes back to the shared pool,
 				 * or map/unmap at fresh addresses would drain it for
 				 * every domain. Freeing before the TLB flush is safe:
@@ -229,6 +276,7 @@ static void unmap_level(uint64_t *table, unsigned level, uint64_t ipa,
 				if (table_empty(sub)) {
 					*pte = 0;
 					palloc_free(sub);
+					s2->tables--;
 				}
 			}
 		}
@@ -258,7 +306,12 @@ enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
 
 	if (err)
 		return err;
-	unmap_level(s2->root, 1, ipa, size);
+	/* Destroyed already (its domain was reaped while caps that mapped
+	 * into it were still being finalised, in chunks): every table and TLB
+	 * entry went with it, nothing is left to undo. */
+	if (!s2->root)
+		return STAGE2_OK;
+	unmap_level(s2, s2->root, 1, ipa, size);
 	flush_vmid(s2);
 	return STAGE2_OK;
 }
@@ -279,4 +332,15 @@ void arch_stage2_destroy(struct arch_stage2 *s2)
 	flush_vmid(s2);
 	free_tables(s2->root, 1);
 	s2->root = NULL;
+	s2->tables = 0;
+}
+
+uint32_t arch_stage2_tables(const struct arch_stage2 *s2)
+{
+	return s2->tables;
+}
+
+uint32_t arch_stage2_quota(const struct arch_stage2 *s2)
+{
+	return s2->quota;
 }

@@ -52,6 +52,14 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)
 	return v->regs.x;
 }
 
+void arch_vcpu_restart_hvc(struct arch_vcpu *v)
+{
+	/* ELR_EL2 of an HVC is the instruction after it (Arm ARM D1.10.1:
+	 * the preferred return address of an HVC exception); HVC is always
+	 * 4 bytes (A64). */
+	v->regs.elr -= 4;
+}
+
 static void save_sysregs(struct arch_sysregs *s)
 {
 	s->sctlr_el1 = read_sysreg(sctlr_el1);

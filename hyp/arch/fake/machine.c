@@ -112,6 +112,11 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)
 	return v->regs.x;
 }
 
+void arch_vcpu_restart_hvc(struct arch_vcpu *v)
+{
+	v->regs.elr -= 4;
+}
+
 void arch_vcpu_run_first(struct arch_vcpu *v)
 {
 	arch_cpu_current()->current_regs = &v->regs;

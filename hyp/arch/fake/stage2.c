@@ -20,8 +20,9 @@ void arch_stage2_cpu_init(void)
 {
 }
 
-bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid)
+bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid, uint32_t quota_pages)
 {
+	(void)quota_pages; /* the fake keeps no tables */
 	s2->root = NULL;
 	s2->vmid = vmid;
 	return true;
@@ -72,9 +73,15 @@ enum stage2_error arch_stage2_map(struct arch_stage2 *s2, uint64_t ipa,
 enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
 				    uint64_t size)
 {
+	/* The core unmaps a mapping from its start, in chunks (memmap.c):
+	 * the range left shrinks from below. */
 	for (unsigned i = 0; i < FAKE_MAPS; i++) {
-		if (maps[i].s2 == s2 && maps[i].ipa == ipa && maps[i].size == size) {
-			maps[i].s2 = NULL;
+		if (maps[i].s2 == s2 && maps[i].ipa == ipa && size <= maps[i].size) {
+			maps[i].ipa += size;
+			maps[i].pa += size;
+			maps[i].size -= size;
+			if (!maps[i].size)
+				maps[i].s2 = NULL;
 			return STAGE2_OK;
 		}
 	}
@@ -102,4 +109,16 @@ void fake_stage2_reset(void)
 {
 	for (unsigned i = 0; i < FAKE_MAPS; i++)
 		maps[i].s2 = NULL;
+}
+
+uint32_t arch_stage2_tables(const struct arch_stage2 *s2)
+{
+	(void)s2;
+	return 0;
+}
+
+uint32_t arch_stage2_quota(const struct arch_stage2 *s2)
+{
+	(void)s2;
+	return 0;
 }

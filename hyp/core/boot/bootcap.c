@@ -20,7 +20,6 @@
 #include <cloison/panic.h>
 #include <cloison/untyped.h>
 
-#include "hypercall_dispatch.h"
 
 static struct untyped bootcap_kmem;
 
@@ -180,7 +179,7 @@ uint64_t bootcap_map(struct domain *d, uint64_t slot, uint64_t ipa, uint64_t pro
 	/* Exactly what the domain's own memory_map call would do. */
 	uint64_t regs[8] = { slot, CLOISON_HC_MEMORY_MAP, ipa, prot, 0, 0, 0, 0 };
 
-	hypercall_dispatch(d, regs);
+	hypercall_run(d, regs);
 	return regs[0];
 }
 

@@ -182,7 +182,10 @@ static bool build_domain(struct load *l, uint32_t i)
 
 	/* VMID = index: 8-bit VMIDs (VTCR_EL2.VS = 0) name 256 domains, the
 	 * limit policy_check() enforces. */
-	if (!arch_stage2_init(&vm->s2, (uint16_t)vm->index) ||
+	/* An equal share of the stage-2 table pool for each domain of the
+	 * policy (arch/stage2.h): one domain's mappings never take another's. */
+	if (!arch_stage2_init(&vm->s2, (uint16_t)vm->index,
+			      (uint32_t)(palloc_total_pages() / l->v.ph->domains.count)) ||
 	    arch_stage2_map(&vm->s2, d->mem_ipa, vm->mem_phys, d->mem_size,
 			    STAGE2_READ | STAGE2_WRITE | STAGE2_EXEC) != STAGE2_OK)
 		return fail(l, "domain %s: cannot build its stage 2", d->name);

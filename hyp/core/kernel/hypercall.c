@@ -11,6 +11,8 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/object.h>
+#include <cloison/panic.h>
 #include <cloison/sysobj.h>
 #include <cloison/string.h>
 
@@ -43,6 +45,43 @@ uint64_t hypercall_dest(struct hc_ctx *ctx, uint64_t dest_cnode, uint64_t dest_i
 	*out = slot;
 	*cross = cn != ctx->cspace;
 	return CLOISON_ERR_OK;
+}
+
+/*
+ * The scheduler's epoch (cloison/vcpu.h): bumped by everything that can
+ * change what should run. Defined here, with the capability core, because a
+ * preempted call bumps it as well: the trap path's fast return compares it
+ * and nothing else, so a restart costs the common path no instruction.
+ */
+uint64_t sched_epoch_counter;
+
+struct hc_chunk hc_chunk = { HC_CHUNK_REVOKE_STEPS, HC_CHUNK_ZERO_BYTES, HC_CHUNK_REAP_UNITS,
+			     HC_CHUNK_UNMAP_BYTES };
+struct hc_restart hc_restart;
+
+void hypercall_restart(struct hc_ctx *ctx, uint64_t op)
+{
+	/* Only calls that act on a slot of the caller's CSpace restart: x0 is
+	 * that slot's index. */
+	CHECK(ctx->cte && ctx->cspace && ctx->cte >= ctx->cspace->slots &&
+	      ctx->cte < ctx->cspace->slots + ctx->cspace->nslots);
+	ctx->res[0] = op;
+	for (unsigned int i = 0; i < 6; i++)
+		ctx->res[1 + i] = ctx->args[i];
+	hc_restart.pending = true;
+	hc_restart.x0 = (uint64_t)(ctx->cte - ctx->cspace->slots);
+	sched_epoch_counter++;
+}
+
+void hypercall_run(struct domain *caller, uint64_t regs[8])
+{
+	do
+		hypercall_dispatch(caller, regs);
+	while (hypercall_take_restart(regs));
+	/* And the teardown it left, which the scheduler would have the
+	 * caller finish before it runs again. */
+	while (!object_reap(UINT64_MAX))
+		;
 }
 
 uint64_t hc_decode_abi_version(struct hc_ctx *ctx)

@@ -10,15 +10,17 @@
 #include <cloison/string.h>
 
 static void *free_list;
-static uint64_t free_pages;
+static uint64_t free_pages, total_pages;
 
 void palloc_init(paddr_t base, uint64_t size)
 {
 	free_list = NULL;
 	free_pages = 0;
+	total_pages = 0;
 	CHECK(IS_ALIGNED(pa_addr(base), PAGE_SIZE));
 	for (uint64_t off = 0; off + PAGE_SIZE <= size; off += PAGE_SIZE)
 		palloc_free(arch_mem_ptr(pa_add(base, off), PAGE_SIZE));
+	total_pages = free_pages;
 }
 
 void *palloc_page(void)
@@ -43,4 +45,9 @@ void palloc_free(void *page)
 uint64_t palloc_free_pages(void)
 {
 	return free_pages;
+}
+
+uint64_t palloc_total_pages(void)
+{
+	return total_pages;
 }

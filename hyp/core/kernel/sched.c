@@ -21,7 +21,10 @@
 #include <cloison/clock.h>
 #include <cloison/domain.h>
 #include <cloison/panic.h>
+#include <cloison/hypercall.h>
+#include <cloison/object.h>
 #include <cloison/print.h>
+#include <cloison/probe.h>
 #include <cloison/string.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
@@ -30,9 +33,10 @@
 static struct vcpu *running, *loaded;
 static bool yielded;
 static uint64_t seq, switches, virqs;
+static uint32_t reaps_pending; /* destroyed domains whose RAM is not all zero yet */
 /* Bumped by everything that can change what should run; a hypercall that
- * leaves it unchanged returns straight to its caller (sched_fast_return). */
-uint64_t sched_epoch_counter;
+ * leaves it unchanged returns straight to its caller (sched_fast_return).
+ * Defined in hypercall.c: a preempted call bumps it too. */
 #define epoch sched_epoch_counter
 
 void sched_poke(void)
@@ -42,6 +46,7 @@ void sched_poke(void)
 
 void sched_init(void)
 {
+	reaps_pending = 0;
 	running = loaded = NULL;
 	yielded = false;
 	seq = switches = 0;
@@ -71,11 +76,18 @@ static bool runnable(const struct vcpu *v)
 	       vm->domain->state == CLOISON_DOMAIN_RUNNING;
 }
 
-/* A destroyed domain's memory is zeroed and its stage 2 freed once, here,
- * before anything could reuse them. */
-static void reap(struct vm *vm)
+/* Bytes of a destroyed domain's RAM zeroed per chunk: keeps the longest
+ * stretch of a destroy near 21,000 instructions (docs/benchmarks.md). */
+#define REAP_ZERO_CHUNK (32u * 1024u)
+
+/*
+ * A destroyed domain is taken off the CPU and its stage 2 freed at once
+ * (bounded: its tables are its share of the pool), here, before anything
+ * could run in it again.
+ */
+static void unload(struct vm *vm)
 {
-	if (vm->torn_down || vm->domain->state != CLOISON_DOMAIN_DESTROYED)
+	if (vm->unloaded || vm->domain->state != CLOISON_DOMAIN_DESTROYED)
 		return;
 	if (loaded == &vm->vcpu) {
 		/* Its list registers may still hold interrupts it took and
@@ -85,13 +97,54 @@ static void reap(struct vm *vm)
 	}
 	if (running == &vm->vcpu)
 		running = NULL;
+	/* The vCPU charged when the destroy is noticed is the one whose call
+	 * destroyed it (decide runs right after that call): it zeroes the RAM,
+	 * chunk by chunk, before it runs on. A domain that destroyed itself
+	 * leaves it to idle time and the next caller. */
+	if (running)
+		running->teardown = true;
 	arch_stage2_destroy(&vm->s2);
-	memset(arch_mem_ptr(vm->mem_phys, vm->mem_size), 0, vm->mem_size);
-	arch_mem_clean(vm->mem_phys, vm->mem_size);
+	vm->unloaded = true;
+	reaps_pending++;
+}
+
+/* Its RAM is zeroed in chunks (teardown_step), before anything could
+ * reuse it: returns true once it is all zero. */
+static bool reap_chunk(struct vm *vm)
+{
+	uint64_t len;
+
+	if (vm->torn_down || !vm->unloaded)
+		return true;
+	len = vm->mem_size - vm->zeroed < REAP_ZERO_CHUNK ? vm->mem_size - vm->zeroed
+							   : REAP_ZERO_CHUNK;
+	memset(arch_mem_ptr(pa_add(vm->mem_phys, vm->zeroed), len), 0, len);
+	arch_mem_clean(pa_add(vm->mem_phys, vm->zeroed), len);
+	vm->zeroed += len;
+	if (vm->zeroed < vm->mem_size)
+		return false;
 	vm->torn_down = true;
+	reaps_pending--;
 	console_vm_flush(vm);
 	print("cloison: domain %s destroyed; its %lu KiB zeroed\n", vm->name,
 	      vm->mem_size >> 10);
+	return true;
+}
+
+bool sched_teardown_pending(void)
+{
+	return object_reap_pending() || reaps_pending;
+}
+
+/* One bounded chunk of the pending teardown; true when nothing is left. */
+static bool teardown_step(void)
+{
+	if (!object_reap(hc_chunk.reap_units))
+		return false;
+	for (uint32_t i = 0; i < vm_count(); i++)
+		if (!reap_chunk(vm_at(i)))
+			return false;
+	return !sched_teardown_pending();
 }
 
 static void replenish(struct vcpu *v, uint64_t now)
@@ -192,7 +245,7 @@ static struct vcpu *decide(void)
 
 		account(now);
 		for (uint32_t i = 0; i < vm_count(); i++) {
-			reap(vm_at(i));
+			unload(vm_at(i));
 			replenish(&vm_at(i)->vcpu, now);
 			check_vtimer(&vm_at(i)->vcpu, now);
 		}
@@ -204,18 +257,42 @@ static struct vcpu *decide(void)
 				next->run_start = now;
 			}
 			running = next;
+			if (next->teardown) {
+				/*
+				 * Its last call left objects to finalise: one
+				 * bounded chunk, charged to it (it is `running`),
+				 * then a preemption point where pending interrupts
+				 * are taken, and decide again: a domain that became
+				 * more urgent runs first, and this one finishes its
+				 * teardown before it runs on.
+				 */
+				if (teardown_step())
+					next->teardown = false;
+				probe_el2_preempt_point();
+				arch_irq_unmask();
+				arch_irq_mask();
+				continue;
+			}
 			arm_timer(now);
 			return next;
 		}
-		/* Nothing to run. If no domain can ever run again (each one
-		 * stopped, faulted or destroyed, and none left running to
-		 * start or resume another), idling would hang the machine
-		 * silently: power off with a failure and the reasons. */
+		/* Nothing to run: teardown nobody is waiting for (its caller
+		 * was stopped meanwhile) uses the idle time. */
+		running = NULL;
+		if (sched_teardown_pending()) {
+			teardown_step();
+			arch_irq_unmask();
+			arch_irq_mask();
+			continue;
+		}
+		/* If no domain can ever run again (each one stopped, faulted or
+		 * destroyed, and none left running to start or resume
+		 * another), idling would hang the machine silently: power off
+		 * with a failure and the reasons. Otherwise sleep until an
+		 * interrupt (the scheduler's alarm at the latest) and decide
+		 * again. */
 		if (!any_alive())
 			vm_all_stopped();
-		/* Otherwise sleep until an interrupt (the scheduler's alarm
-		 * at the latest) and decide again. */
-		running = NULL;
 		arm_timer(now);
 		arch_irq_unmask();
 		arch_cpu_wait_for_interrupt();
@@ -242,6 +319,7 @@ struct arch_regs *sched_exit_and_switch(void)
 	next = decide();
 	load(next);
 	arch_vgic_flush(&next->arch, &next->vgic);
+	probe_el2_leave(); /* test build: the end of a hypercall's EL2 stretch */
 	return &next->arch.regs;
 }
 

@@ -14,7 +14,9 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/object.h>
 #include <cloison/print.h>
+#include <cloison/probe.h>
 #include <cloison/string.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
@@ -27,13 +29,35 @@ uint32_t vm_table_count;
 static uint32_t vm_table_max;
 #define vms vm_table
 #define n_vms vm_table_count
+/* Out of line and cold: the fast path keeps its registers for itself. */
+static __attribute__((noinline, cold)) bool vm_hypercall_slow(struct vcpu *v, uint64_t regs[8])
+{
+	/* A preemptible call with work left (hypercall.h; it bumped the
+	 * epoch, so the fast path pays nothing for this) leaves the hvc to be
+	 * executed again, through the scheduler: a pending interrupt or a
+	 * domain of higher priority is served between two chunks. */
+	if (hypercall_take_restart(regs))
+		arch_vcpu_restart_hvc(&v->arch);
+	/* Teardown the call left (a CNode's slots to delete...): the caller
+	 * finishes it before it runs on (sched.c). */
+	if (sched_teardown_pending())
+		v->teardown = true;
+	return true;
+}
+
 bool vm_hypercall(struct vcpu *v)
 {
+	uint64_t *regs = v->arch.regs.x;
 	uint64_t epoch = sched_epoch();
 
-	hypercall_dispatch(v->vm->domain, v->arch.regs.x);
+	probe_el2_enter(regs[1]);
+	hypercall_dispatch(v->vm->domain, regs);
 	/* The caller's time is charged at its next full exit. */
-	return sched_epoch() != epoch;
+	if (sched_epoch() == epoch) {
+		probe_el2_leave();
+		return false;
+	}
+	return vm_hypercall_slow(v, regs);
 }
 
 struct vm *vm_alloc(void)

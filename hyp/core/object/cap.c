@@ -5,8 +5,9 @@
  * Tree shape: every slot has a parent pointer and a doubly linked list of
  * children. Deleting a slot splices its children into its parent's list, so
  * "descendant of X" survives the deletion of anything between X and the
- * descendant: a revoke of X still finds it. Revoke deletes leaves first and
- * loops instead of recursing (bounded EL2 stack).
+ * descendant: a revoke of X still finds it. Revoke works in bounded,
+ * restartable chunks of O(1) steps and loops instead of recursing (bounded
+ * EL2 stack): cte_revoke_chunk.
  */
 #include <cloison/abi/objects.h>
 #include <cloison/cap.h>
@@ -105,19 +106,47 @@ void cte_delete(struct cte *cte)
 	object_put(obj);
 }
 
-void cte_revoke(struct cte *cte)
+bool cte_revoke_chunk(struct cte *cte, uint32_t steps)
 {
 	/*
-	 * Deferred finalisation: a CNode that loses its last cap here is not
-	 * torn down (and its slots not touched) until every descendant is gone.
+	 * Every step is O(1) and needs no walk from the root: look at the
+	 * first child c of cte. A leaf is deleted. Otherwise c's own first
+	 * child g is deleted if it is a leaf, or else lifted to hang from cte
+	 * directly (it and its subtree stay descendants of cte, and rights
+	 * still shrink along the new edge: cte covers c, which covers g). Each
+	 * descendant is lifted at most once and deleted once, so a revoke is
+	 * linear in the number of descendants, whatever the tree's shape (a
+	 * chain N deep cost N^2 when every deletion walked down from cte).
+	 * The only state is the tree itself: after a preemption the next
+	 * chunk starts again at cte->first_child and continues.
+	 *
+	 * Finalisation is deferred to the end of the chunk, so that no CNode
+	 * holding a slot this loop touches disappears under it.
 	 */
 	object_defer_begin();
-	while (cte->first_child) {
-		struct cte *leaf = cte->first_child;
+	while (cte->first_child && steps) {
+		struct cte *c = cte->first_child, *g = c->first_child;
+		struct cte *victim = !g ? c : !g->first_child ? g : NULL;
 
-		while (leaf->first_child)
-			leaf = leaf->first_child;
-		cte_delete(leaf);
+		steps--;
+		if (!victim) {
+			cte_unlink(g);
+			cte_link_child(cte, g);
+			continue;
+		}
+		/* A large mapping is undone a chunk per step before the cap
+		 * goes (each chunk of unmapping is bounded too). */
+		if (memmap_unmap_step(victim))
+			cte_delete(victim);
 	}
 	object_defer_end();
+	/* Finalisation may have emptied cte itself (its CNode died): then it
+	 * reads as all zero and the revoke is complete. */
+	return cte->first_child == NULL;
+}
+
+void cte_revoke(struct cte *cte)
+{
+	while (!cte_revoke_chunk(cte, UINT32_MAX))
+		;
 }

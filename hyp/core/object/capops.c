@@ -10,6 +10,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/cap.h>
 #include <cloison/hypercall.h>
+#include <cloison/memmap.h>
 
 #include "hypercall_table.h"
 
@@ -98,6 +99,12 @@ uint64_t hc_decode_cap_delete(struct hc_ctx *ctx)
 
 void hc_invoke_cap_delete(struct hc_ctx *ctx)
 {
+	/* A large mapping goes a chunk per execution first (preemptible;
+	 * re-executing the delete continues it), then the cap. */
+	if (!memmap_unmap_step(ctx->cte)) {
+		hypercall_restart(ctx, CLOISON_HC_CAP_DELETE);
+		return;
+	}
 	cte_delete(ctx->cte);
 }
 
@@ -108,5 +115,7 @@ uint64_t hc_decode_cap_revoke(struct hc_ctx *ctx)
 
 void hc_invoke_cap_revoke(struct hc_ctx *ctx)
 {
-	cte_revoke(ctx->cte);
+	/* Preemptible (hypercall.h): a bounded chunk per execution. */
+	if (!cte_revoke_chunk(ctx->cte, hc_chunk.revoke_steps))
+		hypercall_restart(ctx, CLOISON_HC_CAP_REVOKE);
 }

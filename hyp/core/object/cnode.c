@@ -4,6 +4,7 @@
 #include <cloison/abi/errors.h>
 #include <cloison/cnode.h>
 #include <cloison/hypercall.h>
+#include <cloison/memmap.h>
 #include <cloison/object.h>
 
 #include "hypercall_table.h"
@@ -12,16 +13,32 @@
 void cnode_setup(struct cnode *cn, uint32_t nslots)
 {
 	cn->nslots = nslots;
+	cn->finalise_next = 0;
 	cn->bound = NULL;
 }
 
-void cnode_finalise(struct cnode *cn)
+bool cnode_finalise_step(struct cnode *cn, uint64_t *budget)
 {
-	uint32_t i;
+	/* No cap names a dying CNode, so nothing can fill a slot behind the
+	 * cursor; a revoke may empty slots ahead of it, which are skipped. */
+	while (cn->finalise_next < cn->nslots) {
+		struct cte *c = &cn->slots[cn->finalise_next];
+		uint64_t cost = cte_is_empty(c) ? 1 : 8;
 
-	for (i = 0; i < cn->nslots; i++)
-		if (!cte_is_empty(&cn->slots[i]))
-			cte_delete(&cn->slots[i]);
+		/* Any budget left pays for one more slot: every chunk makes
+		 * progress, whatever its size. */
+		if (!*budget)
+			return false;
+		*budget -= cost < *budget ? cost : *budget;
+		/* A large mapping is undone a chunk per step (the budget's
+		 * 8 units cover one chunk of unmapping as well as a delete). */
+		if (cost > 1 && !memmap_unmap_step(c))
+			continue;
+		if (cost > 1)
+			cte_delete(c);
+		cn->finalise_next++;
+	}
+	return true;
 }
 
 /* cnode_identify, cnode_delete: args[0] = index in the CNode named by x0. */
@@ -57,5 +74,10 @@ uint64_t hc_decode_cnode_delete(struct hc_ctx *ctx)
 
 void hc_invoke_cnode_delete(struct hc_ctx *ctx)
 {
+	/* As cap_delete: a large mapping goes a chunk per execution first. */
+	if (!memmap_unmap_step(ctx->aux)) {
+		hypercall_restart(ctx, CLOISON_HC_CNODE_DELETE);
+		return;
+	}
 	cte_delete(ctx->aux);
 }

@@ -4,6 +4,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/cap.h>
 #include <cloison/domain.h>
+#include <cloison/abi/calls.h>
 #include <cloison/hypercall.h>
 #include <cloison/memmap.h>
 #include <cloison/memobj.h>
@@ -60,6 +61,13 @@ static uint64_t stage2_error(enum stage2_error err)
 	return CLOISON_ERR_INVALID_ARGUMENT;
 }
 
+/* In the low bits of a slot's map_ipa (page aligned) while a map is under
+ * way: the flag and the prot asked. */
+#define MEMMAP_BUSY 0x800u
+#define MEMMAP_FLAGS (PAGE_SIZE - 1)
+_Static_assert((PROT_READ | PROT_WRITE | PROT_EXEC) < MEMMAP_BUSY,
+	       "prot fits below the busy flag in map_ipa's low bits");
+
 /* args: ipa, prot */
 uint64_t hc_decode_memory_map(struct hc_ctx *ctx)
 {
@@ -79,23 +87,55 @@ uint64_t hc_decode_memory_map(struct hc_ctx *ctx)
 		return CLOISON_ERR_INVALID_ARGUMENT;
 	if ((cap_rights(&ctx->cte->cap) & prot) != prot)
 		return CLOISON_ERR_NO_RIGHTS;
-	if (ctx->cte->map_s2)
-		return CLOISON_ERR_BAD_STATE; /* one mapping per cap */
 	m = cte_memobj(ctx->cte);
+	if (ctx->cte->map_s2) {
+		/* One mapping per cap; but a map preempted part way (the same
+		 * call re-executed: same stage 2, IPA and prot) continues. */
+		if ((ipa & MEMMAP_FLAGS) || ctx->cte->map_ipa != (ipa | MEMMAP_BUSY | prot) ||
+		    ctx->cte->map_len >= m->size || ctx->cte->map_s2 != ctx->caller->s2)
+			return CLOISON_ERR_BAD_STATE;
+		/* What is left must still be free: between two chunks the
+		 * domain may have mapped something else there. */
+		return stage2_error(arch_stage2_check_map(ctx->caller->s2,
+							  ipa + ctx->cte->map_len,
+							  pa_add(m->base, ctx->cte->map_len),
+							  m->size - ctx->cte->map_len));
+	}
 	return stage2_error(arch_stage2_check_map(ctx->caller->s2, ipa, m->base, m->size));
 }
+
 
 void hc_invoke_memory_map(struct hc_ctx *ctx)
 {
 	const struct memobj *m = cte_memobj(ctx->cte);
-	uint64_t ipa = ctx->args[0];
+	struct cte *cte = ctx->cte;
+	uint64_t ipa = ctx->args[0], done, next;
 	enum stage2_error err;
 
-	err = arch_stage2_map(ctx->caller->s2, ipa, m->base, m->size,
-			      stage2_prot(cap_type(&ctx->cte->cap), ctx->args[1]));
+	if (!cte->map_s2) {
+		cte->map_s2 = ctx->caller->s2;
+		cte->map_ipa = ipa | MEMMAP_BUSY | ctx->args[1];
+		cte->map_len = 0;
+	}
+	/*
+	 * Preemptible (hypercall.h): one chunk, up to the next multiple of
+	 * hc_chunk.unmap_bytes in IPA (2 MiB: a level-3 table's worth, or
+	 * one block), the progress in the slot (map_len). Until the last
+	 * chunk the mapping is partial; deleting or unmapping the cap undoes
+	 * what is there.
+	 */
+	done = cte->map_len;
+	next = ((ipa + done) & ~(hc_chunk.unmap_bytes - 1)) + hc_chunk.unmap_bytes;
+	if (next > ipa + m->size)
+		next = ipa + m->size;
+	err = arch_stage2_map(cte->map_s2, ipa + done, pa_add(m->base, done), next - (ipa + done),
+			      stage2_prot(cap_type(&cte->cap), ctx->args[1]));
 	CHECK(err == STAGE2_OK); /* decode checked range, overlap and memory */
-	ctx->cte->map_s2 = ctx->caller->s2;
-	ctx->cte->map_ipa = ipa;
+	cte->map_len = next - ipa;
+	if (cte->map_len < m->size)
+		hypercall_restart(ctx, CLOISON_HC_MEMORY_MAP);
+	else
+		cte->map_ipa = ipa; /* mapped: no longer under way */
 }
 
 uint64_t hc_decode_memory_unmap(struct hc_ctx *ctx)
@@ -112,15 +152,36 @@ uint64_t hc_decode_memory_unmap(struct hc_ctx *ctx)
 
 void hc_invoke_memory_unmap(struct hc_ctx *ctx)
 {
-	memmap_unmap_cte(ctx->cte);
+	/* Preemptible (hypercall.h): the cost grows with the frame's size. */
+	if (!memmap_unmap_step(ctx->cte))
+		hypercall_restart(ctx, CLOISON_HC_MEMORY_UNMAP);
 }
+
+bool memmap_unmap_step(struct cte *cte)
+{
+	uint64_t end, next;
+
+	if (!cte->map_s2)
+		return true;
+	/* Unmapping from now on: never continued as a map. */
+	cte->map_ipa &= ~(uint64_t)MEMMAP_FLAGS;
+	end = cte->map_ipa + cte->map_len;
+	next = (cte->map_ipa & ~(hc_chunk.unmap_bytes - 1)) + hc_chunk.unmap_bytes;
+	if (next > end)
+		next = end;
+	CHECK(arch_stage2_unmap(cte->map_s2, cte->map_ipa, next - cte->map_ipa) == STAGE2_OK);
+	cte->map_len = end - next;
+	cte->map_ipa = next;
+	if (cte->map_len)
+		return false;
+	cte->map_s2 = NULL;
+	cte->map_ipa = 0;
+	return true;
+}
+
 
 void memmap_unmap_cte(struct cte *cte)
 {
-	if (!cte->map_s2)
-		return;
-	CHECK(arch_stage2_unmap(cte->map_s2, cte->map_ipa, cte_memobj(cte)->size) ==
-	      STAGE2_OK);
-	cte->map_s2 = NULL;
-	cte->map_ipa = 0;
+	while (!memmap_unmap_step(cte))
+		;
 }

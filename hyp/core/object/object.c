@@ -8,6 +8,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
+#include <cloison/hypercall.h>
 #include <cloison/memobj.h>
 #include <cloison/notification.h>
 #include <cloison/object.h>
@@ -73,14 +74,19 @@ static void object_unlist(struct object *obj)
 	object_live--;
 }
 
-/* Type-specific teardown; may release further objects (queued, not recursed). */
-static void object_finalise(struct object *obj)
+/*
+ * Type-specific teardown, in steps paid from *budget; may release further
+ * objects (queued, not recursed). Returns false when budget ran out first
+ * (only a CNode takes more than one step: one per slot).
+ */
+static bool object_finalise(struct object *obj, uint64_t *budget)
 {
 	struct untyped *parent = obj->parent;
 
 	switch (obj->type) {
 	case CLOISON_TYPE_CNODE:
-		cnode_finalise((struct cnode *)(void *)obj);
+		if (!cnode_finalise_step((struct cnode *)(void *)obj, budget))
+			return false;
 		break;
 	case CLOISON_TYPE_DOMAIN:
 		domain_finalise((struct domain *)(void *)obj);
@@ -95,21 +101,58 @@ static void object_finalise(struct object *obj)
 		/* Frames, channels, notifications, pools...: nothing held. */
 		break;
 	}
+	*budget -= *budget < 8 ? *budget : 8;
 	object_unlist(obj);
 	obj->type = CLOISON_TYPE_NONE;
+	obj->flags &= ~OBJECT_DYING;
 	if (parent)
 		untyped_child_died(parent);
+	return true;
 }
 
-static void object_reap(void)
+bool object_reap_pending(void)
+{
+	return reap_head != NULL;
+}
+
+/* The worklist, at most `budget` units of it; defer_depth is held. */
+static bool object_reap_some(uint64_t budget)
 {
 	while (reap_head) {
 		struct object *obj = reap_head;
 
+		if (!budget)
+			return false;
 		reap_head = obj->reap_next;
 		obj->reap_next = NULL;
-		object_finalise(obj);
+		if (!object_finalise(obj, &budget)) {
+			/* Not done: back on the list (behind nothing, ahead of
+			 * what its own slots queued meanwhile). */
+			obj->reap_next = reap_head;
+			reap_head = obj;
+		}
 	}
+	return true;
+}
+
+bool object_reap(uint64_t budget)
+{
+	bool done;
+
+	if (defer_depth)
+		return reap_head == NULL;
+	defer_depth++;
+	done = object_reap_some(budget);
+	defer_depth--;
+	return done;
+}
+
+/* A chunk of the worklist at the end of a call; what is left makes the
+ * scheduler look (the caller finishes it before running again). */
+static void object_reap_chunk(void)
+{
+	if (!object_reap_some(hc_chunk.reap_units))
+		sched_epoch_counter++;
 }
 
 void object_defer_begin(void)
@@ -123,7 +166,7 @@ void object_defer_end(void)
 	if (--defer_depth == 0) {
 		/* Finalising may release more objects: keep them on the list. */
 		defer_depth++;
-		object_reap();
+		object_reap_chunk();
 		defer_depth--;
 	}
 }
@@ -133,11 +176,13 @@ static void object_maybe_release(struct object *obj)
 {
 	if (object_alive(obj))
 		return;
+	CHECK(!(obj->flags & OBJECT_DYING));
+	obj->flags |= OBJECT_DYING;
 	obj->reap_next = reap_head;
 	reap_head = obj;
 	if (defer_depth == 0) {
 		defer_depth++;
-		object_reap();
+		object_reap_chunk();
 		defer_depth--;
 	}
 }
@@ -145,6 +190,9 @@ static void object_maybe_release(struct object *obj)
 void object_release_unused(struct object *obj)
 {
 	object_maybe_release(obj);
+	/* Boot: nobody is waiting, finish now. */
+	while (!object_reap(UINT64_MAX))
+		;
 }
 
 void object_get(struct object *obj)
@@ -165,6 +213,7 @@ void untyped_child_died(struct untyped *ut)
 	if (--ut->nlive == 0) {
 		/* Nothing carved lives: the whole pool can be handed out again. */
 		ut->mark = 0;
+		ut->zeroed = 0; /* what was handed out is dirty now */
 		object_maybe_release(&ut->obj);
 	}
 }

@@ -36,6 +36,7 @@ void untyped_setup(struct untyped *ut, paddr_t base, uint64_t size)
 	ut->size = size;
 	ut->mark = 0;
 	ut->nlive = 0;
+	ut->zeroed = 0;
 }
 
 static bool untyped_align_up(uint64_t x, uint64_t align, uint64_t *out)
@@ -73,16 +74,30 @@ uint64_t untyped_plan(const struct untyped *ut, uint64_t hdr_size, uint64_t data
 	return CLOISON_ERR_OK;
 }
 
+bool untyped_zero_step(struct untyped *ut, uint64_t end, uint64_t budget)
+{
+	uint64_t from = ut->zeroed > ut->mark ? ut->zeroed : ut->mark;
+	uint64_t len;
+
+	if (from >= end)
+		return true;
+	len = end - from < budget ? end - from : budget;
+	memset(arch_mem_ptr(untyped_pa(ut, from), (size_t)len), 0, (size_t)len);
+	/* ... and cleaned to the point of coherency: a domain may read the
+	 * frame with its caches off. */
+	arch_mem_clean(untyped_pa(ut, from), (size_t)len);
+	ut->zeroed = from + len;
+	return ut->zeroed >= end;
+}
+
 void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan)
 {
 	uint64_t len = plan->end - plan->hdr_off;
-	paddr_t pa = untyped_pa(ut, plan->hdr_off);
-	void *p = arch_mem_ptr(pa, (size_t)len);
+	void *p = arch_mem_ptr(untyped_pa(ut, plan->hdr_off), (size_t)len);
 
-	/* Zero on hand-out: nothing of a previous owner can leak, even to a
-	 * domain that reads the frame with its caches off. */
-	memset(p, 0, (size_t)len);
-	arch_mem_clean(pa, (size_t)len);
+	/* Zero on hand-out: nothing of a previous owner can leak. What
+	 * untyped_zero_step already cleared is not cleared twice. */
+	untyped_zero_step(ut, plan->end, UINT64_MAX);
 	ut->mark = plan->end;
 	ut->nlive++;
 	return p;
@@ -184,6 +199,17 @@ void hc_invoke_untyped_retype(struct hc_ctx *ctx)
 	/* Same inputs as decode, nothing changed since: cannot fail. */
 	err = untyped_plan(ut, ctx->v[2], ctx->v[3], PAGE_SIZE, &plan);
 	CHECK(err == CLOISON_ERR_OK);
+	/*
+	 * Zeroing is the part of a retype whose cost grows with the request
+	 * (a pool can be many MiB): it is done a bounded chunk per execution
+	 * of the call, the progress kept in the pool (ut->zeroed), and the
+	 * call re-executed until it is done. Nothing exists, and nothing is
+	 * usable, before the last chunk: the object is made only then.
+	 */
+	if (!untyped_zero_step(ut, plan.end, hc_chunk.zero_bytes)) {
+		hypercall_restart(ctx, CLOISON_HC_UNTYPED_RETYPE);
+		return;
+	}
 	obj = untyped_carve(ut, &plan);
 	object_init(obj, type, ut, untyped_pa(ut, plan.hdr_off), plan.end - plan.hdr_off);
 	switch (type) {

@@ -30,10 +30,17 @@ struct cte {
 	struct cte *parent;
 	struct cte *first_child;
 	struct cte *next_sibling, *prev_sibling;
-	/* Where memory_map mapped this cap's memory (map_s2 NULL: nowhere).
-	 * Deleting the cap (delete, revoke, domain destroy) unmaps it. */
+	/* Where memory_map mapped this cap's memory (map_s2 NULL: nowhere):
+	 * [map_ipa, map_ipa + map_len) is still mapped. Deleting the cap
+	 * (delete, revoke, domain destroy) unmaps it, a bounded chunk at a
+	 * time from the start (memmap_unmap_step), so the range shrinks. */
 	struct arch_stage2 *map_s2;
 	uint64_t map_ipa;
+	/* Page-aligned, so map_ipa's low bits also say whether a memory_map
+	 * is still under way (MEMMAP_BUSY) and with which prot (memmap.c):
+	 * only the same call continues it. Ten words: the slot index scales
+	 * in two instructions on every hypercall's lookup. */
+	uint64_t map_len;
 };
 
 static inline uint32_t cap_type(const struct cap *c)
@@ -96,5 +103,12 @@ void cte_delete(struct cte *cte);
 
 /* Delete every descendant of cte, wherever it is. */
 void cte_revoke(struct cte *cte);
+
+/*
+ * At most `steps` steps of a revoke of cte (each O(1): a deletion or the
+ * lift of a subtree to hang from cte). Returns true when no descendant is
+ * left. Calling it again continues: the progress is the tree itself.
+ */
+bool cte_revoke_chunk(struct cte *cte, uint32_t steps);
 
 #endif

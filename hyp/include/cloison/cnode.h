@@ -9,7 +9,9 @@
 struct cnode {
 	struct object obj;
 	uint32_t nslots;
-	uint32_t reserved;
+	/* Finalisation: slots below this index are already emptied (the
+	 * progress of a finalisation done in chunks, object.c). */
+	uint32_t finalise_next;
 	struct cte *bound; /* the domain's cspace slot that names us, if any */
 	struct cte slots[];
 };
@@ -32,7 +34,11 @@ static inline struct cte *cnode_slot(struct cnode *cn, uint64_t index)
 /* Set up a freshly carved, zeroed CNode. */
 void cnode_setup(struct cnode *cn, uint32_t nslots);
 
-/* Finalisation: delete every cap it holds. */
-void cnode_finalise(struct cnode *cn);
+/*
+ * Finalisation: delete the caps it holds, from slot finalise_next on, using
+ * at most *budget units (8 per deleted cap, 1 per slot looked at). Returns
+ * true when every slot is empty.
+ */
+bool cnode_finalise_step(struct cnode *cn, uint64_t *budget);
 
 #endif

@@ -28,6 +28,14 @@ struct untyped;
  * destroyed through a cap with the destroy right.
  */
 #define OBJECT_PINNED 1u
+/*
+ * Nothing keeps it alive any more and it is on the finalisation worklist,
+ * which is worked off in bounded chunks (object_reap): a CNode's slots are
+ * deleted a few at a time, so it can stay in this state across hypercalls.
+ * No cap names it, so no domain can reach it; it still holds what its slots
+ * hold, and its memory stays in use until it is finalised.
+ */
+#define OBJECT_DYING 2u
 
 struct object {
 	uint32_t type; /* CLOISON_TYPE_* */
@@ -57,6 +65,16 @@ void object_put(struct object *obj);
  */
 void object_defer_begin(void);
 void object_defer_end(void);
+
+/*
+ * Work off the finalisation worklist, at most `budget` units (a deleted cap
+ * counts 8, a slot looked at 1). Returns true when it is empty. When a
+ * hypercall leaves it non-empty, the scheduler has the caller finish it
+ * chunk by chunk, on the caller's budget, before the caller runs again
+ * (sched.c, "teardown"); host tests call it until it returns true.
+ */
+bool object_reap(uint64_t budget);
+bool object_reap_pending(void);
 
 /* Does a cap (or, for a pool, a live carved object) keep obj alive? */
 bool object_alive(const struct object *obj);

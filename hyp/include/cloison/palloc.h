@@ -12,5 +12,7 @@ void palloc_init(paddr_t base, uint64_t size);
 void *palloc_page(void);  /* NULL when exhausted */
 void palloc_free(void *page);
 uint64_t palloc_free_pages(void);
+/* Pages the pool was given at palloc_init (free or not). */
+uint64_t palloc_total_pages(void);
 
 #endif

@@ -34,6 +34,9 @@ static inline uint64_t sched_epoch(void)
 	return sched_epoch_counter;
 }
 void sched_poke(void);
+/* Work a destroy or a delete left (finalisation, zeroing a destroyed
+ * domain's RAM), which the scheduler does in chunks (sched.c). */
+bool sched_teardown_pending(void);
 /* Leave the boot flow for the first domain. */
 NORETURN void sched_start(void);
 /* Counter ticks consumed by v so far (benchmarks, tests). */

@@ -16,6 +16,11 @@ struct untyped {
 	uint64_t size;
 	uint64_t mark; /* bytes from base already handed out */
 	uint64_t nlive; /* carved objects still alive */
+	/* Bytes [mark, zeroed) are known to be zero: how far a retype that
+	 * zeroes in chunks (untyped_zero_step) has got. Kept in the pool, not
+	 * in the call, so a retype re-executed after preemption continues
+	 * where it stopped, whoever carves next. Dropped to 0 with the mark. */
+	uint64_t zeroed;
 };
 
 /* Where a carve would put an object; filled by untyped_plan (no effects). */
@@ -33,8 +38,16 @@ struct untyped_plan {
 uint64_t untyped_plan(const struct untyped *ut, uint64_t hdr_size, uint64_t data_size,
 		      uint64_t data_align, struct untyped_plan *plan);
 
-/* Zero the planned range, advance the mark, count a live child; returns the header. */
+/* Zero the planned range (what untyped_zero_step has not), advance the mark,
+ * count a live child; returns the header. */
 void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan);
+
+/*
+ * Zero at most `budget` more bytes of the free memory from the mark up to
+ * `end` (an offset in the pool). Returns true once [mark, end) is all zero,
+ * so that untyped_carve up to `end` has nothing left to zero.
+ */
+bool untyped_zero_step(struct untyped *ut, uint64_t end, uint64_t budget);
 
 /* A carved object died (object.c). */
 void untyped_child_died(struct untyped *ut);

@@ -23,6 +23,10 @@ struct vcpu {
 	uint32_t priority;       /* higher runs first */
 	bool waiting;            /* in WFI until an interrupt is pending */
 	bool blocked;            /* in notification_wait until a signal */
+	/* Its last hypercall left objects to finalise (object_reap): the
+	 * scheduler works them off, chunk by chunk on this vCPU's budget,
+	 * before it runs again. */
+	bool teardown;
 	struct vgic vgic;
 	uint64_t last_run_seq;   /* round robin among equal priorities */
 	uint64_t run_start;      /* counter when last switched in */

@@ -40,6 +40,8 @@ struct vm {
 	struct vm_console console;
 	bool faulted;
 	bool torn_down; /* destroyed: stage 2 gone, memory zeroed */
+	bool unloaded;  /* destroyed: off the CPU, stage 2 gone; zeroing under way */
+	uint64_t zeroed; /* destroyed: bytes of its RAM zeroed so far */
 	char fault[VM_FAULT_LEN];
 };
 

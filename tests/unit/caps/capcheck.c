@@ -303,7 +303,12 @@ bool capcheck_verify(char *msg, size_t n)
 				       (unsigned long long)((const struct untyped *)(const void *)obj)
 					       ->nlive,
 				       (unsigned long long)ck_objs[i].kids);
-		if (!object_alive(obj))
+		/* A dying object (on the finalisation worklist, worked off in
+		 * chunks) has no cap and is not alive; anything else must be. */
+		if ((obj->flags & OBJECT_DYING) && object_alive(obj))
+			return ck_fail(msg, n, "%s %llu dying but alive",
+				       cloison_type_name(obj->type), (unsigned long long)obj->id);
+		if (!(obj->flags & OBJECT_DYING) && !object_alive(obj))
 			return ck_fail(msg, n, "%s %llu outlives its last cap",
 				       cloison_type_name(obj->type), (unsigned long long)obj->id);
 		if (obj->type == CLOISON_TYPE_DOMAIN) {
@@ -508,6 +513,8 @@ static bool ck_auth_after(const struct cnode *cs, const struct ck_auth *a, char 
 	return true;
 }
 
+uint64_t capcheck_restarts;
+
 bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 {
 	uint64_t op = regs[1];
@@ -525,7 +532,27 @@ bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n)
 	ck_auth_before(cs, regs, &auth);
 	for (o = object_first(); o; o = object_next(o))
 		last = o;
-	hypercall_dispatch(caller, regs);
+	/* A preemptible call runs chunk by chunk (hypercall.h), as a domain
+	 * re-executing its hvc would: every invariant must hold at every
+	 * boundary, where another domain could run. */
+	for (;;) {
+		hypercall_dispatch(caller, regs);
+		if (!hypercall_take_restart(regs))
+			break;
+		capcheck_restarts++;
+		if (regs[1] != op)
+			return ck_fail(msg, n, "restarted call %llu came back as %llu",
+				       (unsigned long long)op, (unsigned long long)regs[1]);
+		if (!capcheck_verify(msg, n))
+			return false;
+	}
+	/* The teardown a call leaves is finished in chunks before the caller
+	 * runs again (sched.c): check at every boundary of it too. */
+	while (!object_reap(hc_chunk.reap_units)) {
+		capcheck_restarts++;
+		if (!capcheck_verify(msg, n))
+			return false;
+	}
 	if (regs[0] >= CLOISON_ERR_COUNT)
 		return ck_fail(msg, n, "call %llu returned undefined error %llu",
 			       (unsigned long long)op, (unsigned long long)regs[0]);

@@ -30,8 +30,11 @@ struct untyped;
 /* Returns true when every invariant holds; else writes why into msg. */
 bool capcheck_verify(char *msg, size_t n);
 
-/* Dispatch regs as caller, then check; false + msg on a broken invariant. */
+/* Dispatch regs as caller, then check; false + msg on a broken invariant.
+ * A preemptible call is run chunk by chunk with every invariant checked at
+ * each boundary; capcheck_restarts counts the boundaries seen. */
 bool capcheck_call(struct domain *caller, uint64_t regs[8], char *msg, size_t n);
+extern uint64_t capcheck_restarts;
 
 /*
  * The small system: 3 domains with 4-slot CSpaces and one 4-page pool.

@@ -46,8 +46,8 @@ static void setup(void)
 	B = bootcap_domain(8);
 	if (!ut || !A || !B)
 		abort();
-	arch_stage2_init(&s2a, 1);
-	arch_stage2_init(&s2b, 2);
+	arch_stage2_init(&s2a, 1, 0);
+	arch_stage2_init(&s2b, 2, 0);
 	A->s2 = &s2a;
 	B->s2 = &s2b;
 	bootcap_install(A, 0, &ut->obj, CLOISON_RIGHTS_UNTYPED_ALL, 0);

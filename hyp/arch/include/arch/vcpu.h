@@ -29,6 +29,10 @@ void arch_vcpu_discard(struct arch_vcpu *v);
 /* The general registers x0..x30 of a (not running) vCPU. */
 uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
 
+/* The hvc that trapped is to be executed again on return (a preempted
+ * hypercall, hypercall.h): point the return address back at it. */
+void arch_vcpu_restart_hvc(struct arch_vcpu *v);
+
 /* Leave EL2 for the first time into `v` (already switched to). */
 NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);
 

@@ -63,6 +63,9 @@ struct arch_stage2 {
 	uint64_t *root; /* level-1 table (4 GiB IPA space) */
 	uint64_t vttbr; /* VMID << 48 | root */
 	uint16_t vmid;
+	/* Table pages this stage 2 holds (root included) and may hold: its
+	 * share of the table pool (arch/stage2.h, arch_stage2_init). */
+	uint32_t tables, quota;
 };
 
 #endif
