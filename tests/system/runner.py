@@ -23,7 +23,10 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
     after = "stop guest1: ok"
     before = "resume guest1: ok"
     text = "[guest1] heartbeat"
-    qemu_args = []                 # extra QEMU arguments
+    qemu_args = []                 # extra QEMU arguments; "{disk0}" .. name
+                                   #   the files of `disks`
+    disks = ["16M"]                # fresh zeroed raw disk images, one per
+                                   #   entry (a size), removed after the run
     [[interact]]                   # typed on the serial console, in order:
     wait = "dom0> "                #   once this text has appeared (after the
     send = "stop guest1\n"         #   previous wait), send this
@@ -45,6 +48,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tomllib
@@ -56,11 +60,13 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 QEMU = "qemu-system-aarch64"
 QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
              "-m", "512M", "-nographic", "-monitor", "none", "-serial", "stdio",
-             "-nic", "none", "-semihosting"]
+             "-nic", "none", "-semihosting",
+             # virtio 1.x transports (version 2), not legacy: drivers/virtio
+             "-global", "virtio-mmio.force-legacy=false"]
 
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
               "expect", "expect_output", "reject_output", "qemu_args", "description",
-              "interact", "expect_order", "reject_between"}
+              "interact", "expect_order", "reject_between", "disks"}
 
 # Lines may carry the hypervisor's per-domain console prefix "[name] ".
 PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
@@ -71,6 +77,25 @@ END_RE = re.compile(PREFIX + r"TEST-END (\S+) passed=(\d+) failed=(\d+)$")
 
 class ScenarioError(Exception):
     pass
+
+
+def parse_size(text):
+    """ "16M" -> bytes (K, M, G: powers of 1024); None if malformed."""
+    m = re.fullmatch(r"(\d+)([KMG]?)", str(text))
+    if not m:
+        return None
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
+
+
+def make_disks(scenario, directory):
+    """Fresh zeroed (sparse) disk files for the scenario's `disks`."""
+    paths = {}
+    for i, size in enumerate(scenario["disks"]):
+        path = os.path.join(directory, f"disk{i}.img")
+        with open(path, "wb") as f:
+            f.truncate(parse_size(size))
+        paths[f"disk{i}"] = path
+    return paths
 
 
 def load_scenario(path):
@@ -94,6 +119,10 @@ def load_scenario(path):
     data.setdefault("expect_output", [])
     data.setdefault("reject_output", [])
     data.setdefault("qemu_args", [])
+    data.setdefault("disks", [])
+    for d in data["disks"]:
+        if parse_size(d) is None:
+            raise ScenarioError(f"{path}: disks: bad size {d!r}")
     data.setdefault("interact", [])
     data.setdefault("expect_order", [])
     data.setdefault("reject_between", [])
@@ -149,15 +178,16 @@ class Result:
                           if s in self.output]
 
 
-def qemu_command(scenario, build_dir):
+def qemu_command(scenario, build_dir, disks=None):
     image = os.path.join(build_dir, scenario["image"])
+    disks = disks or {}
     cmd = [QEMU] + QEMU_BASE
     if scenario["icount"]:
         cmd += ["-icount", "shift=0,sleep=off"]
     cmd += ["-kernel", image]
     if scenario["append"]:
         cmd += ["-append", scenario["append"]]
-    cmd += list(scenario["qemu_args"])
+    cmd += [a.format(**disks) if disks else a for a in scenario["qemu_args"]]
     return cmd
 
 
@@ -226,8 +256,13 @@ def classify(res, timed_out, silent_for=None):
 
 
 def run_scenario(scenario, build_dir):
+    with tempfile.TemporaryDirectory(prefix="cloison-disks-") as d:
+        return run_scenario_with(scenario, build_dir, make_disks(scenario, d))
+
+
+def run_scenario_with(scenario, build_dir, disks):
     res = Result(scenario)
-    cmd = qemu_command(scenario, build_dir)
+    cmd = qemu_command(scenario, build_dir, disks)
     if not os.path.exists(cmd[cmd.index("-kernel") + 1]):
         res.verdict, res.reason = "CRASH", f"image not built: {scenario['image']}"
         return res

@@ -173,6 +173,35 @@ class LoaderTest(unittest.TestCase):
             o["phys"], o["size"] = 0x08000000, 0x10000  # QEMU virt's GICD
         self.rejected(self.variant(m), "device console: region 8000000+10000 unusable")
 
+    def test_device_held_by_two_domains(self):
+        # A device is handed to exactly one domain: d0's console cap becomes
+        # a device cap and d1 gets d0's second cap, also on that device.
+        def m(p):
+            o = p["objects"][1]
+            o["type"] = 3  # device
+            o["phys"], o["size"] = 0x0a001000, 0x1000  # a virtio-mmio page
+            p["domains"][0]["cap_count"] = 1
+            p["domains"][1]["cap_first"], p["domains"][1]["cap_count"] = 1, 1
+            p["caps"][1]["domain"], p["caps"][1]["object"], p["caps"][1]["slot"] = 1, 1, 1
+        self.rejected(self.variant(m), "device console: caps held by two domains (d0, d1)")
+
+    def test_irq_held_by_two_domains(self):
+        def m(p):
+            o = p["objects"][1]
+            o["type"], o["number"] = 4, 56  # irq, an SPI
+            p["domains"][0]["cap_count"] = 1
+            p["domains"][1]["cap_first"], p["domains"][1]["cap_count"] = 1, 1
+            p["caps"][1]["domain"], p["caps"][1]["object"], p["caps"][1]["slot"] = 1, 1, 1
+        self.rejected(self.variant(m), "irq console: caps held by two domains (d0, d1)")
+
+    def test_devices_sharing_a_page(self):
+        def m(p):
+            for i in (0, 1):
+                o = p["objects"][i]
+                o["type"] = 3
+                o["phys"], o["size"] = 0x0a001000, 0x1000
+        self.rejected(self.variant(m), "devices console and system share a page")
+
     def test_unknown_object_type(self):
         def m(p):
             p["objects"][1]["type"] = 77

@@ -22,6 +22,7 @@
 #include <cloison/bootcap.h>
 #include <cloison/domain.h>
 #include <cloison/loader.h>
+#include <cloison/memobj.h>
 #include <cloison/palloc.h>
 #include <cloison/platform.h>
 #include <cloison/print.h>
@@ -232,6 +233,42 @@ static bool check_domain(struct load *l, uint32_t i)
 	return true;
 }
 
+/*
+ * A device is handed to exactly one domain (docs/driver-domains.md): every
+ * cap on a device region or an IRQ line is held by one domain, and no two
+ * device regions share a 4 KiB page (the stage-2 granule; regions are page
+ * aligned, checked above, so sharing a page is overlapping), so registers
+ * of devices owned by two domains never sit in one mapped page.
+ */
+static bool check_devices_exclusive(struct load *l)
+{
+	const struct cloison_policy_header *ph = l->ph;
+
+	for (uint32_t i = 0; i < ph->objects.count; i++) {
+		const struct cloison_policy_object *o = &l->objs[i];
+		uint32_t holder = UINT32_MAX;
+
+		if (o->type != CLOISON_TYPE_DEVICE && o->type != CLOISON_TYPE_IRQ)
+			continue;
+		for (uint32_t j = 0; o->type == CLOISON_TYPE_DEVICE && j < i; j++)
+			if (l->objs[j].type == CLOISON_TYPE_DEVICE &&
+			    overlaps(o->phys, o->size, l->objs[j].phys, l->objs[j].size))
+				return fail(l, "devices %s and %s share a page", o->name,
+					    l->objs[j].name);
+		for (uint32_t c = 0; c < ph->caps.count; c++) {
+			if (l->caps[c].object != i)
+				continue;
+			if (holder != UINT32_MAX && holder != l->caps[c].domain)
+				return fail(l, "%s %s: caps held by two domains (%s, %s)",
+					    cloison_type_name(o->type), o->name,
+					    l->doms[holder].name,
+					    l->doms[l->caps[c].domain].name);
+			holder = l->caps[c].domain;
+		}
+	}
+	return true;
+}
+
 static bool check_objects_and_caps(struct load *l)
 {
 	const struct cloison_policy_header *ph = l->ph;
@@ -317,7 +354,7 @@ static bool check_objects_and_caps(struct load *l)
 			return fail(l, "cap %s: only device and channel caps are mapped at boot",
 				    c->name);
 	}
-	return true;
+	return check_devices_exclusive(l);
 }
 
 static struct object *make_object(struct load *l, uint32_t i)
@@ -333,8 +370,13 @@ static struct object *make_object(struct load *l, uint32_t i)
 		return bootcap_channel(pa_init(o->phys), o->size);
 	case CLOISON_TYPE_UNTYPED:
 		return (struct object *)bootcap_untyped(pa_init(o->phys), o->size);
-	case CLOISON_TYPE_IRQ:
-		return bootcap_irq(o->number);
+	case CLOISON_TYPE_IRQ: {
+		struct object *irq = bootcap_irq(o->number);
+
+		if (irq && (o->flags & CLOISON_OBJECT_F_IRQ_EDGE))
+			((struct irqobj *)(void *)irq)->flags |= IRQOBJ_F_EDGE;
+		return irq;
+	}
 	case CLOISON_TYPE_DOMAIN:
 		return (struct object *)bootcap_domain(l->doms[o->number].cspace_slots);
 	case CLOISON_TYPE_NOTIFICATION:
@@ -360,6 +402,7 @@ static void write_start_info(struct load *l, struct vm *vm, uint32_t di)
 	memcpy(si->name, d->name, CLOISON_POLICY_NAME_LEN);
 	si->mem_ipa = d->mem_ipa;
 	si->mem_size = d->mem_size;
+	si->mem_pa = d->mem_phys;
 	si->domain_id = (uint32_t)vm->domain->id; /* what domain_query reports */
 	si->abi_major = CLOISON_ABI_VERSION_MAJOR;
 	si->abi_minor = CLOISON_ABI_VERSION_MINOR;

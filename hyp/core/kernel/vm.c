@@ -14,6 +14,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/sysobj.h>
 #include <cloison/print.h>
 #include <cloison/string.h>
 #include <cloison/vcpu.h>
@@ -68,6 +69,14 @@ struct vcpu *vcpu_current(void)
 	return (struct vcpu *)arch_cpu_current()->current_regs;
 }
 
+/* A fault or a stop from inside changed the state: the same hook as a
+ * lifecycle call (the SPIs the domain owns are masked). */
+static void domain_changed(struct domain *d)
+{
+	if (sysobj_hooks.domain_changed)
+		sysobj_hooks.domain_changed(d);
+}
+
 void vcpu_fault(struct vcpu *v, const char *fmt, ...)
 {
 	struct vm *vm = v->vm;
@@ -80,6 +89,7 @@ void vcpu_fault(struct vcpu *v, const char *fmt, ...)
 	sched_poke();
 	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
 		vm->domain->state = CLOISON_DOMAIN_STOPPED;
+	domain_changed(vm->domain);
 	vm_console_flush(vm);
 	print("cloison: domain %s stopped: %s\n", vm->name, vm->fault);
 }
@@ -90,6 +100,7 @@ void vcpu_stop_self(struct vcpu *v, const char *why)
 
 	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
 		vm->domain->state = CLOISON_DOMAIN_STOPPED;
+	domain_changed(vm->domain);
 	sched_poke();
 	vm_console_flush(vm);
 	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);

@@ -91,6 +91,9 @@ static void object_finalise(struct object *obj)
 	case CLOISON_TYPE_CHANNEL:
 		channel_finalise((struct channel *)(void *)obj);
 		break;
+	case CLOISON_TYPE_IRQ:
+		irq_finalise((struct irqobj *)(void *)obj);
+		break;
 	default:
 		/* Frames, channels, notifications, pools...: nothing held. */
 		break;

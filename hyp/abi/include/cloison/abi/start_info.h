@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define CLOISON_START_INFO_MAGIC 0x4f464e4954524154ull /* "TARTINFO" LE */
-#define CLOISON_START_INFO_VERSION 1u
+#define CLOISON_START_INFO_VERSION 2u /* 2: mem_pa */
 #define CLOISON_START_INFO_SIZE 4096u
 #define CLOISON_START_INFO_NAME_LEN 32u
 #define CLOISON_START_INFO_MAX_CAPS 62u
@@ -47,13 +47,19 @@ struct cloison_start_info {
 	uint32_t abi_major; /* hypercall ABI of the hypervisor */
 	uint32_t abi_minor;
 	uint32_t reserved0;
-	uint64_t reserved[6];
+	/* Physical address of this domain's RAM (mem_ipa maps to it, one
+	 * contiguous range): what a driver domain puts in a DMA descriptor
+	 * for a buffer in its own RAM, since without an IOMMU a device sees
+	 * physical addresses (version 2). */
+	uint64_t mem_pa;
+	uint64_t reserved[5];
 	struct cloison_start_info_cap caps[CLOISON_START_INFO_MAX_CAPS];
 };
 
 _Static_assert(sizeof(struct cloison_start_info_cap) == 64, "start-info cap size");
 _Static_assert(offsetof(struct cloison_start_info, name) == 16, "start-info layout");
 _Static_assert(offsetof(struct cloison_start_info, mem_ipa) == 48, "start-info layout");
+_Static_assert(offsetof(struct cloison_start_info, mem_pa) == 80, "start-info layout");
 _Static_assert(offsetof(struct cloison_start_info, caps) == 128, "start-info layout");
 _Static_assert(sizeof(struct cloison_start_info) <= CLOISON_START_INFO_SIZE,
 	       "start-info fits its page");
