@@ -27,6 +27,8 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
                                    #   the files of `disks`
     disks = ["16M"]                # fresh zeroed raw disk images, one per
                                    #   entry (a size), removed after the run
+    disk_zero = [["0", "1M"]]      # byte ranges [start, size] of disk0 that
+                                   #   must still be all zero after the run
     [[interact]]                   # typed on the serial console, in order:
     wait = "dom0> "                #   once this text has appeared (after the
     send = "stop guest1\n"         #   previous wait), send this
@@ -66,7 +68,7 @@ QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
 
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
               "expect", "expect_output", "reject_output", "qemu_args", "description",
-              "interact", "expect_order", "reject_between", "disks"}
+              "interact", "expect_order", "reject_between", "disks", "disk_zero"}
 
 # Lines may carry the hypervisor's per-domain console prefix "[name] ".
 PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
@@ -120,6 +122,11 @@ def load_scenario(path):
     data.setdefault("reject_output", [])
     data.setdefault("qemu_args", [])
     data.setdefault("disks", [])
+    data.setdefault("disk_zero", [])
+    for r in data["disk_zero"]:
+        if (not data["disks"] or not isinstance(r, list) or len(r) != 2
+                or any(parse_size(x) is None for x in r)):
+            raise ScenarioError(f"{path}: disk_zero: each entry is [start, size] of disk0")
     for d in data["disks"]:
         if parse_size(d) is None:
             raise ScenarioError(f"{path}: disks: bad size {d!r}")
@@ -174,8 +181,8 @@ class Result:
                 missing.append(f"(marks absent) {rb['after']} .. {rb['before']}")
             elif rb["text"] in self.output[a:b]:
                 missing.append(f"(between marks) {rb['text']}")
-        return missing + ["(must not appear) " + s for s in self.scenario["reject_output"]
-                          if s in self.output]
+        return missing + getattr(self, "disk_damage", []) + [
+            "(must not appear) " + s for s in self.scenario["reject_output"] if s in self.output]
 
 
 def qemu_command(scenario, build_dir, disks=None):
@@ -257,7 +264,23 @@ def classify(res, timed_out, silent_for=None):
 
 def run_scenario(scenario, build_dir):
     with tempfile.TemporaryDirectory(prefix="cloison-disks-") as d:
-        return run_scenario_with(scenario, build_dir, make_disks(scenario, d))
+        disks = make_disks(scenario, d)
+        res = run_scenario_with(scenario, build_dir, disks)
+        res.disk_damage = check_disk_zero(scenario, disks)
+        return res
+
+
+def check_disk_zero(scenario, disks):
+    """Ranges of disk0 that should be zero and are not (host-side check)."""
+    bad = []
+    for start, size in scenario["disk_zero"]:
+        with open(disks["disk0"], "rb") as f:
+            f.seek(parse_size(start))
+            data = f.read(parse_size(size))
+        if data.count(0) != len(data):
+            bad.append(f"(disk0 changed outside the extents) [{start}, +{size}) has "
+                       f"{len(data) - data.count(0)} non-zero bytes")
+    return bad
 
 
 def run_scenario_with(scenario, build_dir, disks):

@@ -10,7 +10,7 @@ checked later by layout.py with the same error reporting.
 import re
 import tomllib
 
-from . import abi
+from . import abi, disks
 from .errors import DescriptionError, Diagnostic
 from .tomlpos import Positions
 
@@ -139,6 +139,7 @@ class Domain:
         self.index = None
         self.elf = None         # parsed image, when an image path was given
         self.image_file = None
+        self.serves_disks = False  # a block back end of some [[disk]]
 
     def ipa_end(self):
         return DOMAIN_IPA_BASE + self.memory
@@ -153,6 +154,7 @@ class Description:
         self.objects = []       # in object index order
         self.by_name = {}
         self.images_loaded = False
+        self.disks = []         # [[disk]]: cloison.disks.Disk
         self.tolerated = []     # diagnostics load(tolerate=...) let through
 
 
@@ -238,7 +240,7 @@ class _Checker:
     # -- top level ----------------------------------------------------------
 
     def run(self):
-        top = ("system", "domain") + OBJECT_KINDS
+        top = ("system", "domain", "disk") + OBJECT_KINDS
         self.fields(self.data, (), top, "the top level")
         self.system()
         for name in BUILTIN_OBJECTS:
@@ -251,6 +253,7 @@ class _Checker:
                 self.declare(kind, t, (kind, n), n)
         self.domains_caps()
         self.channels()
+        disks.check(self, self.data)
         self.cspaces()
         self.devices()
         self.irqs()
