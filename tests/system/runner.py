@@ -29,6 +29,9 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
                                    #   entry (a size), removed after the run
     disk_zero = [["0", "1M"]]      # byte ranges [start, size] of disk0 that
                                    #   must still be all zero after the run
+    reboot_after = ["text"]        # boot once until every text appeared, stop
+                                   #   QEMU, then boot again on the same disks:
+                                   #   the checks above apply to the second boot
     [[interact]]                   # typed on the serial console, in order:
     wait = "dom0> "                #   once this text has appeared (after the
     send = "stop guest1\n"         #   previous wait), send this
@@ -68,7 +71,7 @@ QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
 
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
               "expect", "expect_output", "reject_output", "qemu_args", "description",
-              "interact", "expect_order", "reject_between", "disks", "disk_zero"}
+              "interact", "expect_order", "reject_between", "disks", "disk_zero", "reboot_after"}
 
 # Lines may carry the hypervisor's per-domain console prefix "[name] ".
 PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
@@ -123,6 +126,7 @@ def load_scenario(path):
     data.setdefault("qemu_args", [])
     data.setdefault("disks", [])
     data.setdefault("disk_zero", [])
+    data.setdefault("reboot_after", [])
     for r in data["disk_zero"]:
         if (not data["disks"] or not isinstance(r, list) or len(r) != 2
                 or any(parse_size(x) is None for x in r)):
@@ -265,6 +269,14 @@ def classify(res, timed_out, silent_for=None):
 def run_scenario(scenario, build_dir):
     with tempfile.TemporaryDirectory(prefix="cloison-disks-") as d:
         disks = make_disks(scenario, d)
+        if scenario["reboot_after"]:
+            first = run_scenario_with(dict(scenario, expect="alive", expect_tests=[],
+                                           expect_output=scenario["reboot_after"],
+                                           expect_order=[], reject_between=[], interact=[]),
+                                      build_dir, disks)
+            if not first.met_expectation:
+                first.reason = "first boot: " + first.reason
+                return first
         res = run_scenario_with(scenario, build_dir, disks)
         res.disk_damage = check_disk_zero(scenario, disks)
         return res
