@@ -23,7 +23,7 @@ bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 	f->data = (volatile uint8_t *)(uintptr_t)(c->ipa + BLKIF_DATA_OFFSET);
 	f->data_size = (uint32_t)(c->size - BLKIF_DATA_OFFSET);
 	f->next_id = 1;
-	f->waits = 0;
+	f->waits = f->signals = 0;
 	ring_init(&f->ring, (void *)(uintptr_t)c->ipa, BLKIF_FRONTEND_END, false);
 	if (blkfront_io(f, BLKIF_OP_INFO, 0, 0, 0, &sectors) != BLKIF_OK) {
 		*why = "the back end does not answer INFO";
@@ -42,8 +42,10 @@ enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t secto
 
 	*id = f->next_id++;
 	st = ring_send(&f->ring, &r, sizeof(r), *id, &notify);
-	if (st == RING_OK && notify)
+	if (st == RING_OK && notify) {
 		cloison_channel_signal(f->slot);
+		f->signals++;
+	}
 	return st;
 }
 

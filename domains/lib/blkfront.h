@@ -23,6 +23,7 @@ struct blkfront {
 	uint64_t sectors;        /* the virtual disk's size */
 	uint32_t next_id;
 	uint64_t waits;          /* times it slept for a response */
+	uint64_t signals;        /* notifications sent to the back end */
 };
 
 /* Attach to the disk whose channel cap is `cap` and ask its size (INFO).
