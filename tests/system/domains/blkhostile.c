@@ -16,7 +16,7 @@ static struct blkfront f;
 int domain_main(const struct cloison_start_info *si)
 {
 	const char *why = "";
-	uint32_t sent = 0, answered = 0, id;
+	uint32_t sent = 0, answered = 0, flipped = 0, id;
 	bool up;
 
 	(void)si;
@@ -35,6 +35,28 @@ int domain_main(const struct cloison_start_info *si)
 			    blkfront_io(&f, BLKIF_OP_WRITE, f.sectors - 1, 0, 1u << 20, NULL) ==
 				    BLKIF_RANGE,
 		    "an escaping request was not refused");
+	/* Rewrite requests in flight: the sector flips between its own sector
+	 * 0 and the first sector past its extent while storage-dom takes it.
+	 * storage-dom copies a request once and checks the copy, so each is
+	 * either done at sector 0 or refused; the host checks that nothing
+	 * past the extent was written. */
+	for (uint32_t k = 0; k < 50; k++) {
+		struct blkif_rsp rsp;
+		volatile uint64_t *sector;
+
+		if (blkfront_submit(&f, BLKIF_OP_WRITE, 0, 0, 4096, &id) != RING_OK)
+			break;
+		sector = (volatile uint64_t *)(uintptr_t)&f.ring.tx
+				 ->slot[(f.ring.tx_prod - 1) % RING_SLOTS]
+				 .data[8];
+		for (uint32_t j = 0; j < 2000; j++)
+			*sector = (j & 1) ? f.sectors : 0;
+		if (!blkfront_response(&f, true, &id, &rsp) ||
+		    (rsp.status != BLKIF_OK && rsp.status != BLKIF_RANGE))
+			break;
+		flipped++;
+	}
+	test_report("vdbad.rewritten_in_flight_contained", flipped == 50, "%u of 50", flipped);
 	/* Flood: fill the ring with writes of its whole extent and never read
 	 * a response. Only its own ring fills up. */
 	for (uint32_t i = 0; i < 1000; i++)
