@@ -195,10 +195,23 @@ int domain_main(const struct cloison_start_info *si)
 		 * something arrived meanwhile. */
 		irq_mask();
 		progress = vblk_arm(&blk);
-		for (uint32_t i = 0; i < n_clients; i++)
-			if (!clients[i].ring.dead && ring_space(&clients[i].ring) > clients[i].in_flight &&
-			    !clients[i].pending)
-				progress |= ring_arm(&clients[i].ring);
+		for (uint32_t i = 0; i < n_clients; i++) {
+			struct client *c = &clients[i];
+
+			/* A client with requests at the device needs no
+			 * notification: their completion wakes us and its ring is
+			 * read then (so a busy client sends none). An idle one is
+			 * armed, even when its responses have no room: an honest
+			 * front end (at most RING_SLOTS outstanding) sends its
+			 * next request only after taking a response, and that
+			 * request must wake us. One over its limit waits for its
+			 * next signal: it stalls only itself, without spinning us. */
+			if (c->ring.dead || c->in_flight)
+				continue;
+			if (ring_arm(&c->ring) && ring_space(&c->ring) > c->in_flight &&
+			    !c->pending)
+				progress = true;
+		}
 		if (!progress)
 			__asm__ volatile("wfi");
 		irq_unmask();

@@ -24,6 +24,8 @@ bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 	f->data_size = (uint32_t)(c->size - BLKIF_DATA_OFFSET);
 	f->next_id = 1;
 	f->waits = f->signals = 0;
+	f->outstanding = 0;
+	f->kick = false;
 	ring_init(&f->ring, (void *)(uintptr_t)c->ipa, BLKIF_FRONTEND_END, false);
 	if (blkfront_io(f, BLKIF_OP_INFO, 0, 0, 0, &sectors) != BLKIF_OK) {
 		*why = "the back end does not answer INFO";
@@ -33,19 +35,38 @@ bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 	return true;
 }
 
-enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t sector,
-				 uint32_t offset, uint32_t len, uint32_t *id)
+enum ring_status blkfront_queue(struct blkfront *f, uint32_t op, uint64_t sector,
+				uint32_t offset, uint32_t len, uint32_t *id)
 {
 	struct blkif_req r = { op, len, sector, offset };
 	enum ring_status st;
 	bool notify = false;
 
+	if (f->outstanding >= RING_SLOTS)
+		return RING_FULL; /* docs/block-protocol.md: at most 16 outstanding */
 	*id = f->next_id++;
 	st = ring_send(&f->ring, &r, sizeof(r), *id, &notify);
-	if (st == RING_OK && notify) {
+	if (st == RING_OK)
+		f->outstanding++;
+	f->kick |= notify;
+	return st;
+}
+
+void blkfront_kick(struct blkfront *f)
+{
+	if (f->kick) {
+		f->kick = false;
 		cloison_channel_signal(f->slot);
 		f->signals++;
 	}
+}
+
+enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t sector,
+				 uint32_t offset, uint32_t len, uint32_t *id)
+{
+	enum ring_status st = blkfront_queue(f, op, sector, offset, len, id);
+
+	blkfront_kick(f);
 	return st;
 }
 
@@ -61,6 +82,8 @@ bool blkfront_response(struct blkfront *f, bool wait, uint32_t *id, struct blkif
 				continue; /* not a response: ignore it */
 			memcpy(rsp, m.data, sizeof(*rsp));
 			*id = m.id;
+			if (f->outstanding)
+				f->outstanding--;
 			return true;
 		}
 		if (st != RING_EMPTY || !wait)

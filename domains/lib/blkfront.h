@@ -24,6 +24,8 @@ struct blkfront {
 	uint32_t next_id;
 	uint64_t waits;          /* times it slept for a response */
 	uint64_t signals;        /* notifications sent to the back end */
+	uint32_t outstanding;    /* requests sent and not answered yet */
+	bool kick;               /* queued requests the back end asked to hear of */
 };
 
 /* Attach to the disk whose channel cap is `cap` and ask its size (INFO).
@@ -36,9 +38,16 @@ static inline volatile uint8_t *blkfront_data(const struct blkfront *f)
 }
 
 /* Queue a request (id returned in *id); the back end is told when it
- * asked to be. RING_FULL: wait for a response first. */
+ * asked to be. RING_FULL: RING_SLOTS requests are outstanding (the
+ * protocol's limit) or the ring is full: take a response first. */
 enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t sector,
 				 uint32_t offset, uint32_t len, uint32_t *id);
+
+/* The same, but the back end is not told yet: queue several, then
+ * blkfront_kick once (one notification per batch at most). */
+enum ring_status blkfront_queue(struct blkfront *f, uint32_t op, uint64_t sector,
+				uint32_t offset, uint32_t len, uint32_t *id);
+void blkfront_kick(struct blkfront *f);
 
 /* Take one response if there is one; `wait`: sleep until there is. False
  * when none (not waiting) or the ring is dead. */
