@@ -49,11 +49,19 @@ static void reply(struct client *c, uint32_t id, uint32_t status, uint64_t value
 		c->served++;
 }
 
-static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
+/* Hand a checked request to the device. False: the device queue is full,
+ * retry after a completion. Anything the device refuses is answered. */
+static bool submit(struct client *c, const struct blkif_req *r, uint32_t id, bool *notify)
 {
 	uint64_t tag = (uint64_t)(c - clients) << 32 | id;
 	enum vblk_status st;
 
+	if (r->op == BLKIF_OP_FLUSH && !blk.can_flush) {
+		/* No VIRTIO_BLK_F_FLUSH: the device writes through (virtio
+		 * 1.x §5.2.5), so every answered write is stable already. */
+		reply(c, id, BLKIF_OK, 0, notify);
+		return true;
+	}
 	if (r->op == BLKIF_OP_FLUSH)
 		st = vblk_submit(&blk, VBLK_FLUSH, 0, 0, 0, tag);
 	else
@@ -64,7 +72,7 @@ static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
 	if (st == VBLK_OK)
 		c->in_flight++;
 	else
-		c->refused++; /* checked already: only a broken device lands here */
+		reply(c, id, BLKIF_IOERR, 0, notify); /* a broken device, a read-only disk */
 	return true;
 }
 
@@ -80,7 +88,7 @@ static bool serve(struct client *c, bool *notify)
 		uint32_t st;
 
 		if (c->pending) {
-			if (!submit(c, &c->held, c->held_id))
+			if (!submit(c, &c->held, c->held_id, notify))
 				return progress; /* device full: retry after a completion */
 			c->pending = false;
 			progress = true;
@@ -96,7 +104,7 @@ static bool serve(struct client *c, bool *notify)
 			reply(c, m.id, BLKIF_OK, value, notify);
 		} else if (st != BLKIF_OK) {
 			reply(c, m.id, st, 0, notify);
-		} else if (!submit(c, &r, m.id)) {
+		} else if (!submit(c, &r, m.id, notify)) {
 			c->held = r;
 			c->held_id = m.id;
 			c->pending = true;
