@@ -24,7 +24,8 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
     before = "resume guest1: ok"
     text = "[guest1] heartbeat"
     qemu_args = []                 # extra QEMU arguments; "{disk0}" .. name
-                                   #   the files of `disks`
+                                   #   the files of `disks`, "{root}" the
+                                   #   source tree
     disks = ["16M"]                # fresh zeroed raw disk images, one per
                                    #   entry (a size), removed after the run
     disk_zero = [["0", "1M"]]      # byte ranges [start, size] of disk0 that
@@ -198,7 +199,7 @@ def qemu_command(scenario, build_dir, disks=None):
     cmd += ["-kernel", image]
     if scenario["append"]:
         cmd += ["-append", scenario["append"]]
-    cmd += [a.format(**disks) if disks else a for a in scenario["qemu_args"]]
+    cmd += [a.format(root=ROOT, **disks) if disks else a for a in scenario["qemu_args"]]
     return cmd
 
 
