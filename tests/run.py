@@ -5,7 +5,8 @@
 Groups (each can be chosen with --only): unit (meson suite 'unit': host C
 tests, TAP subtests counted one by one), toolstack (Python unittest in
 tests/toolstack), runner (the system-test runner's own tests), loader (the
-hypervisor's policy loader booted on corrupted policies), system (QEMU
+hypervisor's policy loader booted on corrupted policies), crash (storage-dom's
+flushed writes across 24 kills of QEMU), system (QEMU
 scenarios in tests/system/scenarios and domains/tests/scenarios), fuzz (meson suite 'fuzz': bounded
 libFuzzer runs). The last line is "N passed, N failed"; the exit status is 1 if
 anything failed or a group could not run.
@@ -19,7 +20,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GROUPS = ["unit", "toolstack", "runner", "loader", "system", "fuzz"]
+GROUPS = ["unit", "toolstack", "runner", "loader", "crash", "system", "fuzz"]
 
 
 def sh(cmd, **kw):
@@ -122,6 +123,9 @@ def main():
         elif g == "loader":
             p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "system"),
                                            pattern="test_loader.py", env=env)
+        elif g == "crash":
+            p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "system"),
+                                           pattern="test_crash.py", env=env)
         else:
             cmd = [sys.executable, os.path.join(ROOT, "tests", "system", "runner.py"),
                    "-B", args.build, "--junit", args.junit or os.path.join(args.build, "system-tests.xml")]

@@ -23,7 +23,16 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
     after = "stop guest1: ok"
     before = "resume guest1: ok"
     text = "[guest1] heartbeat"
-    qemu_args = []                 # extra QEMU arguments
+    qemu_args = []                 # extra QEMU arguments; "{disk0}" .. name
+                                   #   the files of `disks`, "{root}" the
+                                   #   source tree
+    disks = ["16M"]                # fresh zeroed raw disk images, one per
+                                   #   entry (a size), removed after the run
+    disk_zero = [["0", "1M"]]      # byte ranges [start, size] of disk0 that
+                                   #   must still be all zero after the run
+    reboot_after = ["text"]        # boot once until every text appeared, stop
+                                   #   QEMU, then boot again on the same disks:
+                                   #   the checks above apply to the second boot
     [[interact]]                   # typed on the serial console, in order:
     wait = "dom0> "                #   once this text has appeared (after the
     send = "stop guest1\n"         #   previous wait), send this
@@ -45,6 +54,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tomllib
@@ -56,11 +66,13 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 QEMU = "qemu-system-aarch64"
 QEMU_BASE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
              "-m", "512M", "-nographic", "-monitor", "none", "-serial", "stdio",
-             "-nic", "none", "-semihosting"]
+             "-nic", "none", "-semihosting",
+             # virtio 1.x transports (version 2), not legacy: drivers/virtio
+             "-global", "virtio-mmio.force-legacy=false"]
 
 KNOWN_KEYS = {"name", "image", "append", "timeout", "silence", "icount", "expect_tests",
               "expect", "expect_output", "reject_output", "qemu_args", "description",
-              "interact", "expect_order", "reject_between"}
+              "interact", "expect_order", "reject_between", "disks", "disk_zero", "reboot_after"}
 
 # Lines may carry the hypervisor's per-domain console prefix "[name] ".
 PREFIX = r"^(?:\[([A-Za-z0-9_.-]+)\] )?"
@@ -71,6 +83,25 @@ END_RE = re.compile(PREFIX + r"TEST-END (\S+) passed=(\d+) failed=(\d+)$")
 
 class ScenarioError(Exception):
     pass
+
+
+def parse_size(text):
+    """ "16M" -> bytes (K, M, G: powers of 1024); None if malformed."""
+    m = re.fullmatch(r"(\d+)([KMG]?)", str(text))
+    if not m:
+        return None
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
+
+
+def make_disks(scenario, directory):
+    """Fresh zeroed (sparse) disk files for the scenario's `disks`."""
+    paths = {}
+    for i, size in enumerate(scenario["disks"]):
+        path = os.path.join(directory, f"disk{i}.img")
+        with open(path, "wb") as f:
+            f.truncate(parse_size(size))
+        paths[f"disk{i}"] = path
+    return paths
 
 
 def load_scenario(path):
@@ -94,6 +125,16 @@ def load_scenario(path):
     data.setdefault("expect_output", [])
     data.setdefault("reject_output", [])
     data.setdefault("qemu_args", [])
+    data.setdefault("disks", [])
+    data.setdefault("disk_zero", [])
+    data.setdefault("reboot_after", [])
+    for r in data["disk_zero"]:
+        if (not data["disks"] or not isinstance(r, list) or len(r) != 2
+                or any(parse_size(x) is None for x in r)):
+            raise ScenarioError(f"{path}: disk_zero: each entry is [start, size] of disk0")
+    for d in data["disks"]:
+        if parse_size(d) is None:
+            raise ScenarioError(f"{path}: disks: bad size {d!r}")
     data.setdefault("interact", [])
     data.setdefault("expect_order", [])
     data.setdefault("reject_between", [])
@@ -145,19 +186,20 @@ class Result:
                 missing.append(f"(marks absent) {rb['after']} .. {rb['before']}")
             elif rb["text"] in self.output[a:b]:
                 missing.append(f"(between marks) {rb['text']}")
-        return missing + ["(must not appear) " + s for s in self.scenario["reject_output"]
-                          if s in self.output]
+        return missing + getattr(self, "disk_damage", []) + [
+            "(must not appear) " + s for s in self.scenario["reject_output"] if s in self.output]
 
 
-def qemu_command(scenario, build_dir):
+def qemu_command(scenario, build_dir, disks=None):
     image = os.path.join(build_dir, scenario["image"])
+    disks = disks or {}
     cmd = [QEMU] + QEMU_BASE
     if scenario["icount"]:
         cmd += ["-icount", "shift=0,sleep=off"]
     cmd += ["-kernel", image]
     if scenario["append"]:
         cmd += ["-append", scenario["append"]]
-    cmd += list(scenario["qemu_args"])
+    cmd += [a.format(root=ROOT, **disks) if disks else a for a in scenario["qemu_args"]]
     return cmd
 
 
@@ -226,8 +268,37 @@ def classify(res, timed_out, silent_for=None):
 
 
 def run_scenario(scenario, build_dir):
+    with tempfile.TemporaryDirectory(prefix="cloison-disks-") as d:
+        disks = make_disks(scenario, d)
+        if scenario["reboot_after"]:
+            first = run_scenario_with(dict(scenario, expect="alive", expect_tests=[],
+                                           expect_output=scenario["reboot_after"],
+                                           expect_order=[], reject_between=[], interact=[]),
+                                      build_dir, disks)
+            if not first.met_expectation:
+                first.reason = "first boot: " + first.reason
+                return first
+        res = run_scenario_with(scenario, build_dir, disks)
+        res.disk_damage = check_disk_zero(scenario, disks)
+        return res
+
+
+def check_disk_zero(scenario, disks):
+    """Ranges of disk0 that should be zero and are not (host-side check)."""
+    bad = []
+    for start, size in scenario["disk_zero"]:
+        with open(disks["disk0"], "rb") as f:
+            f.seek(parse_size(start))
+            data = f.read(parse_size(size))
+        if data.count(0) != len(data):
+            bad.append(f"(disk0 changed outside the extents) [{start}, +{size}) has "
+                       f"{len(data) - data.count(0)} non-zero bytes")
+    return bad
+
+
+def run_scenario_with(scenario, build_dir, disks):
     res = Result(scenario)
-    cmd = qemu_command(scenario, build_dir)
+    cmd = qemu_command(scenario, build_dir, disks)
     if not os.path.exists(cmd[cmd.index("-kernel") + 1]):
         res.verdict, res.reason = "CRASH", f"image not built: {scenario['image']}"
         return res

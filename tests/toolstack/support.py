@@ -75,6 +75,8 @@ def write_images(d):
         "guest-hello.elf": domain_elf(20),
         "echo-svc.elf": domain_elf(30),
         "pinger.elf": domain_elf(40),
+        "storage-dom.elf": domain_elf(50),
+        "disklog.elf": domain_elf(60),
         "guest-big.elf": elf.build(RAM, [
             (RAM, code(3, 0x100), 0x100, elf.PF_R | elf.PF_X),
             (RAM + 0x100000, b"", 0x200000, elf.PF_R | elf.PF_W)]),

@@ -186,7 +186,8 @@ HC_DOMAINS = os.path.join(BUILD, "domains", "tests", "core")  # test domains liv
 HC_DESC = os.path.join(support.ROOT, "tests", "system", "systems", "hypercalls.toml")
 DEFAULT_IMAGE = os.path.join(BUILD, "toolstack", "cloison-default.elf")
 DEFAULT_HYP = os.path.join(BUILD, "hyp", "hyp.elf")
-DEFAULT_DOMAINS = [os.path.join(BUILD, "domains", "dom0"), os.path.join(BUILD, "domains", "guests")]
+DEFAULT_DOMAINS = [os.path.join(BUILD, "domains", "dom0"), os.path.join(BUILD, "domains", "guests"),
+                   os.path.join(BUILD, "storage-dom")]
 
 
 @unittest.skipUnless(QEMU and os.path.exists(HC_IMAGE) and os.path.exists(HC_HYP),

@@ -40,19 +40,19 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 5 domains, 8 objects, 12 caps (images not "
+        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 15 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 5 domains, 8 objects, 12 caps\n"
+        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 15 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
         _, comp = self.build()
         s = inspect.symbolic({"policy": fmt.decode_policy(comp.blob), "bundle": None})
         self.assertEqual([d["name"] for d in s["domains"]],
-                         ["dom0", "guest1", "guest2", "echo", "pinger"])
+                         ["dom0", "guest1", "guest2", "echo", "pinger", "storage", "logger"])
         caps = {d["name"]: [(c["slot"], c["name"], c["type"], c["object"], c["rights"])
                             for c in d["caps"]] for d in s["domains"]}
         life = ["start", "stop", "resume", "destroy", "query"]
@@ -69,7 +69,11 @@ class CompileTest(support.WorkDirTest):
         self.assertEqual(caps["echo"][1], (2, "clients", "channel", "ping", ["read", "write"]))
         self.assertEqual(caps["pinger"][1], (2, "echo", "channel", "ping", ["read", "write"]))
         ends = [c["end"] for d in s["domains"] for c in d["caps"] if c["type"] == "channel"]
-        self.assertEqual(ends, [0, 1])
+        self.assertEqual(ends, [0, 1, 0, 1])
+        self.assertEqual(caps["storage"][1:], [
+            (2, "disk", "device", "disk0-mmio", ["read", "write"]),
+            (3, "disk-irq", "irq", "disk0-irq", ["receive"]),
+            (4, "logger-disk", "channel", "logger-disk", ["read", "write"])])
         self.assertEqual(s["flags"], [])
         dom0 = s["domains"][0]
         self.assertEqual((dom0["budget_us"], dom0["period_us"], dom0["priority"]),
@@ -140,10 +144,10 @@ class CompileTest(support.WorkDirTest):
                 self.assertLessEqual(s["ipa"] + s["mem_size"], d["mem_ipa"] + d["mem_size"])
                 self.assertLessEqual(s["offset"] + s["file_size"], pol["bundle_size"])
         for o in pol["objects"]:
-            if o["type"] == 8:      # channel, checked by name below too
+            if o["type"] == 8:      # channels, checked by name below too
                 ranges.append((o["phys"], o["phys"] + o["size"]))
         self.assertEqual([o["name"] for o in pol["objects"] if "phys" in o and o["size"]],
-                         ["ping"])
+                         ["disk0-mmio", "ping", "logger-disk"])
         ranges.sort()
         for (a, b), (c, _) in zip(ranges, ranges[1:]):
             self.assertLessEqual(b, c)

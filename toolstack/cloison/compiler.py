@@ -20,6 +20,7 @@ end and the image files, so the output is byte-for-byte reproducible.
 import hashlib
 
 from . import abi as abi_mod
+from . import disks
 from . import limits
 from . import policy as fmt
 from .description import (DOMAIN_IPA_BASE, DOMAIN_MEM_ALIGN, PAGE, RAM_BASE,
@@ -66,6 +67,16 @@ def _image_data(desc, images_off):
                 recs.append({"ipa": seg.paddr, "file_size": seg.filesz,
                              "mem_size": seg.memsz, "offset": placed[key],
                              "flags": seg.flags & 7, "domain": dom.index})
+            # A block back end's extent table (cloison.disks), read-only.
+            cfg = disks.config_blob(desc, dom)
+            if cfg is not None:
+                h.update(cfg)
+                data += bytes(_align(len(data), fmt.IMAGE_DATA_ALIGN) - len(data))
+                recs.append({"ipa": DOMAIN_IPA_BASE + dom.memory - disks.BACKEND_CONFIG_OFFSET,
+                             "file_size": len(cfg), "mem_size": 4096,
+                             "offset": images_off + len(data), "flags": 4,
+                             "domain": dom.index})
+                data += cfg
         per_domain.append(recs)
         hashes.append(h.digest() if dom.elf is not None else bytes(32))
     data += bytes(_align(len(data), fmt.IMAGE_DATA_ALIGN) - len(data))
@@ -216,7 +227,8 @@ def compile_description(desc, hyp=None, abi=None):
     ncaps = sum(len(d.caps) for d in desc.domains)
     # The policy's size depends only on the record counts, so the image data
     # offsets (relative to the bundle start) are known before the layout.
-    nsegs = sum(len(d.elf.loads()) for d in desc.domains if d.elf is not None)
+    nsegs = sum(len(d.elf.loads()) + (disks.config_blob(desc, d) is not None)
+                for d in desc.domains if d.elf is not None)
     plen = fmt.policy_size({"domains": len(desc.domains),
                             "objects": len(desc.objects),
                             "caps": ncaps, "segments": nsegs})

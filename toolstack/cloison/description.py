@@ -149,6 +149,7 @@ class Domain:
         self.index = None
         self.elf = None         # parsed image, when an image path was given
         self.image_file = None
+        self.serves_disks = False  # a block back end of some [[disk]]
 
     def ipa_end(self):
         return DOMAIN_IPA_BASE + self.memory
@@ -163,6 +164,7 @@ class Description:
         self.objects = []       # in object index order
         self.by_name = {}
         self.images_loaded = False
+        self.disks = []         # [[disk]]: cloison.disks.Disk
         self.tolerated = []     # diagnostics load(tolerate=...) let through
         self.warnings = []      # diagnostics that are warnings, in line order
 

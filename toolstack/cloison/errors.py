@@ -35,6 +35,8 @@ KINDS = {
     "device-overlap": "two device regions that overlap",
     "bad-irq": "an INTID that is not an assignable SPI",
     "irq-overlap": "two irq objects with the same INTID",
+    "bad-disk": "a [[disk]] on no channel, a small channel, a misaligned or empty extent",
+    "disk-overlap": "two virtual disks of one back end on overlapping extents",
     "memory-overlap": "domain memory that overlaps other memory",
     "memory-full": "domain memory that does not fit in RAM",
     "missing-image": "an image not found in the image path",

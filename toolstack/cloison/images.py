@@ -5,6 +5,7 @@ to fit the domain's memory below its start-info page."""
 import os
 
 from . import elf
+from . import disks
 from .description import DOMAIN_IPA_BASE, START_INFO_SIZE, fmt_range
 from .errors import Diagnostic
 
@@ -78,6 +79,16 @@ def _image_fits(dom, ctx):
                                   % (ctx, dom.image, n,
                                      fmt_range(s.paddr, s.paddr + s.memsz),
                                      fmt_range(hi - START_INFO_SIZE, hi))))
+            return out
+        if (dom.serves_disks and
+                s.paddr + s.memsz > hi - disks.BACKEND_CONFIG_OFFSET):
+            out.append(Diagnostic(dom.image_line, "image-fit",
+                                  "%s: image '%s' segment %d %s overlaps the "
+                                  "back-end configuration page %s"
+                                  % (ctx, dom.image, n,
+                                     fmt_range(s.paddr, s.paddr + s.memsz),
+                                     fmt_range(hi - disks.BACKEND_CONFIG_OFFSET,
+                                               hi - START_INFO_SIZE))))
             return out
         for m in range(n):
             t = segs[m]

@@ -52,6 +52,15 @@ const struct cloison_start_info_cap *si_find(const char *name)
 	return NULL;
 }
 
+uint64_t si_ram_pa(const volatile void *p)
+{
+	uint64_t ipa = (uint64_t)(uintptr_t)p;
+
+	if (ipa < info->mem_ipa || ipa - info->mem_ipa >= info->mem_size)
+		return 0;
+	return info->mem_pa + (ipa - info->mem_ipa);
+}
+
 uint64_t si_cap_or_none(const char *name)
 {
 	const struct cloison_start_info_cap *c = si_find(name);

@@ -37,6 +37,20 @@ int domain_main(const struct cloison_start_info *si)
 
 	test_begin("dom0_denied");
 	TEST_REPORT_ERR("map_a_domain", cloison_memory_map(g1, 0x80000000ull, 2), E(WRONG_TYPE));
+	{
+		/* No slot of dom0's maps a disk's registers (virtio-mmio
+		 * transport 8), binds an interrupt, gives a physical address
+		 * or signals a channel. */
+		uint32_t ok = 0;
+		uint64_t pa, size;
+
+		for (uint64_t s = 0; s < 64; s++)
+			ok += (uint32_t)(cloison_memory_map(s, 0x0a001000ull, 6) == E(OK)) +
+			      (uint32_t)(cloison_irq_bind(s, 40) == E(OK)) +
+			      (uint32_t)(cloison_memory_phys(s, &pa, &size) == E(OK)) +
+			      (uint32_t)(cloison_channel_signal(s) == E(OK));
+		test_report("no_device_or_channel", ok == 0, "%u calls succeeded", ok);
+	}
 	TEST_REPORT_ERR("map_the_console", cloison_memory_map(con, 0x80000000ull, 2), E(WRONG_TYPE));
 	TEST_REPORT_ERR("stop_query_only_guest", cloison_domain_stop(g2), E(NO_RIGHTS));
 	TEST_REPORT_ERR("destroy_query_only_guest", cloison_domain_destroy(g2), E(NO_RIGHTS));

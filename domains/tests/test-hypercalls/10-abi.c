@@ -62,6 +62,8 @@ static const struct call calls[] = {
 	CALL(channel_wait, CHANNEL_WAIT, T(CHANNEL), R(CHANNEL, READ)),
 	CALL(channel_poll, CHANNEL_POLL, T(CHANNEL), R(CHANNEL, READ)),
 	CALL(channel_bind, CHANNEL_BIND, T(CHANNEL), R(CHANNEL, READ)),
+	CALL(irq_bind, IRQ_BIND, T(IRQ), R(IRQ, RECEIVE)),
+	CALL(memory_phys, MEMORY_PHYS, OBJ_ANY, 0),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

@@ -17,7 +17,12 @@
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_ICPENDR 0x0280
+#define GICD_ISACTIVER 0x0300
+#define GICD_ICACTIVER 0x0380
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00           /* 2 bits per INTID, [1] = edge */
 #define GICD_IROUTER 0x6000
 #define GICD_CTLR_RWP (1u << 31)
 #define GICD_CTLR_ARE (1u << 4)     /* ARE when DS = 1 */
@@ -36,6 +41,7 @@
 #define GICR_ICENABLER0 (GICR_SGI + 0x0180)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
+#define ICC_CTLR_EOIMODE (1u << 1)
 #define DEFAULT_PRIORITY 0xa0u
 #define SPIN_LIMIT 1000000u
 
@@ -118,7 +124,11 @@ bool arch_irq_init(const struct platform *plat, const char **why)
 	isb();
 	write_sysreg_e(ICC_PMR_EL1, 0xff);
 	write_sysreg_e(ICC_BPR1_EL1, 0);
-	write_sysreg_e(ICC_CTLR_EL1, 0); /* EOImode 0: EOI also deactivates */
+	/* ICC_CTLR_EL1.EOImode = 1 (IHI 0069 §12.2.6): an EOI only drops the
+	 * running priority and ICC_DIR_EL1 deactivates. An SPI handed to a
+	 * domain is then left active after the drop, and the domain's own EOI
+	 * of the virtual interrupt (list register HW bit) deactivates it. */
+	write_sysreg_e(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	write_sysreg_e(ICC_IGRPEN1_EL1, 1);
 	isb();
 	return true;
@@ -152,6 +162,59 @@ uint32_t arch_irq_ack(void)
 
 void arch_irq_eoi(uint32_t intid)
 {
+	arch_irq_drop(intid);
+	arch_irq_deactivate(intid);
+}
+
+void arch_irq_drop(uint32_t intid)
+{
 	write_sysreg_e(ICC_EOIR1_EL1, intid);
 	isb();
+}
+
+void arch_irq_deactivate(uint32_t intid)
+{
+	write_sysreg_e(ICC_DIR_EL1, intid);
+	isb();
+}
+
+/* An SPI's pending and active state, cleared at the distributor
+ * (GICD_ICPENDR / GICD_ICACTIVER, IHI 0069 §12.9.6 / §12.9.5). */
+void arch_irq_clear(uint32_t intid)
+{
+	if (intid < 32 || intid >= n_intids)
+		return;
+	mmio_write32(gicd + GICD_ICPENDR + (intid / 32) * 4, 1u << (intid % 32));
+	mmio_write32(gicd + GICD_ICACTIVER + (intid / 32) * 4, 1u << (intid % 32));
+}
+
+/* GICD_ICFGR<n> (IHI 0069 §12.9.9): Int_config[1] set = edge triggered.
+ * Changed only while the SPI is disabled. */
+void arch_irq_set_trigger(uint32_t intid, bool edge)
+{
+	uint64_t reg = gicd + GICD_ICFGR + (intid / 16) * 4;
+	uint32_t bit = 2u << (2 * (intid % 16));
+	uint32_t v;
+
+	if (intid < 32 || intid >= n_intids)
+		return;
+	v = mmio_read32(reg);
+	mmio_write32(reg, edge ? v | bit : v & ~bit);
+}
+
+static bool spi_bit(uint32_t reg, uint32_t intid)
+{
+	if (intid < 32 || intid >= n_intids)
+		return false;
+	return (mmio_read32(gicd + reg + (intid / 32) * 4) >> (intid % 32)) & 1;
+}
+
+bool arch_irq_is_active(uint32_t intid)
+{
+	return spi_bit(GICD_ISACTIVER, intid);
+}
+
+bool arch_irq_is_pending(uint32_t intid)
+{
+	return spi_bit(GICD_ISPENDR, intid);
 }

@@ -41,6 +41,7 @@
 #define ICC_EOIR1_EL1 S3_0_C12_C12_1
 #define ICC_BPR1_EL1 S3_0_C12_C12_3
 #define ICC_CTLR_EL1 S3_0_C12_C12_4
+#define ICC_DIR_EL1 S3_0_C12_C11_1
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 
 /* Expand a macro name to its encoding before stringizing. */

@@ -5,8 +5,12 @@
  * ICC_IAR1/EOIR1 accesses go to the virtual interface and are satisfied from
  * the list registers without trapping.
  *
- * ICH_LR<n>_EL2: [31:0] vINTID, [55:48] priority, [60] group 1, [61] HW,
- * [63:62] state (0 invalid, 1 pending, 2 active, 3 pending and active).
+ * ICH_LR<n>_EL2 (§12.5.10): [31:0] vINTID, [44:32] pINTID when HW = 1,
+ * [55:48] priority, [60] group 1, [61] HW, [63:62] state (0 invalid,
+ * 1 pending, 2 active, 3 pending and active). With HW = 1 the virtual
+ * interrupt's deactivation (the domain's EOI, EOImode 0) deactivates the
+ * physical interrupt pINTID too: an SPI handed to a domain stays active at
+ * the distributor until its owner is done with it, and blocks no one else.
  */
 #include <arch/cpu.h>
 #include <arch/irq.h>
@@ -25,6 +29,8 @@
 #define LR_STATE_SHIFT 62
 #define LR_PENDING (1ull << 62)
 #define LR_GROUP1 (1ull << 60)
+#define LR_HW (1ull << 61)
+#define LR_PINTID_SHIFT 32
 #define LR_PRIO_SHIFT 48
 #define LR_VINTID_MASK 0xffffffffull
 
@@ -153,7 +159,10 @@ void arch_vgic_flush(struct arch_vcpu *v, struct vgic *g)
 			break;
 		id = (uint32_t)next;
 		lr_write(n, LR_PENDING | LR_GROUP1 |
-				    (uint64_t)g->priority[id] << LR_PRIO_SHIFT | id);
+				    (uint64_t)g->priority[id] << LR_PRIO_SHIFT | id |
+				    (g->hw_pintid[id] ? LR_HW | (uint64_t)g->hw_pintid[id]
+								   << LR_PINTID_SHIFT
+						      : 0));
 		g->in_lr |= 1ull << id;
 		g->pending &= ~(1ull << id);
 		g->injected++;

@@ -109,8 +109,13 @@ static struct object *make_object(struct load *l, uint32_t i)
 		return bootcap_channel(pa_init(o->phys), o->size);
 	case CLOISON_TYPE_UNTYPED:
 		return (struct object *)bootcap_untyped(pa_init(o->phys), o->size);
-	case CLOISON_TYPE_IRQ:
-		return bootcap_irq(o->number);
+	case CLOISON_TYPE_IRQ: {
+		struct object *irq = bootcap_irq(o->number);
+
+		if (irq && (o->flags & CLOISON_OBJECT_F_IRQ_EDGE))
+			((struct irqobj *)(void *)irq)->flags |= IRQOBJ_F_EDGE;
+		return irq;
+	}
 	case CLOISON_TYPE_DOMAIN:
 		return (struct object *)bootcap_domain(l->v.doms[o->number].cspace_slots);
 	case CLOISON_TYPE_NOTIFICATION:
@@ -136,6 +141,7 @@ static void write_start_info(struct load *l, struct vm *vm, uint32_t di)
 	memcpy(si->name, d->name, CLOISON_POLICY_NAME_LEN);
 	si->mem_ipa = d->mem_ipa;
 	si->mem_size = d->mem_size;
+	si->mem_pa = d->mem_phys;
 	si->domain_id = (uint32_t)vm->domain->id; /* what domain_query reports */
 	si->abi_major = CLOISON_ABI_VERSION_MAJOR;
 	si->abi_minor = CLOISON_ABI_VERSION_MINOR;

@@ -55,7 +55,7 @@ static void stats_hook(struct sysobj_stats *st)
 
 static void domain_changed_hook(struct domain *d)
 {
-	(void)d;
+	irq_domain_changed(d);
 	sched_poke();
 }
 
@@ -154,6 +154,8 @@ static void boot_domains(const struct platform *plat)
 		.block = block_hook,
 		.unblock = unblock_hook,
 		.vgic_configure = vgic_configure_hook,
+		.irq_route = irq_route,
+		.irq_release = irq_release,
 	};
 	const char *why = NULL;
 	char flag[8];

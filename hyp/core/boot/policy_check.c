@@ -485,6 +485,44 @@ static enum policy_status check_channel_ends(struct ctx *c)
 	return POLICY_OK;
 }
 
+/*
+ * A device is handed to exactly one domain (docs/driver-domains.md): every
+ * cap on a device region or an IRQ line is held by one domain, and no two
+ * device regions share a 4 KiB page (the stage-2 granule; regions are page
+ * aligned, checked above, so sharing a page is overlapping), so registers
+ * of devices owned by two domains never sit in one mapped page.
+ */
+static enum policy_status check_devices_exclusive(struct ctx *c)
+{
+	const struct cloison_policy_header *ph = c->v->ph;
+
+	for (uint32_t i = 0; i < ph->objects.count; i++) {
+		const struct cloison_policy_object *o = &c->v->objs[i];
+		uint32_t holder = UINT32_MAX;
+
+		if (o->type != CLOISON_TYPE_DEVICE && o->type != CLOISON_TYPE_IRQ)
+			continue;
+		for (uint32_t j = 0; o->type == CLOISON_TYPE_DEVICE && j < i; j++)
+			if (c->v->objs[j].type == CLOISON_TYPE_DEVICE &&
+			    overlaps(o->phys, o->size, c->v->objs[j].phys, c->v->objs[j].size))
+				return bad(c, "devices %s and %s share a page", o->name,
+					   c->v->objs[j].name);
+		for (uint32_t k = 0; k < ph->caps.count; k++) {
+			const struct cloison_policy_cap *p = &c->v->caps[k];
+
+			if (p->object != i)
+				continue;
+			if (holder != UINT32_MAX && holder != p->domain)
+				return bad(c, "%s %s: caps held by two domains (%s, %s)",
+					   o->type == CLOISON_TYPE_DEVICE ? "device" : "irq",
+					   o->name, c->v->doms[holder].name,
+					   c->v->doms[p->domain].name);
+			holder = p->domain;
+		}
+	}
+	return POLICY_OK;
+}
+
 /* Last: hashing every image is the most expensive check. */
 static enum policy_status check_images(struct ctx *c)
 {
@@ -538,6 +576,8 @@ enum policy_status policy_check(const uint8_t *bytes, uint64_t len,
 		s = check_caps(&c);
 	if (s == POLICY_OK)
 		s = check_channel_ends(&c);
+	if (s == POLICY_OK)
+		s = check_devices_exclusive(&c);
 	if (s == POLICY_OK)
 		s = check_images(&c);
 	return s;

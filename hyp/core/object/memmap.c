@@ -185,3 +185,25 @@ void memmap_unmap_cte(struct cte *cte)
 	while (!memmap_unmap_step(cte))
 		;
 }
+
+/* Without an IOMMU a device sees physical addresses: a driver that puts a
+ * channel's pages in a DMA descriptor needs their PA (docs/driver-domains.md). */
+uint64_t hc_decode_memory_phys(struct hc_ctx *ctx)
+{
+	uint32_t type = cap_type(&ctx->cte->cap);
+
+	if (type != CLOISON_TYPE_CHANNEL && type != CLOISON_TYPE_DEVICE)
+		return CLOISON_ERR_WRONG_TYPE;
+	if (!cap_has_rights(&ctx->cte->cap, PROT_READ) &&
+	    !cap_has_rights(&ctx->cte->cap, PROT_WRITE))
+		return CLOISON_ERR_NO_RIGHTS;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_memory_phys(struct hc_ctx *ctx)
+{
+	const struct memobj *m = cte_memobj(ctx->cte);
+
+	ctx->res[0] = pa_addr(m->base);
+	ctx->res[1] = m->size;
+}

@@ -97,6 +97,9 @@ static bool object_finalise(struct object *obj, uint64_t *budget)
 	case CLOISON_TYPE_CHANNEL:
 		channel_finalise((struct channel *)(void *)obj);
 		break;
+	case CLOISON_TYPE_IRQ:
+		irq_finalise((struct irqobj *)(void *)obj);
+		break;
 	default:
 		/* Frames, channels, notifications, pools...: nothing held. */
 		break;

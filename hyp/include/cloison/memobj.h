@@ -30,10 +30,23 @@ struct channel {
 
 void channel_finalise(struct channel *ch);
 
+/*
+ * A hardware interrupt line (an SPI). It is owned by one domain at a time:
+ * the one that bound it with irq_bind (or, before any bind, none). The
+ * routing itself (GIC distributor, list registers) is the kernel's, reached
+ * through sysobj_hooks.irq_route / irq_release.
+ */
 struct irqobj {
 	struct object obj;
 	uint32_t intid;
+	uint32_t flags;        /* IRQOBJ_F_* */
+	struct domain *owner;  /* bound to this domain, or NULL */
+	uint32_t vintid;       /* ... as this virtual interrupt */
 	uint32_t reserved;
 };
+
+#define IRQOBJ_F_EDGE (1u << 0) /* edge triggered, else level */
+
+void irq_finalise(struct irqobj *irq);
 
 #endif

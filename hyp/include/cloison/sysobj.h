@@ -10,6 +10,7 @@
 #include <cloison/types.h>
 
 struct domain;
+struct irqobj;
 
 /* Counters system_stats reports. */
 struct sysobj_stats {
@@ -37,6 +38,10 @@ struct sysobj_hooks {
 	void (*unblock)(struct domain *d, uint64_t word, uint64_t err);
 	void (*vgic_configure)(struct domain *d, uint32_t vintid, bool enable,
 			       uint8_t priority);
+	/* Deliver the SPI of irq to d as vintid (irq_bind; owner already
+	 * set), and take it back (the object dies). */
+	void (*irq_route)(struct irqobj *irq);
+	void (*irq_release)(struct irqobj *irq);
 };
 
 extern struct sysobj_hooks sysobj_hooks;

@@ -26,6 +26,10 @@ struct vgic {
 	uint64_t enabled;
 	uint64_t in_lr;    /* currently held by a list register */
 	uint8_t priority[VGIC_NR_IRQS];
+	/* A hardware interrupt (irq_bind): the physical INTID behind the
+	 * vINTID, 0 for a purely virtual one. Injected with the list
+	 * register's HW bit, so the domain's EOI deactivates it. */
+	uint16_t hw_pintid[VGIC_NR_IRQS];
 	uint64_t injected; /* count, for system_stats */
 };
 

@@ -246,6 +246,105 @@ TEST(channel_rights_and_binding)
 	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_WRONG_TYPE);
 }
 
+/* ---- irq_bind: an SPI to its owner, one owner at a time ---- */
+
+static struct { struct irqobj *routed, *released; unsigned routes, releases; } I;
+static void h_route(struct irqobj *irq) { I.routed = irq; I.routes++; }
+static void h_release(struct irqobj *irq) { I.released = irq; I.releases++; }
+
+/* A: slot 1 the irq (receive), B: slot 1 a copy without receive, C: slot 1
+ * a copy with receive (as if granted at run time). */
+static struct irqobj *irq_setup(bool with_hooks)
+{
+	static const struct sysobj_hooks irq_hooks = {
+		.irq_route = h_route, .irq_release = h_release,
+	};
+	paddr_t pool;
+	struct object *irq;
+
+	capfix_base(&pool, 4 * PAGE_SIZE);
+	sysobj_set_hooks(with_hooks ? &irq_hooks : NULL);
+	memset(&I, 0, sizeof(I));
+	A = bootcap_domain(4);
+	B = bootcap_domain(4);
+	C = bootcap_domain(4);
+	irq = bootcap_irq(56);
+	if (!A || !B || !C || !irq)
+		abort();
+	bootcap_install(A, 1, irq, CLOISON_RIGHT_IRQ_RECEIVE, 0);
+	bootcap_install(B, 1, irq, CLOISON_RIGHT_GRANT, 0);
+	bootcap_install(C, 1, irq, CLOISON_RIGHT_IRQ_RECEIVE, 0);
+	bootcap_finish();
+	return (struct irqobj *)(void *)irq;
+}
+
+TEST(irq_bind_routes_to_the_caller)
+{
+	struct irqobj *irq = irq_setup(true);
+
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 32), CLOISON_ERR_INVALID_ARGUMENT); /* console input */
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 64), CLOISON_ERR_INVALID_ARGUMENT);
+	EXPECT_EQ(I.routes, 0);
+	EXPECT_EQ(HC(B, 1, IRQ_BIND, 40), CLOISON_ERR_NO_RIGHTS);
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 40), CLOISON_ERR_OK);
+	EXPECT(I.routed == irq && irq->owner == A && irq->vintid == 40);
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 41), CLOISON_ERR_OK); /* rebinding moves it */
+	EXPECT_EQ(irq->vintid, 41);
+	EXPECT_EQ(I.routes, 2);
+}
+
+TEST(irq_bind_one_owner_until_it_is_destroyed)
+{
+	struct irqobj *irq = irq_setup(true);
+
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 40), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(C, 1, IRQ_BIND, 40), CLOISON_ERR_BAD_STATE);
+	EXPECT(irq->owner == A);
+	EXPECT_EQ(bootcap_install(C, 2, &A->obj, CLOISON_RIGHT_DOMAIN_DESTROY, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(C, 2, DOMAIN_DESTROY), CLOISON_ERR_OK);
+	EXPECT_EQ(I.releases, 0); /* B's and C's caps keep the object */
+	EXPECT_EQ(HC(C, 1, IRQ_BIND, 45), CLOISON_ERR_OK);
+	EXPECT(I.released == irq && irq->owner == C && irq->vintid == 45);
+}
+
+TEST(irq_released_when_its_last_cap_goes)
+{
+	struct irqobj *irq = irq_setup(true);
+
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 40), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(B, 1, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(C, 1, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT_EQ(I.releases, 0);
+	EXPECT_EQ(HC(A, 1, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT_EQ(I.releases, 1);
+	EXPECT(I.released == irq);
+}
+
+TEST(irq_bind_needs_the_platform)
+{
+	irq_setup(false);
+	EXPECT_EQ(HC(A, 1, IRQ_BIND, 40), CLOISON_ERR_NOT_SUPPORTED);
+}
+
+TEST(memory_phys_of_channels_and_devices_only)
+{
+	struct object *dev;
+
+	channel_setup();
+	dev = bootcap_device(pa_init(0x0a001000), PAGE_SIZE);
+	EXPECT(dev != NULL);
+	EXPECT_EQ(bootcap_install(A, 2, dev, CLOISON_RIGHT_DEVICE_READ, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(bootcap_install(A, 3, dev, CLOISON_RIGHT_GRANT, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(A, 2, MEMORY_PHYS), CLOISON_ERR_OK);
+	EXPECT_EQ(R[1], 0x0a001000);
+	EXPECT_EQ(R[2], PAGE_SIZE);
+	EXPECT_EQ(HC(A, 3, MEMORY_PHYS), CLOISON_ERR_NO_RIGHTS);
+	EXPECT_EQ(HC(A, 0, MEMORY_PHYS), CLOISON_ERR_OK); /* the channel */
+	EXPECT(R[2] != 0);
+	EXPECT_EQ(bootcap_install(A, 1, &B->obj, CLOISON_RIGHT_DOMAIN_QUERY, 0), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(A, 1, MEMORY_PHYS), CLOISON_ERR_WRONG_TYPE); /* not memory */
+}
+
 int main(int argc, char **argv)
 {
 	return harness_main(argc, argv);

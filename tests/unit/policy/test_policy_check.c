@@ -275,6 +275,17 @@ REFUSE(channel_ends_in_one_domain, "channel ping: 2 caps",
 REFUSE(channel_three_ends, "channel ping: 3 caps", CAP(C1_KICK).object = FX_CHAN;
        CAP(C1_KICK).rights = CLOISON_RIGHT_CHANNEL_READ)
 
+/* ---- a device is handed to exactly one domain */
+REFUSE(device_held_by_two_domains, "device blk: caps held by two domains (d0, d1)",
+       CAP(C1_KICK).object = FX_DEV; CAP(C1_KICK).rights = CLOISON_RIGHT_DEVICE_READ)
+REFUSE(irq_held_by_two_domains, "irq blk-irq: caps held by two domains (d0, d1)",
+       CAP(C1_KICK).object = FX_IRQ; CAP(C1_KICK).rights = CLOISON_RIGHT_IRQ_RECEIVE)
+REFUSE(devices_share_a_page, "devices kick and blk share a page",
+       OBJ(FX_NOTE).type = CLOISON_TYPE_DEVICE; OBJ(FX_NOTE).phys = 0x0a000000;
+       OBJ(FX_NOTE).size = 0x1000;
+       CAP(C0_KICK).badge = 0; CAP(C0_KICK).rights = CLOISON_RIGHT_DEVICE_READ;
+       CAP(C1_KICK).object = FX_CONSOLE; CAP(C1_KICK).rights = CLOISON_RIGHT_CONSOLE_WRITE)
+
 int main(int argc, char **argv)
 {
 	return harness_main(argc, argv);

@@ -92,6 +92,24 @@ def check_devices(m, reach):
                     % (a.name, b.name, a.intid, ", ".join(ha) or "nobody",
                        ", ".join(hb) or "nobody"),
                     sorted(set(ha + hb)), [a.name, b.name]))
+    # A domain declared a guest that reaches a device: a driver in disguise.
+    for obj in m.objects:
+        if obj.kind not in ("device", "irq"):
+            continue
+        for h in reach.holders(obj):
+            if h.dom.declared_role == "guest":
+                c.violate(Finding("%s is reachable by domain '%s', declared a guest: only "
+                                  "driver domains reach devices" % (obj.label(), h.dom.name),
+                                  [h.dom.name], [obj.name]))
+    # No IOMMU (docs/threat-model.md): every device is taken to be able to
+    # DMA, so its holder can reach all physical memory.
+    for obj in m.objects:
+        if obj.kind != "device":
+            continue
+        for h in reach.holders(obj):
+            c.notes.append("DMA: domain '%s' holds %s %s: no IOMMU, so it can "
+                           "reach all physical memory through the device"
+                           % (h.dom.name, obj.label(), fmt_range(*obj.range())))
     if c.status == HELD:
         c.summary = ("%s, each reachable by at most one domain"
                      % plural(n, "device or irq object", "device and irq objects"))

@@ -10,17 +10,20 @@
   objects    what every declared object shares, then by kind:
              devices, irqs, channels, untyped
   ipas       where device and channel caps are mapped
+  (disks.py, beside the compiler: [[disk]], the virtual disks of a
+             block back end)
   limits     the table sizes the hypervisor's loader accepts (run on the
              data alone, before the rest: see description.parse)
 
 check() runs the others in order and returns every diagnostic found."""
 
 from .. import description as D
+from .. import disks
 from . import (channels, cspaces, devices, domains, ipas, irqs, names, objects,
                system)
 from .reader import Reader
 
-TOP = ("system", "domain") + D.OBJECT_KINDS
+TOP = ("system", "domain", "disk") + D.OBJECT_KINDS
 
 
 def check(desc, data, pos):
@@ -37,6 +40,7 @@ def check(desc, data, pos):
               "into an idle hypervisor; declare at least one [[domain]]")
     domains.read_all(r)
     channels.ends(r)
+    disks.check(r, data)
     cspaces.check(r)
     devices.place(r)
     irqs.check(r)

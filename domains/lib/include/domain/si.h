@@ -28,4 +28,12 @@ uint64_t si_cap(const char *name);
 /* The same, but CLOISON_SLOT_NONE when absent (for optional caps). */
 uint64_t si_cap_or_none(const char *name);
 
+/*
+ * The physical address of p, an address in this domain's RAM (the core
+ * layer runs with the MMU off: an address is an IPA), or 0 if p is not in
+ * it. What a driver puts in a DMA descriptor: without an IOMMU a device
+ * sees physical addresses (start-info mem_pa, docs/driver-domains.md).
+ */
+uint64_t si_ram_pa(const volatile void *p);
+
 #endif

@@ -16,6 +16,17 @@ void arch_irq_enable(uint32_t intid);
 void arch_irq_disable(uint32_t intid);
 /* Acknowledge the highest priority pending interrupt; IRQ_SPURIOUS if none. */
 uint32_t arch_irq_ack(void);
+/* Priority drop and deactivation (EOImode 1: two steps). */
 void arch_irq_eoi(uint32_t intid);
+/* Priority drop only: the interrupt stays active (handed to a domain). */
+void arch_irq_drop(uint32_t intid);
+void arch_irq_deactivate(uint32_t intid);
+/* Clear an SPI's pending and active state at the distributor. */
+void arch_irq_clear(uint32_t intid);
+/* An SPI's active / pending state at the distributor. */
+bool arch_irq_is_active(uint32_t intid);
+bool arch_irq_is_pending(uint32_t intid);
+/* Edge (true) or level triggered; while the SPI is disabled. */
+void arch_irq_set_trigger(uint32_t intid, bool edge);
 
 #endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One client of the back end: a virtual disk served over one channel
+ * (docs/block-protocol.md). Each request is copied once into private
+ * memory by the ring library and only the copy is checked (check.c);
+ * a client that forges its ring is disconnected alone.
+ */
+#ifndef STORAGE_CLIENT_H
+#define STORAGE_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "blkif.h"
+#include "ring.h"
+
+struct client {
+	char name[32];
+	uint64_t slot;           /* channel cap */
+	uint32_t vintid;         /* its notifications arrive as this vIRQ */
+	struct ring_end ring;
+	uint64_t data_pa;        /* physical address of the data area */
+	uint64_t data_size;
+	uint64_t start, sectors; /* the extent on the physical disk */
+	uint32_t in_flight;      /* requests at the device */
+	bool pending;            /* `held` waits for room at the device */
+	struct blkif_req held;
+	uint32_t held_id;
+	bool reported_dead;
+	uint64_t served, refused;
+};
+
+/* client_check's answer for INFO: reply BLKIF_OK with *value, no I/O. */
+#define CLIENT_ANSWER_NOW 0x100u
+
+/*
+ * Check a request (the private copy) against the client's extent and
+ * data area. BLKIF_OK: submit it (op READ/WRITE/FLUSH); CLIENT_ANSWER_NOW:
+ * reply OK with *value (INFO); otherwise the error status to reply with.
+ */
+uint32_t client_check(const struct client *c, const struct ring_msg *m, struct blkif_req *r,
+		      uint64_t *value);
+
+#endif

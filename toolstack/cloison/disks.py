@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: MIT
+"""Virtual disks: [[disk]] tables of the system description.
+
+A virtual disk is an extent of the physical disk a block back end (storage-dom)
+owns, served to one guest over a declared channel (docs/block-protocol.md):
+
+    [[disk]]
+    channel = "guest1-disk"   # a declared [[channel]]: end 0 = the back end
+    start = "1M"              # byte offset of the extent on the physical disk
+    size = "4M"               # its length
+
+Checked here: the channel exists and is a channel with a data area (at least
+8 KiB: the ring page plus one 4 KiB page), each channel serves at most one
+disk, start and size are multiples of 4 KiB and size is not zero, and the
+extents of one back end never overlap. The compiler hands each back end its
+extent table (config_blob) as a segment of its image, below the start-info
+page (BACKEND_CONFIG_OFFSET from the end of its RAM).
+"""
+import struct
+
+DISK_KEYS = ("channel", "start", "size")
+SECTOR = 512
+ALIGN = 4096
+MIN_CHANNEL = 8192
+# The back end's configuration page: the last-but-one 4 KiB page of its RAM.
+BACKEND_CONFIG_OFFSET = 8192
+CONFIG_MAGIC = b"CLBKCFG1"
+CONFIG_VERSION = 1
+CONFIG_HEADER = struct.Struct("<8sII")            # magic, version, count
+CONFIG_ENTRY = struct.Struct("<32sQQ")            # cap name, start, sectors
+CONFIG_MAX = (4096 - CONFIG_HEADER.size) // CONFIG_ENTRY.size
+
+
+class Disk:
+    def __init__(self, line):
+        self.line = line
+        self.channel = None     # the channel Object
+        self.start = None       # bytes
+        self.size = None
+
+    @property
+    def server(self):
+        """The back end's cap on the channel (end 0)."""
+        return self.channel.ends[0]
+
+    @property
+    def client(self):
+        return self.channel.ends[1]
+
+
+def check(checker, data):
+    """Fill checker.d.disks from [[disk]]; report errors through checker."""
+    d = checker.d
+    d.disks = []
+    for n, t in enumerate(checker.tables(data, "disk", (), "the top level")):
+        path = ("disk", n)
+        ctx = "disk #%d" % (n + 1)
+        checker.fields(t, path, DISK_KEYS, ctx)
+        disk = Disk(checker.pos.line(path))
+        cname = checker.string(t, "channel", path, ctx, required=True)
+        disk.start = checker.size(t, "start", path, ctx, required=True)
+        disk.size = checker.size(t, "size", path, ctx, required=True)
+        if cname is not None:
+            ctx = "disk on channel '%s'" % cname
+            obj = d.by_name.get(cname)
+            if obj is None or obj.kind != "channel":
+                checker.err(path + ("channel",), "bad-disk",
+                            "%s: no channel of that name is declared" % ctx)
+            elif len(obj.ends) != 2:
+                pass  # the channel check already says why
+            elif obj.size is not None and obj.size < MIN_CHANNEL:
+                checker.err(path + ("channel",), "bad-disk",
+                            "%s: the channel is %d bytes; a disk channel needs at least "
+                            "%d (the ring page and a data page)" % (ctx, obj.size, MIN_CHANNEL))
+            elif any(o.channel is obj for o in d.disks):
+                checker.err(path + ("channel",), "bad-disk",
+                            "%s: the channel already serves another disk" % ctx)
+            else:
+                disk.channel = obj
+        for key, v in (("start", disk.start), ("size", disk.size)):
+            if v is not None and v % ALIGN:
+                checker.err(path + (key,), "bad-disk",
+                            "%s: %s %d is not a multiple of 4 KiB" % (ctx, key, v))
+        if disk.size == 0:
+            checker.err(path + ("size",), "bad-disk", "%s: size is 0" % ctx)
+        if disk.channel is None or disk.start is None or not disk.size:
+            continue
+        for other in d.disks:
+            if (other.server.domain is disk.server.domain and
+                    disk.start < other.start + other.size and
+                    other.start < disk.start + disk.size):
+                checker.err(path + ("start",), "disk-overlap",
+                            "%s: extent [%#x, %#x) overlaps the disk on channel '%s' "
+                            "(line %d) of the same back end"
+                            % (ctx, disk.start, disk.start + disk.size,
+                               other.channel.name, other.line))
+                break
+        else:
+            d.disks.append(disk)
+            disk.server.domain.serves_disks = True
+    by_server = {}
+    for disk in d.disks:
+        by_server.setdefault(disk.server.domain.name, []).append(disk)
+    for name, disks in by_server.items():
+        if len(disks) > CONFIG_MAX:
+            checker.err(disks[CONFIG_MAX].line, "bad-disk",
+                        "back end '%s' serves %d disks; at most %d"
+                        % (name, len(disks), CONFIG_MAX))
+
+
+def config_blob(desc, dom):
+    """The extent table of back end `dom` (bytes), or None if it serves none.
+    Layout: docs/block-protocol.md, "Back-end configuration"."""
+    disks = [k for k in getattr(desc, "disks", []) if k.server.domain is dom]
+    if not disks:
+        return None
+    out = bytearray(CONFIG_HEADER.pack(CONFIG_MAGIC, CONFIG_VERSION, len(disks)))
+    for k in disks:
+        out += CONFIG_ENTRY.pack(k.server.name.encode(), k.start // SECTOR, k.size // SECTOR)
+    return bytes(out)
