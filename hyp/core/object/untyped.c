@@ -186,16 +186,22 @@ uint64_t hc_decode_untyped_retype(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
-void hc_invoke_untyped_retype(struct hc_ctx *ctx)
+/*
+ * The part of a retype both retype calls share: zero (a bounded chunk per
+ * execution; the call op is re-executed until done) and carve. Returns the
+ * new object, initialised for its type, or NULL when the call was asked to
+ * run again. *rights: the rights its cap gets.
+ */
+static struct object *untyped_make(struct hc_ctx *ctx, uint64_t op, uint32_t *rights)
 {
 	struct untyped *ut = (struct untyped *)(void *)cap_object(&ctx->cte->cap);
 	uint32_t type = (uint32_t)ctx->v[0];
 	uint64_t size = ctx->v[1];
-	uint32_t rights = cloison_rights_all(type);
 	struct untyped_plan plan;
 	struct object *obj;
 	uint64_t err;
 
+	*rights = cloison_rights_all(type);
 	/* Same inputs as decode, nothing changed since: cannot fail. */
 	err = untyped_plan(ut, ctx->v[2], ctx->v[3], PAGE_SIZE, &plan);
 	CHECK(err == CLOISON_ERR_OK);
@@ -207,15 +213,15 @@ void hc_invoke_untyped_retype(struct hc_ctx *ctx)
 	 * usable, before the last chunk: the object is made only then.
 	 */
 	if (!untyped_zero_step(ut, plan.end, hc_chunk.zero_bytes)) {
-		hypercall_restart(ctx, CLOISON_HC_UNTYPED_RETYPE);
-		return;
+		hypercall_restart(ctx, op);
+		return NULL;
 	}
 	obj = untyped_carve(ut, &plan);
 	object_init(obj, type, ut, untyped_pa(ut, plan.hdr_off), plan.end - plan.hdr_off);
 	switch (type) {
 	case CLOISON_TYPE_UNTYPED:
 		untyped_setup((struct untyped *)(void *)obj, untyped_pa(ut, plan.data_off), size);
-		rights = cap_rights(&ctx->cte->cap);
+		*rights = cap_rights(&ctx->cte->cap);
 		break;
 	case CLOISON_TYPE_FRAME:
 	case CLOISON_TYPE_CHANNEL:
@@ -231,7 +237,61 @@ void hc_invoke_untyped_retype(struct hc_ctx *ctx)
 	default:
 		break;
 	}
-	cte_insert(ctx->dst, cap_make(type, rights, obj, 0), ctx->cte);
+	return obj;
+}
+
+void hc_invoke_untyped_retype(struct hc_ctx *ctx)
+{
+	uint32_t rights;
+	struct object *obj = untyped_make(ctx, CLOISON_HC_UNTYPED_RETYPE, &rights);
+
+	if (obj)
+		cte_insert(ctx->dst, cap_make((uint32_t)ctx->v[0], rights, obj, 0), ctx->cte);
+}
+
+/*
+ * untyped_retype_channel: args size, dest_cnode, end0_index, end1_index.
+ * A channel made by untyped_retype has one cap, end 0, and nothing can make
+ * end 1 from it (mint never sets a channel's badge: if it could, the holder
+ * of either end could make the other and listen on it). This call makes
+ * both ends at once, each a child of the pool cap, so the only caps to
+ * end 1 that can ever exist are copies of the one made here.
+ * decode leaves: v[] as untyped_retype, dst = end 0's slot, aux = end 1's.
+ */
+uint64_t hc_decode_untyped_retype_channel(struct hc_ctx *ctx)
+{
+	uint64_t saved[6], err;
+	struct cte *end0;
+	bool cross;
+
+	/* Both destinations in the same CNode, distinct and empty. */
+	err = hypercall_dest(ctx, ctx->args[1], ctx->args[3], &ctx->aux, &cross);
+	if (err)
+		return err;
+	memcpy(saved, ctx->args, sizeof(saved));
+	ctx->args[0] = CLOISON_TYPE_CHANNEL;
+	ctx->args[1] = saved[0];
+	ctx->args[2] = saved[1];
+	ctx->args[3] = saved[2];
+	err = hc_decode_untyped_retype(ctx);
+	memcpy(ctx->args, saved, sizeof(saved));
+	if (err)
+		return err;
+	end0 = ctx->dst;
+	if (end0 == ctx->aux)
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_untyped_retype_channel(struct hc_ctx *ctx)
+{
+	uint32_t rights;
+	struct object *obj = untyped_make(ctx, CLOISON_HC_UNTYPED_RETYPE_CHANNEL, &rights);
+
+	if (!obj)
+		return;
+	cte_insert(ctx->dst, cap_make(CLOISON_TYPE_CHANNEL, rights, obj, 0), ctx->cte);
+	cte_insert(ctx->aux, cap_make(CLOISON_TYPE_CHANNEL, rights, obj, 1), ctx->cte);
 }
 
 uint64_t hc_decode_untyped_query(struct hc_ctx *ctx)
