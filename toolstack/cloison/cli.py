@@ -90,6 +90,20 @@ def cmd_check(args):
              "" if desc.images_loaded else " (images not checked)"))
 
 
+def cmd_guest_check(args):
+    from . import guestconfig
+    cfg = guestconfig.load(args.file)
+    for d in cfg.warnings:
+        print(d.format(args.file), file=sys.stderr)
+    print("%s: OK: guest %s, image %s, memory %s, budget %d/%d us, priority %d%s%s"
+          % (args.file, cfg.name, cfg.image, description.fmt_size(cfg.memory),
+             cfg.budget_us, cfg.period_us, cfg.priority,
+             ", disk %s" % cfg.disk if cfg.disk else "",
+             ", net port %d%s" % (cfg.net_port, " vlan %d" % cfg.net_vlan
+                                  if cfg.net_vlan else "")
+             if cfg.net_port else ""))
+
+
 def cmd_compile(args):
     _, comp, _ = build(args.file, _image_path(args), args.hyp)
     _write_atomic(args.output, comp.blob)
@@ -184,6 +198,12 @@ def parser():
                  "hypervisor.")
     common(sp)
     sp.set_defaults(func=cmd_check)
+    sp = command("guest-check", "validate a guest configuration "
+                 "(docs/dynamic-guests.md)",
+                 "Validate a guest configuration file, the input of dom0's "
+                 "`create`: every error as FILE:LINE: reason naming the field.")
+    sp.add_argument("file", metavar="FILE", help="guest configuration (TOML)")
+    sp.set_defaults(func=cmd_guest_check)
     sp = command("compile", "compile a description into a policy",
                  "Validate a description and write its binary policy "
                  "(docs/system-description.md, 'The compiled policy').")
