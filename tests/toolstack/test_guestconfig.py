@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Guest configuration files (toolstack/cloison/guestconfig.py): one fixture
 per kind of mistake in fixtures/guest/, each header giving the exact
-`FILE:LINE: MESSAGE` lines `cloison guest-check` must print (exit 1, nothing
+`FILE:LINE: MESSAGE` lines `toolstack/bin/cloison guest` must print (exit 1, nothing
 on stdout); the good config is accepted with every field read."""
 
 import glob
@@ -32,7 +32,7 @@ class GuestConfigTest(unittest.TestCase):
         kind, expect, _ = read_fixture(path)
         self.assertIn(kind, guestconfig.GUEST_KINDS)
         self.assertTrue(expect, "no '# expect:' line")
-        status, out, err = support.run("guest-check", path)
+        status, out, err = support.run("guest", path)
         self.assertEqual((status, out), (1, ""))
         self.assertEqual(err, "".join("%s:%d: %s\n" % (path, line, msg)
                                       for line, msg in expect))
@@ -52,7 +52,7 @@ class GuestConfigTest(unittest.TestCase):
         self.assertEqual((cfg.name, cfg.image, cfg.memory), ("web1", "hello.elf", 4 << 20))
         self.assertEqual((cfg.budget_us, cfg.period_us, cfg.priority), (2000, 10000, 5))
         self.assertEqual((cfg.disk, cfg.net_port, cfg.net_vlan), ("web1-root", 3, 10))
-        status, out, err = support.run("guest-check", GOOD)
+        status, out, err = support.run("guest", GOOD)
         self.assertEqual((status, err), (0, ""))
         self.assertIn("OK: guest web1", out)
 
@@ -79,7 +79,7 @@ class GuestConfigTest(unittest.TestCase):
         with open(path, "wb") as f:
             f.write(b'name = "g"\nimage = "\xff"\n')
         try:
-            status, out, err = support.run("guest-check", path)
+            status, out, err = support.run("guest", path)
         finally:
             os.unlink(path)
         self.assertEqual((status, err), (1, path + ":2: TOML syntax error: the file "

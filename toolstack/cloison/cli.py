@@ -198,7 +198,7 @@ def parser():
                  "hypervisor.")
     common(sp)
     sp.set_defaults(func=cmd_check)
-    sp = command("guest-check", "validate a guest configuration "
+    sp = command("guest", "validate a guest configuration "
                  "(docs/dynamic-guests.md)",
                  "Validate a guest configuration file, the input of dom0's "
                  "`create`: every error as FILE:LINE: reason naming the field.")
