@@ -9,6 +9,7 @@
 #include <arch/vcpu.h>
 #include <cloison/hypercall.h>
 #include <cloison/vcpu.h>
+#include <cloison/abi/calls.h>
 #include <cloison/abi/start_info.h>
 
 #include "exception.h"
@@ -49,9 +50,27 @@ static uint64_t fault_ipa(void)
 	       (read_sysreg(far_el2) & 0xfff);
 }
 
+static void data_abort(struct vcpu *v, struct arch_regs *f, uint64_t esr)
+{
+	uint64_t ipa = fault_ipa();
+
+	if (arch_dabt_forward(v, f, esr, ipa))
+		return;
+	vcpu_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
+		   (esr & ESR_DABT_WNR) ? "write" : "read", ipa, f->elr,
+		   ESR_ABT_DFSC(esr));
+}
+
 struct arch_regs *arch_lower_slow(struct arch_regs *f)
 {
-	(void)f;
+	struct cpu *cpu = (struct cpu *)read_sysreg(tpidr_el2);
+
+	if (cpu->slow_dabt) {
+		uint64_t esr = cpu->slow_dabt;
+
+		cpu->slow_dabt = 0;
+		data_abort((struct vcpu *)(void *)f, f, esr);
+	}
 	return vcpu_exit_and_schedule();
 }
 
@@ -91,11 +110,15 @@ bool arch_lower_sync(struct arch_regs *f)
 				   arch_esr_describe(e1), e1, elr1, far1);
 			break;
 		}
+		if (vcpu_forward_call(v, CLOISON_VMM_EXIT_HVC, imm))
+			break;
 		vcpu_fault(v, "unknown hypercall: hvc #%u at %lx", imm, f->elr - 4);
 		break;
 	}
 	case EC_SMC64:
 		skip_instruction(f, esr);
+		if (vcpu_forward_call(v, CLOISON_VMM_EXIT_SMC, esr & 0xffff))
+			break;
 		psci_handle(v, f);
 		break;
 	case EC_WFX:
@@ -106,9 +129,9 @@ bool arch_lower_sync(struct arch_regs *f)
 			vcpu_wait_for_interrupt(v);
 		break;
 	case EC_DABT_LOW:
-		vcpu_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
-			   (esr & ESR_DABT_WNR) ? "write" : "read", fault_ipa(),
-			   f->elr, ESR_ABT_DFSC(esr));
+		/* Decoded in arch_lower_slow(): a store may name x19..x29, which
+		 * the frame holds only there. */
+		((struct cpu *)read_sysreg(tpidr_el2))->slow_dabt = esr;
 		break;
 	case EC_IABT_LOW:
 		vcpu_fault(v, "stage-2 instruction abort at IPA %lx (pc %lx)",

@@ -48,6 +48,11 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)
 	return v->regs.x;
 }
 
+void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
+{
+	v->regs.elr = pc;
+}
+
 static void save_sysregs(struct arch_sysregs *s)
 {
 	s->sctlr_el1 = read_sysreg(sctlr_el1);

@@ -102,6 +102,11 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v)
 	return v->regs.x;
 }
 
+void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
+{
+	v->regs.elr = pc;
+}
+
 void arch_vcpu_run_first(struct arch_vcpu *v)
 {
 	arch_cpu_current()->current_regs = &v->regs;

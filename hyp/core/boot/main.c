@@ -140,6 +140,9 @@ static void boot_domains(const struct platform *plat)
 		.block = block_hook,
 		.unblock = unblock_hook,
 		.vgic_configure = vgic_configure_hook,
+		.vmm_deliver = guest_vmm_deliver,
+		.vmm_complete = guest_vmm_complete,
+		.vmm_set_reg = guest_vmm_set_reg,
 	};
 	const char *why = NULL;
 	char flag[8];

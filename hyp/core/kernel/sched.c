@@ -244,6 +244,12 @@ void vcpu_unblock(struct vcpu *v, uint64_t word)
 	epoch++;
 }
 
+void vcpu_wake(struct vcpu *v)
+{
+	v->blocked = false;
+	epoch++;
+}
+
 void vcpu_vtimer_irq(void)
 {
 	arch_vtimer_mask_live();

@@ -17,6 +17,7 @@
 #include <cloison/print.h>
 #include <cloison/string.h>
 #include <cloison/vcpu.h>
+#include <cloison/vmm.h>
 
 #include "hypercall_dispatch.h"
 
@@ -28,6 +29,11 @@ bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
 {
 	uint64_t epoch = sched_epoch();
 
+	/* A guest served by a VMM has no hypercalls: its `hvc #0` is a PSCI
+	 * or SMCCC call for the VMM (x0 = function ID). One load and branch
+	 * on the hypercall path. */
+	if (__builtin_expect(v->vm->domain->vmm.vmm != NULL, 0))
+		return vcpu_forward_call(v, CLOISON_VMM_EXIT_HVC, 0);
 	hypercall_dispatch_inline(v->vm->domain, regs);
 	/* The caller's time is charged at its next full exit. */
 	return sched_epoch() != epoch;
@@ -82,6 +88,7 @@ void vcpu_fault(struct vcpu *v, const char *fmt, ...)
 		vm->domain->state = CLOISON_DOMAIN_STOPPED;
 	vm_console_flush(vm);
 	print("cloison: domain %s stopped: %s\n", vm->name, vm->fault);
+	guest_stopped(vm, v->arch.regs.elr);
 }
 
 void vcpu_stop_self(struct vcpu *v, const char *why)
@@ -93,6 +100,7 @@ void vcpu_stop_self(struct vcpu *v, const char *why)
 	sched_poke();
 	vm_console_flush(vm);
 	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);
+	guest_stopped(vm, v->arch.regs.elr);
 }
 
 void vcpu_note(struct vcpu *v, const char *msg)

@@ -10,6 +10,7 @@
 #include <cloison/types.h>
 
 struct domain;
+struct guest_exit;
 
 /* Counters system_stats reports. */
 struct sysobj_stats {
@@ -37,6 +38,14 @@ struct sysobj_hooks {
 	void (*unblock)(struct domain *d, uint64_t word, uint64_t err);
 	void (*vgic_configure)(struct domain *d, uint32_t vintid, bool enable,
 			       uint8_t priority);
+	/* A guest's VMM (object/vmm.c): wake the VMM blocked in vmm_wait with
+	 * x0 = ok and x1..x6 = res; complete the guest's exit e with the
+	 * VMM's value and let it run; set one register of a guest that is not
+	 * running. All NULL: the vmm_* calls answer not_supported. */
+	void (*vmm_deliver)(struct domain *vmm, const uint64_t res[6]);
+	void (*vmm_complete)(struct domain *guest, const struct guest_exit *e,
+			     uint64_t value);
+	void (*vmm_set_reg)(struct domain *guest, uint32_t reg, uint64_t value);
 };
 
 extern struct sysobj_hooks sysobj_hooks;

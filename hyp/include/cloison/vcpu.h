@@ -98,6 +98,19 @@ NORETURN void vcpu_power_off(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 void vcpu_wait_for_interrupt(struct vcpu *v);
 
+/* guest.c: VMM-served guests (vmm.h). Forward exit e of the running v to
+ * its VMM and block v; false (nothing done) when v has no VMM. */
+struct guest_exit;
+bool vcpu_forward(struct vcpu *v, const struct guest_exit *e);
+/* The same for an HVC or SMC: x0..x3 and the immediate. */
+bool vcpu_forward_call(struct vcpu *v, uint64_t kind, uint64_t imm);
+void guest_vmm_deliver(struct domain *vmm, const uint64_t res[6]);
+void guest_vmm_complete(struct domain *guest, const struct guest_exit *e,
+			uint64_t value);
+void guest_vmm_set_reg(struct domain *guest, uint32_t reg, uint64_t value);
+/* vm stopped: tell its VMM, stop the guests it served. */
+void guest_stopped(struct vm *vm, uint64_t pc);
+
 /* sched.c */
 void sched_init(void);
 void sched_add(struct vcpu *v, uint64_t budget_us, uint64_t period_us,
@@ -111,6 +124,8 @@ void vcpu_raise_virq(struct vcpu *v, uint32_t vintid);
 void vcpu_block(struct vcpu *v);
 /* Wake v from notification_wait with x1 = word. */
 void vcpu_unblock(struct vcpu *v, uint64_t word);
+/* Wake v from a block without touching its registers (vmm_reply). */
+void vcpu_wake(struct vcpu *v);
 /* The EL1 virtual timer of the running vCPU fired (physical PPI). */
 void vcpu_vtimer_irq(void);
 uint64_t sched_virqs(void);

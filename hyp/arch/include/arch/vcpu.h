@@ -21,6 +21,9 @@ void arch_vcpu_switch(struct arch_vcpu *prev, struct arch_vcpu *next,
 /* The general registers x0..x30 of a (not running) vCPU. */
 uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
 
+/* Set the pc a (not running) vCPU resumes at. */
+void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc);
+
 /* Leave EL2 for the first time into `v` (already switched to). */
 NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);
 
