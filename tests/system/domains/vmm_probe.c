@@ -70,12 +70,34 @@ static void rejections(void)
 			CLOISON_ERR_NO_RIGHTS);
 }
 
+/* Hostile cases, chosen by the domain's name (systems/vmm-hostile.toml). */
+static int hostile(const char *name)
+{
+	struct exit e;
+
+	if (cloison_vmm_region(guest, EMU, 0x1000) || cloison_domain_start(guest)) {
+		print("%s: setup failed\n", name);
+		return 1;
+	}
+	e = take();
+	if (strcmp(name, "vmm-crash") == 0) {
+		/* Die holding the guest's exit: the guest must stop with us. */
+		print("crashing with an exit of kind %lu taken\n", e.kind);
+		return (int)*(volatile uint64_t *)0x10000000;
+	}
+	print("guest exit kind %lu: %s\n", e.kind,
+	      e.kind == CLOISON_VMM_EXIT_STOPPED ? "stopped as it should" : "NOT STOPPED");
+	return 0;
+}
+
 int domain_main(const struct cloison_start_info *si)
 {
 	struct exit e;
 
 	(void)si;
 	guest = si_cap("guest");
+	if (strcmp(si_name(), "vmm-probe") != 0)
+		return hostile(si_name());
 	test_begin("vmm");
 	rejections();
 	/* Entry state: x1 and the pc, set before the guest first runs. */
