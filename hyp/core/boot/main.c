@@ -77,6 +77,16 @@ static void raise_virq_hook(struct domain *d, uint32_t vintid)
 		vcpu_raise_virq(v, vintid);
 }
 
+static bool virq_pending_hook(struct domain *d)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (!v || !(v->vgic.pending & v->vgic.enabled))
+		return false;
+	sched_poke();
+	return true;
+}
+
 static void block_hook(struct domain *d)
 {
 	struct vcpu *v = vcpu_of(d);
@@ -143,6 +153,7 @@ static void boot_domains(const struct platform *plat)
 		.vmm_deliver = guest_vmm_deliver,
 		.vmm_complete = guest_vmm_complete,
 		.vmm_set_reg = guest_vmm_set_reg,
+		.virq_pending = virq_pending_hook,
 	};
 	const char *why = NULL;
 	char flag[8];

@@ -226,6 +226,8 @@ void vcpu_raise_virq(struct vcpu *v, uint32_t vintid)
 	epoch++;
 	if (v->waiting && vgic_wants_attention(&v->vgic))
 		v->waiting = false;
+	if (v->blocked && vgic_wants_attention(&v->vgic))
+		vmm_interrupt(v->vm->domain);
 }
 
 void vcpu_block(struct vcpu *v)

@@ -126,7 +126,12 @@ void hc_invoke_vmm_wait(struct hc_ctx *ctx)
 		l->exit_state = VMM_EXIT_TAKEN;
 		return;
 	}
+	if (sysobj_hooks.virq_pending && sysobj_hooks.virq_pending(ctx->caller)) {
+		ctx->res[0] = CLOISON_VMM_EXIT_IRQ;
+		return;
+	}
 	l->vmm_waiting = true;
+	ctx->caller->vmm.waiting_on = ctx_guest(ctx);
 	sysobj_hooks.block(ctx->caller);
 }
 
@@ -140,6 +145,7 @@ void vmm_forward(struct domain *guest, const struct guest_exit *e)
 	if (l->vmm_waiting && l->vmm->state != CLOISON_DOMAIN_DESTROYED) {
 		exit_results(e, res);
 		l->vmm_waiting = false;
+		l->vmm->vmm.waiting_on = NULL;
 		l->exit_state = VMM_EXIT_TAKEN;
 		sysobj_hooks.vmm_deliver(l->vmm, res);
 	}
@@ -153,8 +159,21 @@ void vmm_guest_stopped(struct domain *guest, uint64_t pc)
 	l->exit_state = VMM_EXIT_NONE;
 	if (l->vmm_waiting && l->vmm && sysobj_hooks.vmm_deliver) {
 		l->vmm_waiting = false;
+		l->vmm->vmm.waiting_on = NULL;
 		sysobj_hooks.vmm_deliver(l->vmm, res);
 	}
+}
+
+void vmm_interrupt(struct domain *d)
+{
+	struct domain *g = d->vmm.waiting_on;
+	const uint64_t res[6] = { CLOISON_VMM_EXIT_IRQ, 0, 0, 0, 0, 0 };
+
+	if (!g || !sysobj_hooks.vmm_deliver)
+		return;
+	g->vmm.vmm_waiting = false;
+	d->vmm.waiting_on = NULL;
+	sysobj_hooks.vmm_deliver(d, res);
 }
 
 uint64_t vmm_load_value(const struct guest_exit *e, uint64_t value)

@@ -46,6 +46,11 @@ struct sysobj_hooks {
 	void (*vmm_complete)(struct domain *guest, const struct guest_exit *e,
 			     uint64_t value);
 	void (*vmm_set_reg)(struct domain *guest, uint32_t reg, uint64_t value);
+	/* Has d an enabled virtual interrupt raised but not yet in a list
+	 * register (vmm_wait returns "irq" at once rather than sleep through
+	 * it)? If so the scheduler is poked, so the interrupt reaches a list
+	 * register before d runs on. NULL: never. */
+	bool (*virq_pending)(struct domain *d);
 };
 
 extern struct sysobj_hooks sysobj_hooks;

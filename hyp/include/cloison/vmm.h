@@ -39,6 +39,8 @@ enum vmm_exit_state {
 
 struct vmm_link {
 	struct domain *vmm; /* bound VMM, NULL while none */
+	/* Of a VMM: the guest it waits on in vmm_wait, NULL when not waiting. */
+	struct domain *waiting_on;
 	bool vmm_waiting;   /* the VMM is blocked in vmm_wait on this guest */
 	uint32_t exit_state;
 	uint32_t nregions;
@@ -57,6 +59,11 @@ void vmm_forward(struct domain *guest, const struct guest_exit *e);
 /* The guest was stopped (fault, or its VMM went away): a waiting VMM hears
  * of it (exit "stopped"); no exit stays owed. */
 void vmm_guest_stopped(struct domain *guest, uint64_t pc);
+
+/* A virtual interrupt was raised on d: if d waits in vmm_wait, it returns
+ * now with the exit kind "irq" (a VMM blocked for its guest still hears its
+ * own console input and channels). */
+void vmm_interrupt(struct domain *d);
 
 /* Load completion for vmm_reply: the value an access of e puts in Rt. */
 uint64_t vmm_load_value(const struct guest_exit *e, uint64_t value);
