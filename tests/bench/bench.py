@@ -37,6 +37,8 @@ TARGETS = [
     ("bench-channel-prio.elf", "signal_to_handler", "instructions", 1500, "F5"),
     # 1 notification per 8 messages of 56 bytes: 1024 / 56 / 8 vIRQs per KiB.
     ("bench-channel.elf", "ring_bulk_per_KiB", "virqs", 1024 / 56 / 8, "F5"),
+    # A guest's MMIO read answered by its VMM, round trip (docs/vmm.md).
+    ("bench-vmm.elf", "guest_mmio_read_via_vmm", "instructions", 3000, "linux"),
 ]
 
 
