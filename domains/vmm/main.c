@@ -113,10 +113,16 @@ static uint64_t mmio(uint64_t kind, uint64_t addr, unsigned int size, uint64_t v
 
 static void report(const char *why)
 {
+	uint64_t el2, sw, virqs, hc;
+
 	console_flush();
 	print("\nvmm: guest %s; exits: gicd %lu gicr %lu uart %lu other-mmio %lu psci %lu, "
 	      "console-irq %lu\n",
 	      why, count.gicd, count.gicr, count.uart, count.other_mmio, count.psci, count.irq);
+	/* With the audit right (benchmark systems): the hypervisor's counters. */
+	if (cloison_system_stats(si_cap_or_none("system"), &el2, &sw, &virqs, &hc) == 0)
+		print("vmm: hypervisor since boot: el2_entries %lu switches %lu virqs %lu "
+		      "hypercalls %lu\n", el2, sw, virqs, hc);
 }
 
 static void guest_ends(const char *why)

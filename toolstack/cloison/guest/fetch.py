@@ -14,6 +14,7 @@ usage: python3 -m cloison.guest.fetch --out DIR linux-image.deb busybox.deb
 """
 import argparse
 import gzip
+import hashlib
 import os
 import struct
 import sys
@@ -74,14 +75,16 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     release, image = kernel
     stamp = os.path.join(args.out, "VERSION")
-    if os.path.exists(stamp) and open(stamp).read().strip() == release \
+    # The kernel release and the /init script: either changing remakes all.
+    release_init = "%s init-%s" % (release, hashlib.sha256(initramfs.INIT.encode()).hexdigest()[:16])
+    if os.path.exists(stamp) and open(stamp).read().strip() == release_init \
             and os.path.exists(os.path.join(args.out, "initramfs-bench.cpio")):
         return 0
     write(os.path.join(args.out, "Image"), image)
     write(os.path.join(args.out, "initramfs.cpio"), initramfs.build(busybox))
     write(os.path.join(args.out, "initramfs-bench.cpio"),
           initramfs.build(busybox, with_bench=True))
-    write(stamp, (release + "\n").encode())
+    write(stamp, (release_init + "\n").encode())
     print(f"fetch: kernel {release}, Image {len(image)} bytes -> {args.out}")
     return 0
 
