@@ -65,9 +65,33 @@ static void rejections(void)
 	TEST_REPORT_ERR("vmm_irq.beyond", cloison_vmm_irq(guest, 64, 0), CLOISON_ERR_INVALID_ARGUMENT);
 	TEST_REPORT_ERR("vmm_irq.bad_op", cloison_vmm_irq(guest, 33, 3), CLOISON_ERR_INVALID_ARGUMENT);
 	TEST_REPORT_ERR("vmm_irq.enable", cloison_vmm_irq(guest, 33, 1), CLOISON_ERR_OK);
+	TEST_REPORT_ERR("vmm.self", cloison_vmm_wait(si_cap("self"), NULL, NULL, NULL, NULL,
+						     NULL, NULL),
+			CLOISON_ERR_INVALID_ARGUMENT);
 	TEST_REPORT_ERR("vmm.no_right", cloison_vmm_wait(si_cap("guest-query"), NULL, NULL, NULL,
 							 NULL, NULL, NULL),
 			CLOISON_ERR_NO_RIGHTS);
+}
+
+/* A second holder of the vmm right on a guest that already has its VMM:
+ * waits until the guest has been started (its VMM bound first), then
+ * every vmm_* call must be refused with bad_state. */
+static int rival(void)
+{
+	uint64_t state = 0, id, t, bad = 0;
+
+	for (unsigned i = 0; i < 100000 && state != CLOISON_DOMAIN_RUNNING &&
+			     state != CLOISON_DOMAIN_STOPPED; i++) {
+		cloison_domain_query(guest, &state, &id, &t);
+		cloison_yield();
+	}
+	bad += cloison_vmm_wait(guest, 0, 0, 0, 0, 0, 0) != CLOISON_ERR_BAD_STATE;
+	bad += cloison_vmm_region(guest, 0x20000000, 0x1000) != CLOISON_ERR_BAD_STATE;
+	bad += cloison_vmm_reply(guest, 0) != CLOISON_ERR_BAD_STATE;
+	bad += cloison_vmm_irq(guest, 40, 0) != CLOISON_ERR_BAD_STATE;
+	bad += cloison_vmm_set_reg(guest, 0, 0) != CLOISON_ERR_BAD_STATE;
+	print("rival VMM: %s\n", bad ? "SOME CALL WAS NOT REFUSED" : "every call refused (bad_state)");
+	return 0;
 }
 
 /* Hostile cases, chosen by the domain's name (systems/vmm-hostile.toml). */
@@ -96,6 +120,8 @@ int domain_main(const struct cloison_start_info *si)
 
 	(void)si;
 	guest = si_cap("guest");
+	if (strcmp(si_name(), "vmm-rival") == 0)
+		return rival();
 	if (strcmp(si_name(), "vmm-probe") != 0)
 		return hostile(si_name());
 	test_begin("vmm");
