@@ -41,7 +41,7 @@ bool arch_dabt_forward(struct vcpu *v, struct arch_regs *f, uint64_t esr,
 	struct guest_exit e = { 0 };
 	uint32_t rt = ISS_SRT(esr);
 
-	if (!v->vm->domain->vmm.vmm || !vmm_in_region(&v->vm->domain->vmm, ipa))
+	if (!v->vm->domain->vmm.served || !vmm_in_region(&v->vm->domain->vmm, ipa))
 		return false;
 	if (!(esr & ISS_ISV) || (esr & (ISS_CM | ISS_S1PTW)) || !(esr & ESR_IL)) {
 		vcpu_fault(v, "emulated access the core cannot decode at IPA %lx "

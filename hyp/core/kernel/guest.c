@@ -22,8 +22,12 @@ bool vcpu_forward(struct vcpu *v, const struct guest_exit *e)
 {
 	struct domain *d = v->vm->domain;
 
-	if (!d->vmm.vmm)
+	if (!d->vmm.served)
 		return false;
+	if (!d->vmm.vmm) {
+		vcpu_fault(v, "exit with its VMM gone (pc %lx)", v->arch.regs.elr);
+		return true;
+	}
 	vcpu_block(v);
 	vmm_forward(d, e);
 	return true;

@@ -32,7 +32,7 @@ bool vm_hypercall(struct vcpu *v, uint64_t regs[8])
 	/* A guest served by a VMM has no hypercalls: its `hvc #0` is a PSCI
 	 * or SMCCC call for the VMM (x0 = function ID). One load and branch
 	 * on the hypercall path. */
-	if (__builtin_expect(v->vm->domain->vmm.vmm != NULL, 0))
+	if (__builtin_expect(v->vm->domain->vmm.served, 0))
 		return vcpu_forward_call(v, CLOISON_VMM_EXIT_HVC, 0);
 	hypercall_dispatch_inline(v->vm->domain, regs);
 	/* The caller's time is charged at its next full exit. */

@@ -60,7 +60,40 @@ static uint64_t vmm_check(struct hc_ctx *ctx)
 
 static void vmm_bind(struct hc_ctx *ctx)
 {
-	ctx_guest(ctx)->vmm.vmm = ctx->caller;
+	struct domain *g = ctx_guest(ctx);
+
+	if (g->vmm.vmm)
+		return; /* vmm_check: it is the caller */
+	g->vmm.served = true;
+	g->vmm.vmm = ctx->caller;
+	g->vmm.next_served = ctx->caller->vmm.served_head;
+	ctx->caller->vmm.served_head = g;
+}
+
+void vmm_unlink(struct domain *d)
+{
+	struct vmm_link *l = &d->vmm;
+	struct domain **pp, *g;
+
+	if (l->waiting_on) {
+		l->waiting_on->vmm.vmm_waiting = false;
+		l->waiting_on = NULL;
+	}
+	if (l->vmm) {
+		vmm_guest_stopped(d, 0);
+		for (pp = &l->vmm->vmm.served_head; *pp; pp = &(*pp)->vmm.next_served)
+			if (*pp == d) {
+				*pp = l->next_served;
+				break;
+			}
+		l->vmm = NULL;
+	}
+	while ((g = l->served_head) != NULL) {
+		l->served_head = g->vmm.next_served;
+		g->vmm.next_served = NULL;
+		g->vmm.vmm = NULL;
+		g->vmm.vmm_waiting = false;
+	}
 }
 
 uint64_t hc_decode_vmm_region(struct hc_ctx *ctx)

@@ -38,7 +38,14 @@ enum vmm_exit_state {
 };
 
 struct vmm_link {
-	struct domain *vmm; /* bound VMM, NULL while none */
+	/* Of a guest: served since its first vmm_* call (its HVCs and SMCs
+	 * are never hypercalls again), by vmm until that domain's object
+	 * goes (then NULL: its next exit stops it). */
+	bool served;
+	struct domain *vmm;
+	struct domain *next_served; /* in its VMM's served list */
+	/* Of a VMM: the guests it serves (so its end can unlink them). */
+	struct domain *served_head;
 	/* Of a VMM: the guest it waits on in vmm_wait, NULL when not waiting. */
 	struct domain *waiting_on;
 	bool vmm_waiting;   /* the VMM is blocked in vmm_wait on this guest */
@@ -64,6 +71,10 @@ void vmm_guest_stopped(struct domain *guest, uint64_t pc);
  * now with the exit kind "irq" (a VMM blocked for its guest still hears its
  * own console input and channels). */
 void vmm_interrupt(struct domain *d);
+
+/* d's object is going (domain_finalise): no other domain keeps a pointer
+ * to it. A VMM waiting on it hears "stopped"; guests it served lose it. */
+void vmm_unlink(struct domain *d);
 
 /* Load completion for vmm_reply: the value an access of e puts in Rt. */
 uint64_t vmm_load_value(const struct guest_exit *e, uint64_t value);

@@ -17,6 +17,7 @@
 #include <cloison/abi/objects.h>
 #include <cloison/bootcap.h>
 #include <cloison/domain.h>
+#include <cloison/object.h>
 #include <cloison/sysobj.h>
 #include <cloison/vmm.h>
 
@@ -225,6 +226,27 @@ TEST(vmm_set_reg_and_irq)
 	EXPECT(H.cfg_id == 33 && H.cfg_en && H.virq_to == G && H.virq == 33);
 	EXPECT_EQ(HC(V, 0, VMM_IRQ, 33, 2), OK);
 	EXPECT(H.cfg_id == 33 && !H.cfg_en);
+}
+
+/* The guest's object goes (its last cap deleted) while its VMM waits on it:
+ * the VMM hears "stopped" and keeps no pointer to it. (Boot domains are
+ * pinned; a domain made by retype is not: unpinned here to be one.) */
+TEST(vmm_guest_object_gone_while_waited_on)
+{
+	setup();
+	G->obj.flags &= ~OBJECT_PINNED;
+	EXPECT_EQ(HC(V, 0, VMM_REGION, 0x09000000, 0x1000), OK);
+	EXPECT(V->vmm.served_head == G && G->vmm.served);
+	EXPECT_EQ(HC(V, 0, VMM_WAIT), OK);
+	EXPECT(V->vmm.waiting_on == G);
+	EXPECT_EQ(HC(W, 0, CAP_DELETE), OK);
+	EXPECT_EQ(HC(V, 2, CAP_DELETE), OK);
+	EXPECT(H.delivered_to == NULL);
+	EXPECT_EQ(HC(V, 0, CAP_DELETE), OK); /* the last one */
+	EXPECT(H.delivered_to == V);
+	EXPECT_EQ(H.res[0], CLOISON_VMM_EXIT_STOPPED);
+	EXPECT(V->vmm.waiting_on == NULL);
+	EXPECT(V->vmm.served_head == NULL);
 }
 
 TEST(vmm_load_value_size_sign_width)
