@@ -67,6 +67,8 @@ TARGETS = [
     ("bench-channel-prio.elf", "signal_to_handler", "instructions", 1500),
     # 1 notification per 8 messages of 56 bytes: 1024 / 56 / 8 vIRQs per KiB.
     ("bench-channel.elf", "ring_bulk_per_KiB", "virqs", 1024 / 56 / 8),
+    # A guest's MMIO read answered by its VMM, round trip (docs/vmm.md).
+    ("bench-vmm.elf", "guest_mmio_read_via_vmm", "instructions", 3000),
 ]
 
 
@@ -87,14 +89,14 @@ def check_stretches():
     for phase, call, is_open in STRETCH_TARGETS:
         got = {names.get(n, str(n)): v for n, v in stretches.get(phase, {}).items()}
         if call not in got:
-            print(f"target H1: {phase}: {call} did not report: MISSED")
+            print(f"target: {phase}: {call} did not report: MISSED")
             ok = False
             continue
         instr, chunks = got[call]
         met = instr <= STRETCH_LIMIT
         status = "met" if met else ("OPEN (not preemptible yet)" if is_open else "MISSED")
         print(f"{phase:28} {call:16} {instr:20d} {chunks:12d}")
-        print(f"target H1: {phase} {call} longest stretch {instr} <= {STRETCH_LIMIT}: {status}")
+        print(f"target: {phase} {call} longest stretch {instr} <= {STRETCH_LIMIT}: {status}")
         if not met and not is_open:
             ok = False
     return ok
