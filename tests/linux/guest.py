@@ -20,11 +20,18 @@ QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a57", "-nographic",
 
 
 def require_files():
+    """The guest's files, fetched first when missing (pinned by SHA-256,
+    from Debian's registry only, cached: toolstack/lib/deps.sh)."""
     missing = [p for p in (IMAGE, INITRAMFS) if not os.path.exists(p)]
     if missing:
+        subprocess.run(["bash", "-c", "source toolstack/lib/deps.sh && "
+                        "cloison_fetch_linux_guest"], cwd=ROOT,
+                       env=dict(os.environ, CLOISON_BUILD=BUILD), check=False)
+        missing = [p for p in (IMAGE, INITRAMFS) if not os.path.exists(p)]
+    if missing:
         raise AssertionError(
-            f"missing {missing}: run `source toolstack/lib/deps.sh; "
-            "cloison_fetch_linux_guest` (tests/run does)")
+            f"missing {missing}: `source toolstack/lib/deps.sh; "
+            "cloison_fetch_linux_guest` could not fetch them")
 
 
 def baseline_argv(initramfs=INITRAMFS, icount=False, append="quiet"):
