@@ -62,7 +62,9 @@ class CompileTest(support.WorkDirTest):
             (3, "guest2", "domain", "guest2", life),
             (4, "echo", "domain", "echo", ["query"]),
             (5, "pinger", "domain", "pinger", ["query"]),
-            (6, "system", "system", "system", ["audit"])])
+            (6, "storage", "domain", "storage", ["query"]),
+            (7, "logger", "domain", "logger", ["query"]),
+            (8, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
                 (1, "console", "console", "console", ["write"])])
