@@ -40,12 +40,12 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 15 caps (images not "
+        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 20 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 15 caps\n"
+        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 20 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
