@@ -60,7 +60,7 @@ void arch_vcpu_restart_hvc(struct arch_vcpu *v)
 {
 	/* ELR_EL2 of an HVC is the instruction after it (Arm ARM D1.10.1:
 	 * the preferred return address of an HVC exception); HVC is always
-	 * 4 bytes (A64). */
+	 * 4 bytes. */
 	v->regs.elr -= 4;
 }
 
