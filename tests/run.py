@@ -7,7 +7,9 @@ tests, TAP subtests counted one by one), toolstack (Python unittest in
 tests/toolstack), runner (the system-test runner's own tests), loader (the
 hypervisor's policy loader booted on corrupted policies), crash (storage-dom's
 flushed writes across 24 kills of QEMU), system (QEMU
-scenarios in tests/system/scenarios and domains/tests/scenarios), fuzz (meson suite 'fuzz': bounded
+scenarios in tests/system/scenarios and domains/tests/scenarios), linux (the
+Linux guest fetched and checked by toolstack/lib/deps.sh, then booted:
+tests/linux), fuzz (meson suite 'fuzz': bounded
 libFuzzer runs). The last line is "N passed, N failed"; the exit status is 1 if
 anything failed or a group could not run.
 """
@@ -20,7 +22,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GROUPS = ["unit", "toolstack", "runner", "loader", "crash", "system", "fuzz"]
+GROUPS = ["unit", "toolstack", "runner", "loader", "crash", "system", "linux", "fuzz"]
 
 
 def sh(cmd, **kw):
@@ -126,6 +128,15 @@ def main():
         elif g == "crash":
             p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "system"),
                                            pattern="test_crash.py", env=env)
+        elif g == "linux":
+            # Fetch (pinned, cached) only here: nothing else needs network.
+            r = sh(["bash", "-c", 'source toolstack/lib/deps.sh && cloison_fetch_linux_guest'],
+                   env=env)
+            if r.returncode != 0:
+                print(r.stdout.decode("utf-8", "replace")[-3000:])
+                p, f = 0, 1
+            else:
+                p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "linux"), env=env)
         else:
             cmd = [sys.executable, os.path.join(ROOT, "tests", "system", "runner.py"),
                    "-B", args.build, "--junit", args.junit or os.path.join(args.build, "system-tests.xml")]

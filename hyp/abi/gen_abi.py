@@ -74,9 +74,13 @@ def check(abi):
             if not it.get("doc"):
                 raise AbiError(f"{group} {it['name']}: missing doc")
         _unique(items, "name", group)
-    for group in ("error", "domain_state", "type"):
-        _unique(abi[group], "value", group)
-        for it in abi[group]:
+    for it in abi.get("vmm_exit", []):
+        if not IDENT.match(it.get("name", "")) or not it.get("doc"):
+            raise AbiError(f"vmm_exit: bad name or missing doc: {it.get('name')!r}")
+    _unique(abi.get("vmm_exit", []), "name", "vmm_exit")
+    for group in ("error", "domain_state", "type", "vmm_exit"):
+        _unique(abi.get(group, []), "value", group)
+        for it in abi.get(group, []):
             if not isinstance(it["value"], int) or it["value"] < 0:
                 raise AbiError(f"{group} {it['name']}: bad value")
     if [e for e in abi["error"] if e["value"] == 0] != [abi["error"][0]] or \
@@ -234,7 +238,15 @@ def gen_calls(abi):
         "/* Reserved slot: x0 of calls acting on no object; dest_cnode = own CSpace. */\n",
         f"#define CLOISON_SLOT_NONE 0x{c['slot_none']:x}ull\n",
         f"#define CLOISON_CNODE_MAX_SLOTS {c['cnode_max_slots']}u\n",
-        f"#define CLOISON_CONSOLE_WRITE_MAX {c['console_write_max']}u\n\n",
+        f"#define CLOISON_CONSOLE_WRITE_MAX {c['console_write_max']}u\n",
+        f"#define CLOISON_VMM_REGIONS_MAX {c['vmm_regions_max']}u\n",
+        f"#define CLOISON_VMM_REG_PC {c['vmm_reg_pc']}u\n\n",
+        "/* Kinds of forwarded guest exits (vmm_wait). */\n",
+    ] + [
+        f"#define CLOISON_VMM_EXIT_{up(e['name'])} {e['value']}u {c_comment(e['doc'])}\n"
+        for e in abi.get("vmm_exit", [])
+    ] + [
+        "\n",
         "/* Call numbers (x1), argument counts (x2..) and result counts (x1..). */\n",
     ]
     for call in abi["call"]:

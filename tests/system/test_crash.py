@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Crash safety of storage-dom (docs/block-protocol.md: a completed write after a
 completed FLUSH survives a kill of QEMU). The crash system's writer guest
-(tests/system/domains/crashwriter.c) writes one-sector records through
+(domains/tests/core/crashwriter.c) writes one-sector records through
 storage-dom and prints "CRASH-ACK <seq>" each time a FLUSH covering records
 up to seq is answered. QEMU is killed (SIGKILL) at a random moment, 24
 times on one disk image; after each kill the host reads the image and

@@ -40,12 +40,12 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 15 caps (images not "
+        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 20 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 15 caps\n"
+        self.assertEqual(out, "%s: OK: 7 domains, 13 objects, 20 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
@@ -62,7 +62,9 @@ class CompileTest(support.WorkDirTest):
             (3, "guest2", "domain", "guest2", life),
             (4, "echo", "domain", "echo", ["query"]),
             (5, "pinger", "domain", "pinger", ["query"]),
-            (6, "system", "system", "system", ["audit"])])
+            (6, "storage", "domain", "storage", ["query"]),
+            (7, "logger", "domain", "logger", ["query"]),
+            (8, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
                 (1, "console", "console", "console", ["write"])])

@@ -119,14 +119,15 @@ class ShellTest(support.WorkDirTest):
         log = os.path.join(self.tmp, "console.log")
         c = Console("--log", log)
         try:
-            c.wait("[dom0] control domain ready: 4 domains; type help\n")
+            c.wait("[dom0] control domain ready: 6 domains; type help\n")
             # Backspace edits the line: "lisx<BS>t" runs list.
             c.command("lisx" + BACKSPACE + "t", "list")
-            listing = c.wait(re.compile(r"\[dom0\] pinger .*\n"))
+            listing = c.wait(re.compile(r"\[dom0\] logger .*\n"))
             self.assertRegex(listing, r"\[dom0\] dom0 +domain 0, running +this shell\n")
             life = "start,stop,resume,destroy,query"
             for n, name, rights in ((1, "guest1", life), (2, "guest2", life),
-                                    (3, "echo", "query"), (4, "pinger", "query")):
+                                    (3, "echo", "query"), (4, "pinger", "query"),
+                                    (5, "storage", "query"), (6, "logger", "query")):
                 self.assertRegex(listing, r"\[dom0\] %s +domain %d, running +cpu +\d+ ms, "
                                  r"rights %s\n" % (name, n, rights))
             # Ctrl-U erases what was typed; spaces around words do not matter.
@@ -194,7 +195,8 @@ class ShellTest(support.WorkDirTest):
         # ... and the audit checks the live dump in it against the policy.
         from cloison import audit
         a = audit.run(support.DEFAULT_TOML, [os.path.join(BUILD, "domains", d)
-                                             for d in ("dom0", "guests")],
+                                             for d in ("dom0", "guests")]
+                      + [os.path.join(BUILD, "storage-dom")],
                       os.path.join(BUILD, "hyp", "hyp.elf"),
                       image=os.path.join(BUILD, "toolstack", "cloison-default.elf"), live=log)
         status = {ch.id: ch.status for ch in a.checks}
@@ -227,9 +229,10 @@ class OwnImageTest(support.WorkDirTest):
                     .replace('ram = "512M"', 'ram = "256M"'))
         cls.image = os.path.join(cls.tmp, "small.elf")
         cls.pack_args = ["pack", cls.desc, "--hyp", os.path.join(BUILD, "hyp", "hyp.elf"),
-                         "--image-path", ":".join(os.path.join(BUILD, "domains", d)
-                                                  for d in ("dom0", "guests",
-                                                            "guests/guest-hello")),
+                         "--image-path", ":".join([os.path.join(BUILD, "domains", d)
+                                                   for d in ("dom0", "guests",
+                                                             "guests/guest-hello")]
+                                                  + [os.path.join(BUILD, "storage-dom")]),
                          "-o", cls.image]
 
     def setUp(self):

@@ -64,3 +64,49 @@ cloison_build() {
   fi
   ninja -C "$CLOISON_BUILD" "$@" >&2
 }
+
+# The stock Debian 12 kernel and busybox for Linux guests (docs/linux-guests.md).
+# Called only when a Linux guest is needed (the tests that boot one, a system
+# with a Linux guest). Private apt lists under the cache directory: the
+# machine's apt configuration and architectures are not touched. Every .deb
+# is checked against toolstack/lib/linux-guest.pins before use and never
+# modified; the kernel Image and the initramfs are derived from them into
+# $CLOISON_BUILD/linux-guest (toolstack/cloison/guest/fetch.py).
+CLOISON_CACHE=${CLOISON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cloison}
+
+cloison_fetch_linux_guest() {
+  local pins=$CLOISON_ROOT/toolstack/lib/linux-guest.pins
+  local apt_dir=$CLOISON_CACHE/apt debs=$CLOISON_CACHE/debs
+  local apt_opts=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+    -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  local meta pkg ver sum file resolved need_update=0 found=()
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$debs"
+  while read -r meta pkg ver sum; do
+    [[ -z $meta || $meta == \#* ]] && continue
+    file=$debs/${pkg}_${ver/:/%3a}_arm64.deb
+    if [[ ! -f $file ]]; then
+      if [[ $need_update == 0 ]]; then
+        echo "cloison: fetching the Linux guest packages (private apt lists in $apt_dir)" >&2
+        apt-get "${apt_opts[@]}" -qq update >&2 || return 1
+        need_update=1
+      fi
+      if [[ $meta != - ]]; then
+        resolved=$(apt-cache "${apt_opts[@]}" depends "$meta" |
+          awk '/Depends: linux-image-/ { print $2; exit }')
+        if [[ $resolved != "$pkg" ]]; then
+          echo "cloison: $meta now depends on '$resolved', pinned: $pkg ($pins)" >&2
+          return 1
+        fi
+      fi
+      (cd "$debs" && apt-get "${apt_opts[@]}" -qq download "$pkg=$ver" >&2) || return 1
+    fi
+    if ! echo "$sum  $file" | sha256sum --quiet -c - >&2; then
+      echo "cloison: $file does not match its pinned SHA-256 ($pins)" >&2
+      return 1
+    fi
+    found+=("$file")
+  done <"$pins"
+  PYTHONPATH=$CLOISON_ROOT/toolstack python3 -m cloison.guest.fetch \
+    --out "$CLOISON_BUILD/linux-guest" "${found[@]}" >&2
+}

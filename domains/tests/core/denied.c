@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What dom0 must not be able to do (issue F4), tried from a domain holding
+ * What dom0 must not be able to do, tried from a domain holding
  * exactly dom0's caps (tests/system/systems/denied.toml): map anything,
  * act on a domain it holds no cap for or only query, mint itself wider
  * rights, pass a cap elsewhere, read input it was not given... Each is

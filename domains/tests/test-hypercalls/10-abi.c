@@ -65,6 +65,11 @@ static const struct call calls[] = {
 	CALL(channel_bind, CHANNEL_BIND, T(CHANNEL), R(CHANNEL, READ)),
 	CALL(irq_bind, IRQ_BIND, T(IRQ), R(IRQ, RECEIVE)),
 	CALL(memory_phys, MEMORY_PHYS, OBJ_ANY, 0),
+	CALL(vmm_region, VMM_REGION, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(vmm_wait, VMM_WAIT, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(vmm_reply, VMM_REPLY, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(vmm_irq, VMM_IRQ, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(vmm_set_reg, VMM_SET_REG, T(DOMAIN), R(DOMAIN, VMM)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

@@ -31,6 +31,13 @@
 #include <stddef.h>
 
 _Static_assert(sizeof(struct arch_regs) == FRAME_SIZE, "frame layout");
+
+struct vcpu;
+/* dabt.c: forward a data abort at ipa in one of the guest's emulated
+ * regions to its VMM (or stop the guest if it cannot be decoded); false
+ * when ipa is not emulated for this domain. */
+bool arch_dabt_forward(struct vcpu *v, struct arch_regs *f, uint64_t esr,
+		       uint64_t ipa);
 _Static_assert(offsetof(struct arch_regs, elr) == FRAME_ELR, "frame layout");
 _Static_assert(offsetof(struct arch_regs, spsr) == FRAME_SPSR && FRAME_SPSR == FRAME_ELR + 8,
 	       "frame layout: exc_return loads ELR and SPSR as a pair");

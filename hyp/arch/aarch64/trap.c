@@ -10,7 +10,9 @@
 #include <cloison/hypercall.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
+#include <cloison/abi/calls.h>
 #include <cloison/abi/start_info.h>
+#include <cloison/guest.h>
 
 #include "exception.h"
 #include "psci.h"
@@ -51,13 +53,34 @@ static uint64_t fault_ipa(void)
 	       (read_sysreg(far_el2) & 0xfff);
 }
 
+static void data_abort(struct vcpu *v, struct arch_regs *f, uint64_t esr)
+{
+	uint64_t ipa = fault_ipa();
+
+	if (arch_dabt_forward(v, f, esr, ipa))
+		return;
+	vm_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
+		   (esr & ESR_DABT_WNR) ? "write" : "read", ipa, f->elr,
+		   ESR_ABT_DFSC(esr));
+}
+
 struct arch_regs *arch_lower_slow(struct arch_regs *f)
 {
+	struct cpu *cpu = (struct cpu *)read_sysreg(tpidr_el2);
 	/* A trapped MSR/MRS is emulated here, not in arch_lower_sync(): only
 	 * now does the frame hold x19..x29, which Rt may name (the fast return
 	 * would leave the live registers in place and lose the result). ESR_EL2
-	 * still describes this exception: EL2 runs with IRQs masked. */
+	 * still describes this exception: EL2 runs with IRQs masked. A data
+	 * abort in an emulated region is decoded here for the same reason. */
 	uint64_t esr = read_sysreg(esr_el2);
+
+	if (cpu->slow_dabt) {
+		uint64_t dabt = cpu->slow_dabt;
+
+		cpu->slow_dabt = 0;
+		data_abort((struct vcpu *)(void *)f, f, dabt);
+		return sched_exit_and_switch();
+	}
 
 	if (ESR_EC(esr) == EC_SYSREG && sysreg_trap((struct vcpu *)(void *)f, f, esr))
 		return f; /* emulated: the same vCPU continues */
@@ -86,11 +109,15 @@ bool arch_lower_sync(struct arch_regs *f)
 				   arch_esr_describe(e1), e1, elr1, far1);
 			break;
 		}
+		if (guest_forward_call(v, CLOISON_VMM_EXIT_HVC, imm))
+			break;
 		vm_fault(v, "unknown hypercall: hvc #%u at %lx", imm, f->elr - 4);
 		break;
 	}
 	case EC_SMC64:
 		skip_instruction(f, esr);
+		if (guest_forward_call(v, CLOISON_VMM_EXIT_SMC, esr & 0xffff))
+			break;
 		psci_handle(v, f);
 		break;
 	case EC_WFX:
@@ -103,9 +130,9 @@ bool arch_lower_sync(struct arch_regs *f)
 	case EC_SYSREG:
 		break; /* emulated by arch_lower_slow() with the complete frame */
 	case EC_DABT_LOW:
-		vm_fault(v, "stage-2 %s abort at IPA %lx (pc %lx, DFSC 0x%02lx)",
-			   (esr & ESR_DABT_WNR) ? "write" : "read", fault_ipa(),
-			   f->elr, ESR_ABT_DFSC(esr));
+		/* Decoded in arch_lower_slow(): a store may name x19..x29, which
+		 * the frame holds only there. */
+		((struct cpu *)read_sysreg(tpidr_el2))->slow_dabt = esr;
 		break;
 	case EC_IABT_LOW:
 		vm_fault(v, "stage-2 instruction abort at IPA %lx (pc %lx)",

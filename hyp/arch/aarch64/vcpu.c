@@ -38,8 +38,12 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t entry, uint64_t arg,
 	v->sys.sctlr_el1 = SCTLR_EL1_RESET;
 	v->sys.cpacr_el1 = CPACR_EL1_FPEN;
 	v->sys.cntv_ctl_el0 = 0x2; /* timer disabled, output masked */
-	/* VMPIDR_EL2: bit 31 RES1; Aff0 = vCPU index. */
-	v->vmpidr = (1ull << 31) | index;
+	/* VMPIDR_EL2: bit 31 RES1; affinity 0.0.0.0: each domain has one vCPU,
+	 * and a guest's device tree and GIC redistributor name it by this
+	 * affinity, which must not depend on where the domain sits in the
+	 * table (D13.2.86). */
+	(void)index;
+	v->vmpidr = 1ull << 31;
 	/* ICH_VMCR_EL2: VPMR (bits 31:24) = 0xff so priorities are not masked
 	 * until the domain sets its own; VENG1 (bit 1) stays 0 until the
 	 * domain enables group 1 through ICC_IGRPEN1_EL1. */
@@ -56,8 +60,13 @@ void arch_vcpu_restart_hvc(struct arch_vcpu *v)
 {
 	/* ELR_EL2 of an HVC is the instruction after it (Arm ARM D1.10.1:
 	 * the preferred return address of an HVC exception); HVC is always
-	 * 4 bytes (A64). */
+	 * 4 bytes. */
 	v->regs.elr -= 4;
+}
+
+void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
+{
+	v->regs.elr = pc;
 }
 
 static void save_sysregs(struct arch_sysregs *s)

@@ -117,6 +117,11 @@ void arch_vcpu_restart_hvc(struct arch_vcpu *v)
 	v->regs.elr -= 4;
 }
 
+void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
+{
+	v->regs.elr = pc;
+}
+
 void arch_vcpu_run_first(struct arch_vcpu *v)
 {
 	arch_cpu_current()->current_regs = &v->regs;

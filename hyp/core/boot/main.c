@@ -23,6 +23,7 @@
 #include <cloison/platform.h>
 #include <cloison/print.h>
 #include <cloison/selftest.h>
+#include <cloison/guest.h>
 
 #include <plat/board.h>
 
@@ -77,6 +78,16 @@ static void raise_virq_hook(struct domain *d, uint32_t vintid)
 
 	if (v)
 		sched_raise_virq(v, vintid);
+}
+
+static bool virq_pending_hook(struct domain *d)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (!v || !(v->vgic.pending & v->vgic.enabled))
+		return false;
+	sched_poke();
+	return true;
 }
 
 static void block_hook(struct domain *d)
@@ -156,6 +167,10 @@ static void boot_domains(const struct platform *plat)
 		.vgic_configure = vgic_configure_hook,
 		.irq_route = irq_route,
 		.irq_release = irq_release,
+		.vmm_deliver = guest_vmm_deliver,
+		.vmm_complete = guest_vmm_complete,
+		.vmm_set_reg = guest_vmm_set_reg,
+		.virq_pending = virq_pending_hook,
 	};
 	const char *why = NULL;
 	char flag[8];

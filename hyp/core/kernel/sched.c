@@ -331,6 +331,8 @@ void sched_raise_virq(struct vcpu *v, uint32_t vintid)
 	epoch++;
 	if (v->waiting && vgic_wants_attention(&v->vgic))
 		v->waiting = false;
+	if (v->blocked && vgic_wants_attention(&v->vgic))
+		vmm_interrupt(v->vm->domain);
 }
 
 void sched_block(struct vcpu *v)
@@ -345,6 +347,12 @@ void sched_unblock(struct vcpu *v, uint64_t word)
 
 	x[0] = 0; /* CLOISON_ERR_OK */
 	x[1] = word;
+	v->blocked = false;
+	epoch++;
+}
+
+void sched_wake(struct vcpu *v)
+{
 	v->blocked = false;
 	epoch++;
 }

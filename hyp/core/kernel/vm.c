@@ -21,6 +21,8 @@
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>
+#include <cloison/guest.h>
+#include <cloison/vmm.h>
 
 #include "hypercall_dispatch.h"
 
@@ -51,6 +53,11 @@ bool vm_hypercall(struct vcpu *v)
 	uint64_t epoch = sched_epoch();
 
 	probe_el2_enter(regs[1]);
+	/* A guest served by a VMM has no hypercalls: its `hvc #0` is a PSCI
+	 * or SMCCC call for the VMM (x0 = function ID). One load and branch
+	 * on the hypercall path. */
+	if (__builtin_expect(v->vm->domain->vmm.served, 0))
+		return guest_forward_call(v, CLOISON_VMM_EXIT_HVC, 0);
 	hypercall_dispatch(v->vm->domain, regs);
 	/* The caller's time is charged at its next full exit. */
 	if (sched_epoch() == epoch) {
@@ -116,6 +123,7 @@ void vm_fault(struct vcpu *v, const char *fmt, ...)
 		domain_set_state(vm->domain, CLOISON_DOMAIN_STOPPED);
 	console_vm_flush(vm);
 	print("cloison: domain %s stopped: %s\n", vm->name, vm->fault);
+	guest_stopped(vm, v->arch.regs.elr);
 }
 
 void vm_stop_self(struct vcpu *v, const char *why)
@@ -127,6 +135,7 @@ void vm_stop_self(struct vcpu *v, const char *why)
 	sched_poke();
 	console_vm_flush(vm);
 	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);
+	guest_stopped(vm, v->arch.regs.elr);
 }
 
 void vm_note(struct vcpu *v, const char *msg)

@@ -39,6 +39,7 @@ static void domain_drop_cspace(struct domain *d)
 
 void domain_finalise(struct domain *d)
 {
+	vmm_unlink(d);
 	domain_drop_cspace(d);
 	domain_set_state(d, CLOISON_DOMAIN_DESTROYED);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Boot-time construction of the capability system, used by the policy
- * loader (F3) and by unit tests: it makes exactly the objects and caps a
+ * loader and by unit tests: it makes exactly the objects and caps a
  * compiled policy lists. Objects are carved from a kernel pool given to
  * bootcap_init (the boot objects' memory); untyped pools given to domains
  * are separate ranges. Caps installed here are roots of the derivation tree.

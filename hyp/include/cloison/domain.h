@@ -9,6 +9,7 @@
 
 #include <cloison/cap.h>
 #include <cloison/object.h>
+#include <cloison/vmm.h>
 
 struct cnode;
 struct arch_stage2;
@@ -25,6 +26,8 @@ struct domain {
 	/* The domain's stage 2 (memory_map target); NULL for domains that
 	 * only exist as objects (made by retype, not yet runnable). */
 	struct arch_stage2 *s2;
+	/* Its VMM, emulated regions and the exit in flight (vmm.h). */
+	struct vmm_link vmm;
 };
 
 void domain_setup(struct domain *d);

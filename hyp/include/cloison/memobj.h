@@ -2,7 +2,7 @@
 /*
  * Objects that stand for a range of physical memory or a hardware resource:
  * frames and channels (carved from untyped, their data zeroed), device MMIO
- * regions and IRQ lines (made at boot only). Mapping them is issue F3.
+ * regions and IRQ lines (made at boot only). They are mapped with memory_map.
  */
 #ifndef CLOISON_MEMOBJ_H
 #define CLOISON_MEMOBJ_H

@@ -24,6 +24,8 @@ void sched_raise_virq(struct vcpu *v, uint32_t vintid);
 void sched_block(struct vcpu *v);
 /* Wake v from notification_wait with x1 = word. */
 void sched_unblock(struct vcpu *v, uint64_t word);
+/* Wake v from a block without touching its registers (vmm_reply). */
+void sched_wake(struct vcpu *v);
 /* The EL1 virtual timer of the running vCPU fired (physical PPI). */
 void sched_vtimer_irq(void);
 uint64_t sched_virqs(void);

@@ -11,6 +11,7 @@
 
 struct domain;
 struct irqobj;
+struct guest_exit;
 
 /* Counters system_stats reports. */
 struct sysobj_stats {
@@ -42,6 +43,19 @@ struct sysobj_hooks {
 	 * set), and take it back (the object dies). */
 	void (*irq_route)(struct irqobj *irq);
 	void (*irq_release)(struct irqobj *irq);
+	/* A guest's VMM (object/vmm.c): wake the VMM blocked in vmm_wait with
+	 * x0 = ok and x1..x6 = res; complete the guest's exit e with the
+	 * VMM's value and let it run; set one register of a guest that is not
+	 * running. All NULL: the vmm_* calls answer not_supported. */
+	void (*vmm_deliver)(struct domain *vmm, const uint64_t res[6]);
+	void (*vmm_complete)(struct domain *guest, const struct guest_exit *e,
+			     uint64_t value);
+	void (*vmm_set_reg)(struct domain *guest, uint32_t reg, uint64_t value);
+	/* Has d an enabled virtual interrupt raised but not yet in a list
+	 * register (vmm_wait returns "irq" at once rather than sleep through
+	 * it)? If so the scheduler is poked, so the interrupt reaches a list
+	 * register before d runs on. NULL: never. */
+	bool (*virq_pending)(struct domain *d);
 };
 
 extern struct sysobj_hooks sysobj_hooks;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Channel benchmarks (issue F5), against the partner in chanecho.c:
+ * Channel benchmarks, against the partner in chanecho.c:
  *  - signal_to_handler: channel_signal to the first instruction of the
  *    partner's interrupt handler (it stamps PMCCNTR_EL0 there);
  *  - ring_round_trip_64B: one 64-byte slot request echoed back;

@@ -24,6 +24,9 @@ struct cpu {
 	uint64_t ticks;      /* EL2 timer ticks taken on this CPU */
 	uint64_t el2_entries; /* exceptions taken to EL2 (any kind) */
 	uint64_t hypercalls; /* of which `hvc #0` (next to it: counted together) */
+	/* ESR_EL2 of a data abort left for arch_lower_slow(), which has the
+	 * whole frame (x19..x29 included) to decode it with; 0 when none. */
+	uint64_t slow_dabt;
 };
 
 /* The struct cpu of the CPU this code runs on. */

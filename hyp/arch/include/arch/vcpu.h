@@ -32,6 +32,8 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
 /* The hvc that trapped is to be executed again on return (a preempted
  * hypercall, hypercall.h): point the return address back at it. */
 void arch_vcpu_restart_hvc(struct arch_vcpu *v);
+/* Set the pc a (not running) vCPU resumes at. */
+void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc);
 
 /* Leave EL2 for the first time into `v` (already switched to). */
 NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);

@@ -32,7 +32,7 @@
 
 /*
  * One capability in a dump of the live capability state (produced by the
- * system object's audit right, issue F4). Fixed-size, no padding, so a dump
+ * system object's audit right). Fixed-size, no padding, so a dump
  * can be compared byte for byte against a policy.
  */
 struct cloison_cap_record {
