@@ -37,7 +37,7 @@ A scenario is a TOML file (tests/system/scenarios/*.toml):
     wait = "dom0> "                #   once this text has appeared (after the
     send = "stop guest1\n"         #   previous wait), send this
 
-The image reports results on the console (<cloison/testout.h>, hyp/abi/std):
+The image reports results on the console (<cloison/std/testout.h>, hyp/abi/std):
 TEST-BEGIN <suite> / TEST <name> PASS|FAIL <msg> / TEST-END <suite> passed=N failed=M.
 
 Verdicts: PASS; FAIL (a test failed, the run was otherwise clean); CRASH (a

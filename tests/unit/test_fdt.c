@@ -8,7 +8,7 @@
  */
 #include <cloison/fdt.h>
 #include <cloison/platform.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 
 #include <stdlib.h>
 

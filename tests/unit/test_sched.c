@@ -11,7 +11,7 @@
 #include <cloison/bootcap.h>
 #include <cloison/clock.h>
 #include <cloison/domain.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cloison/sha256.h>
+#include <cloison/std/sha256.h>
 
 #include "harness.h"
 

@@ -5,7 +5,7 @@
  * formatter (print(), through print_putc) and, in the picolibc
  * layer, stdout and stderr (picolibc/stdio.c).
  */
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 
 #include "internal.h"
 
@@ -60,7 +60,7 @@ void console_write(const char *s, size_t len)
 		console_putc(s[i]);
 }
 
-/* The shared formatter's output sink (<cloison/print.h>). */
+/* The shared formatter's output sink (<cloison/std/print.h>). */
 void print_putc(char c)
 {
 	console_putc(c);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The core's formatter interface (<cloison/print.h>: print(), used by
+ * The core's formatter interface (<cloison/std/print.h>: print(), used by
  * runtime_panic, si_cap, the test-result lines...) on picolibc's printf,
  * so that an image has one formatter: the shared library's (hyp/abi/std/print.c)
  * on the core alone, picolibc's here, with all of printf's conversions.
  */
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <stdio.h>
 
 void vprint(const char *fmt, va_list ap)

@@ -6,7 +6,7 @@
  * print_putc(), which each side defines. Not reentrant: callers on several
  * CPUs will need a console lock (none yet: uniprocessor).
  */
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <stdbool.h>
 #include <stdint.h>
 

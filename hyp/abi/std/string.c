@@ -6,7 +6,7 @@
  * the unaligned wide accesses a faster version would want.
  * On the host the C library provides them, so this file compiles to nothing.
  */
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 #include <stdint.h>
 
 #if !defined(CLOISON_HOST)

@@ -7,7 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/power.h>
 #include <cloison/irq.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/sched.h>
 
 #include "exception.h"

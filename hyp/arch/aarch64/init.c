@@ -11,7 +11,7 @@
 #include <cloison/core.h>
 #include <cloison/panic.h>
 #include <cloison/platform.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 
 #include <plat/board.h>
 #include "sysreg.h"

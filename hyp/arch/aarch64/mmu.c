@@ -8,7 +8,7 @@
  */
 #include <arch/mmu.h>
 #include <cloison/platform.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #include "sysreg.h"
 

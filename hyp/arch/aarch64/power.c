@@ -10,7 +10,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/power.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 
 #define PSCI_SYSTEM_OFF 0x84000008ull
 #define SEMIHOST_SYS_EXIT 0x18ull

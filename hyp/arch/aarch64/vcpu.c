@@ -8,7 +8,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/vcpu.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #include "sysreg.h"
 #include "sysreg_trap.h"

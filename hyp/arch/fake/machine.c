@@ -11,7 +11,7 @@
 #include <arch/vcpu.h>
 #include <cloison/clock.h>
 #include <cloison/panic.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #include "fake.h"
 

@@ -12,7 +12,7 @@
  */
 #include <arch/mem.h>
 #include <cloison/panic.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #include "fake.h"
 

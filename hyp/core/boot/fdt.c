@@ -7,7 +7,7 @@
  * byte by byte: Device memory faults on unaligned accesses.
  */
 #include <cloison/fdt.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #define FDT_MAGIC 0xd00dfeedu
 #define FDT_HEADER_SIZE 40u

@@ -29,8 +29,8 @@
 #include <cloison/platform.h>
 #include <cloison/policy_check.h>
 #include <cloison/untyped.h>
-#include <cloison/print.h>
-#include <cloison/string.h>
+#include <cloison/std/print.h>
+#include <cloison/std/string.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>

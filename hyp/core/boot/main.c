@@ -14,14 +14,14 @@
 #include <cloison/irq.h>
 #include <cloison/loader.h>
 #include <arch/vcpu.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 #include <cloison/sysobj.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>
 #include <arch/stage2.h>
 #include <cloison/platform.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/selftest.h>
 #include <cloison/guest.h>
 

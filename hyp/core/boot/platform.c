@@ -7,7 +7,7 @@
  */
 #include <cloison/fdt.h>
 #include <cloison/platform.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #define MAX_REGS 4
 

@@ -12,9 +12,9 @@
 #include <cloison/abi/start_info.h>
 #include <cloison/abi/version.h>
 #include <cloison/policy_check.h>
-#include <cloison/print.h>
-#include <cloison/sha256.h>
-#include <cloison/string.h>
+#include <cloison/std/print.h>
+#include <cloison/std/sha256.h>
+#include <cloison/std/string.h>
 
 #define PAGE 4096ull
 

@@ -2,20 +2,20 @@
 /*
  * Boot self-tests of the test build (hyp-test.elf). They check what only the
  * real machine can show (MMU permissions, timer rate, the panic path) and
- * report in the runner's format (cloison/testout.h).
+ * report in the runner's format (<cloison/std/testout.h>).
  */
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <cloison/clock.h>
 #include <cloison/platform.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/selftest.h>
 #include <cloison/bootcap.h>
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 #include <cloison/vm.h>
-#include <cloison/testout.h>
+#include <cloison/std/testout.h>
 
 #include <plat/board.h>
 

@@ -4,7 +4,7 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/loader.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/vm.h>
 
 static void print_object(const struct object *obj)

@@ -10,7 +10,7 @@
 #include <arch/console.h>
 #include <cloison/abi/start_info.h>
 #include <cloison/clock.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>

@@ -14,7 +14,7 @@
 #include <cloison/object.h>
 #include <cloison/panic.h>
 #include <cloison/sysobj.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 #include "hypercall_dispatch.h"
 #include "hypercall_table.h"

@@ -6,7 +6,7 @@
 #include <cloison/domain.h>
 #include <cloison/irq.h>
 #include <cloison/memobj.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/sched.h>
 #include <cloison/vm.h>
 #include <cloison/console.h>

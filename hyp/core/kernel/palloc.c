@@ -7,7 +7,7 @@
 #include <arch/mem.h>
 #include <cloison/palloc.h>
 #include <cloison/panic.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 static void *free_list;
 static uint64_t free_pages, total_pages;

@@ -2,7 +2,7 @@
 /* panic() at EL2: say why, then stop the machine with a failure status. */
 #include <arch/power.h>
 #include <cloison/panic.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 
 void panic(const char *fmt, ...)
 {

@@ -8,7 +8,7 @@
  */
 #include <arch/timer.h>
 #include <cloison/abi/calls.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/probe.h>
 
 #define PROBE_CALLS 64u

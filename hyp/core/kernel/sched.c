@@ -23,9 +23,9 @@
 #include <cloison/panic.h>
 #include <cloison/hypercall.h>
 #include <cloison/object.h>
-#include <cloison/print.h>
+#include <cloison/std/print.h>
 #include <cloison/probe.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>

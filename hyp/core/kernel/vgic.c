@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 #include <cloison/vgic.h>
 
 void vgic_init(struct vgic *g)

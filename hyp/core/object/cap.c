@@ -15,7 +15,7 @@
 #include <cloison/cnode.h>
 #include <cloison/object.h>
 #include <cloison/panic.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 
 struct cap cap_make(uint32_t type, uint32_t rights, struct object *obj, uint64_t badge)
 {

@@ -22,7 +22,7 @@
 #include <cloison/memobj.h>
 #include <cloison/notification.h>
 #include <cloison/panic.h>
-#include <cloison/string.h>
+#include <cloison/std/string.h>
 #include <cloison/untyped.h>
 
 #include "hypercall_table.h"

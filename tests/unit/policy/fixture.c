@@ -3,7 +3,7 @@
 
 #include <cloison/abi/objects.h>
 #include <cloison/abi/version.h>
-#include <cloison/sha256.h>
+#include <cloison/std/sha256.h>
 
 #include "fixture.h"
 

@@ -36,8 +36,8 @@
  * picolibc has both.
  */
 #if !__STDC_HOSTED__
-#include <cloison/print.h>
-#include <cloison/string.h>
+#include <cloison/std/print.h>
+#include <cloison/std/string.h>
 #endif
 
 /*

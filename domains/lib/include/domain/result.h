@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Test-result lines, in the format the system-test runner reads
- * (<cloison/testout.h>, hyp/abi/std):
+ * (<cloison/std/testout.h>, hyp/abi/std):
  *
  *   TEST-BEGIN <suite>
  *   TEST <name> PASS

@@ -4,8 +4,8 @@
  * freestanding library, hyp/abi/std). Self-contained: it needs only the
  * compiler's <stddef.h> and <stdarg.h>.
  */
-#ifndef CLOISON_PRINT_H
-#define CLOISON_PRINT_H
+#ifndef CLOISON_STD_PRINT_H
+#define CLOISON_STD_PRINT_H
 
 #include <stdarg.h>
 #include <stddef.h>

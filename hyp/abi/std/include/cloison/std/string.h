@@ -4,8 +4,8 @@
  * domain runtime use (the shared library, hyp/abi/std/string.c); host
  * builds (unit tests, fuzzers) take libc's.
  */
-#ifndef CLOISON_STRING_H
-#define CLOISON_STRING_H
+#ifndef CLOISON_STD_STRING_H
+#define CLOISON_STD_STRING_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
  * final. No allocation, no global state; depends only on <stdint.h> and
  * <stddef.h>.
  */
-#ifndef CLOISON_SHA256_H
-#define CLOISON_SHA256_H
+#ifndef CLOISON_STD_SHA256_H
+#define CLOISON_STD_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>

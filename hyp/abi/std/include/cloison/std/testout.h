@@ -8,8 +8,8 @@
  *   TEST-END <suite> passed=<n> failed=<m>
  * A run counts only if TEST-END arrives and its counts match the lines seen.
  */
-#ifndef CLOISON_TESTOUT_H
-#define CLOISON_TESTOUT_H
+#ifndef CLOISON_STD_TESTOUT_H
+#define CLOISON_STD_TESTOUT_H
 
 #define TESTOUT_BEGIN "TEST-BEGIN"
 #define TESTOUT_RESULT "TEST"
