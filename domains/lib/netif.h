@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The network protocol between a guest's front end and a network back end
+ * (net-dom, or any alternative): docs/net-protocol.md is the contract; this
+ * header is its C form.
+ *
+ * One port per channel. The channel's first 4 KiB page holds the two one-way
+ * rings of the ring library (ring.h): messages from the front end (end 1) to
+ * the back end (end 0) and back. The rest of the channel is the data area,
+ * cut by the front end into buffers it names by offset: it puts frames to
+ * send there (TX) and offers empty buffers for frames to receive (RX_POST).
+ * The back end copies into private memory only the headers it checks or
+ * rewrites; the rest of a transmitted frame goes to the device from the data
+ * area, and a received frame is copied once into a posted buffer.
+ */
+#ifndef CLOISON_NETIF_H
+#define CLOISON_NETIF_H
+
+#include <stdint.h>
+
+#define NETIF_VERSION 1u
+#define NETIF_DATA_OFFSET 4096u /* the data area starts after the ring page */
+#define NETIF_BACKEND_END 0u    /* channel end of the back end */
+#define NETIF_FRONTEND_END 1u
+#define NETIF_MTU 1500u
+#define NETIF_FRAME_MAX (NETIF_MTU + 18u) /* a tagged frame, no FCS */
+#define NETIF_BUF_MIN NETIF_FRAME_MAX     /* the least an RX buffer may offer */
+
+/* Front end -> back end (ring_msg.id: the front end's tag for the buffer). */
+#define NETIF_OP_TX 1u      /* send the len-byte frame at offset */
+#define NETIF_OP_RX_POST 2u /* offset..offset+len is free for one received frame */
+#define NETIF_OP_INFO 3u    /* ask for version, MTU and the port's MAC (len, offset 0) */
+
+/* Back end -> front end (ring_msg.id: the id of the request answered). */
+#define NETIF_RSP_TX_DONE 1u /* the TX buffer is the front end's again */
+#define NETIF_RSP_RX 2u      /* the posted buffer holds a len-byte frame */
+#define NETIF_RSP_INFO 3u
+
+/* Status of a response. */
+#define NETIF_OK 0u
+#define NETIF_DROPPED 1u  /* refused by policy (spoofing, VLAN, rate, ...): counted */
+#define NETIF_INVALID 2u  /* malformed request: the port is disabled */
+#define NETIF_UNSUPP 3u   /* unknown op */
+#define NETIF_DOWN 4u     /* the port is disabled or detached: buffer returned unused */
+
+struct netif_req {
+	uint32_t op;
+	uint32_t len;    /* TX: frame bytes, 14..NETIF_FRAME_MAX; RX_POST: >= NETIF_BUF_MIN */
+	uint64_t offset; /* in the data area; the buffer must lie inside it */
+};
+
+struct netif_rsp {
+	uint32_t op;      /* NETIF_RSP_* */
+	uint32_t status;  /* NETIF_OK ... */
+	uint32_t len;     /* RX: frame bytes written at the buffer's start */
+	uint32_t version; /* NETIF_VERSION */
+	uint8_t mac[6];   /* INFO: the port's configured MAC */
+	uint16_t mtu;     /* INFO: NETIF_MTU */
+	uint32_t reserved; /* zero */
+};
+
+_Static_assert(sizeof(struct netif_req) == 16, "netif request layout");
+_Static_assert(sizeof(struct netif_rsp) == 28, "netif response layout");
+
+#endif
