@@ -24,6 +24,7 @@
 #include <cloison/std/print.h>
 #include <cloison/selftest.h>
 #include <cloison/guest.h>
+#include <cloison/dynvm.h>
 
 #include <plat/board.h>
 
@@ -171,6 +172,11 @@ static void boot_domains(const struct platform *plat)
 		.vmm_complete = guest_vmm_complete,
 		.vmm_set_reg = guest_vmm_set_reg,
 		.virq_pending = virq_pending_hook,
+		.vm_available = dynvm_available,
+		.vm_attach = dynvm_attach,
+		.caller_ram = dynvm_caller_ram,
+		.sched_limits = dynvm_sched_limits,
+		.vm_ready = dynvm_ready,
 	};
 	const char *why = NULL;
 	char flag[8];

@@ -29,6 +29,7 @@
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>
+#include <cloison/dynvm.h>
 
 static struct vcpu *running, *loaded;
 static bool yielded;
@@ -60,6 +61,8 @@ static uint64_t us_to_ticks(uint64_t us)
 void sched_add(struct vcpu *v, uint64_t budget_us, uint64_t period_us,
 	       uint32_t priority)
 {
+	v->budget_us = budget_us;
+	v->period_us = period_us;
 	v->budget = us_to_ticks(budget_us);
 	v->period = us_to_ticks(period_us);
 	CHECK(v->period != 0 && v->budget <= v->period);
@@ -128,6 +131,9 @@ static bool reap_chunk(struct vm *vm)
 	console_vm_flush(vm);
 	print("cloison: domain %s destroyed; its %lu KiB zeroed\n", vm->name,
 	      vm->mem_size >> 10);
+	/* A domain made at run time: its struct vm, tables and RAM go back
+	 * to the pool they were carved from (and out of the table). */
+	dynvm_release(vm);
 	return true;
 }
 

@@ -51,9 +51,15 @@ struct vm {
 void vm_table_init(struct vm *table, uint32_t max);
 struct vm *vm_alloc(void);
 void vm_reset_all(void); /* unit tests */
+/* A vm in memory of its own (a domain made at run time, kernel/dynvm.c):
+ * zeroed, given a free VMID and put in the table; false when the table is
+ * full. vm_remove takes it out again (its VMID is free then). */
+bool vm_add(struct vm *vm);
+void vm_remove(struct vm *vm);
+bool vm_available(void);
 
 /* Inline: the scheduler walks the table on every decision. */
-extern struct vm *vm_table;
+extern struct vm **vm_table;
 extern uint32_t vm_table_count;
 
 static inline uint32_t vm_count(void)
@@ -63,7 +69,7 @@ static inline uint32_t vm_count(void)
 
 static inline struct vm *vm_at(uint32_t index)
 {
-	return index < vm_table_count ? &vm_table[index] : (struct vm *)0;
+	return index < vm_table_count ? vm_table[index] : (struct vm *)0;
 }
 struct vm *vm_of_domain(const struct domain *d);
 
