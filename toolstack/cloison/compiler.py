@@ -21,6 +21,7 @@ import hashlib
 
 from . import abi as abi_mod
 from . import disks
+from . import store
 from . import limits
 from . import policy as fmt
 from .description import (DOMAIN_IPA_BASE, DOMAIN_MEM_ALIGN, PAGE, RAM_BASE,
@@ -67,6 +68,17 @@ def _image_data(desc, images_off):
                 recs.append({"ipa": seg.paddr, "file_size": seg.filesz,
                              "mem_size": seg.memsz, "offset": placed[key],
                              "flags": seg.flags & 7, "domain": dom.index})
+            # The guest store of a domain that creates guests (cloison.store),
+            # read-only, at half its RAM.
+            blob = store.blob(dom)
+            if blob is not None:
+                h.update(blob)
+                data += bytes(_align(len(data), fmt.IMAGE_DATA_ALIGN) - len(data))
+                recs.append({"ipa": DOMAIN_IPA_BASE + store.offset(dom),
+                             "file_size": len(blob), "mem_size": _align(len(blob), 4096),
+                             "offset": images_off + len(data), "flags": 4,
+                             "domain": dom.index})
+                data += blob
             # A block back end's extent table (cloison.disks), read-only.
             cfg = disks.config_blob(desc, dom)
             if cfg is not None:
@@ -199,7 +211,8 @@ def check_tables(desc):
     diags = []
     nsegs = 0
     for dom in desc.domains:
-        nsegs += len(dom.elf.loads()) if dom.elf is not None else 0
+        nsegs += (len(dom.elf.loads()) + (store.blob(dom) is not None)
+                  if dom.elf is not None else 0)
         if nsegs > limits.SEGMENTS_MAX:
             diags.append(Diagnostic(dom.image_line, "too-many",
                                     "domain '%s': image '%s' brings the policy to %d loadable "
@@ -228,6 +241,7 @@ def compile_description(desc, hyp=None, abi=None):
     # The policy's size depends only on the record counts, so the image data
     # offsets (relative to the bundle start) are known before the layout.
     nsegs = sum(len(d.elf.loads()) + (disks.config_blob(desc, d) is not None)
+                + (store.blob(d) is not None)
                 for d in desc.domains if d.elf is not None)
     plen = fmt.policy_size({"domains": len(desc.domains),
                             "objects": len(desc.objects),

@@ -150,6 +150,9 @@ class Domain:
         self.elf = None         # parsed image, when an image path was given
         self.image_file = None
         self.serves_disks = False  # a block back end of some [[disk]]
+        self.store = None       # guest configs to pack for it (cloison.store)
+        self.store_line = line
+        self.store_configs = []
 
     def ipa_end(self):
         return DOMAIN_IPA_BASE + self.memory

@@ -42,6 +42,7 @@ KINDS = {
     "missing-image": "an image not found in the image path",
     "bad-image": "an image that is not a loadable AArch64 ELF",
     "image-fit": "an image whose segments or entry are outside its memory",
+    "bad-store": "a store guest config that is broken, names a missing image or does not fit",
     "no-domains": "a description that declares no domain",
     "too-many": "more domains, objects, caps or image segments than the hypervisor's loader takes",
 }

@@ -54,6 +54,11 @@ def check_images(desc, image_path):
         dom.elf, dom.image_file = img, path
         if dom.memory is not None:
             diags += _image_fits(dom, ctx)
+        if dom.store is not None and dom.memory is not None:
+            from . import store     # store.py imports this module
+            diags += store.read(desc, dom, image_path)
+            blob = store.blob(dom)
+            diags += store.check_fits(dom, len(blob) if blob else 0)
     desc.images_loaded = True
     return diags
 

@@ -24,6 +24,8 @@ struct sysobj_hooks {
 	size_t (*console_read)(char *buf, size_t max);
 	void (*poweroff)(void);
 	void (*stats)(struct sysobj_stats *out);
+	/* The core's page allocator: free and total pages (system_census). */
+	void (*census)(uint64_t *free_pages, uint64_t *total_pages);
 	void (*audit_dump)(void);
 	/* End the calling domain's time slice. */
 	void (*yield)(void);
