@@ -110,6 +110,37 @@ class RunTimeGuests(unittest.TestCase):
         self.run_ok("destroy hello2")
         self.assertEqual(self.census(), base)
 
+    def live_audit(self):
+        """dom0's `audit`, then `cloison audit --live` on the console log."""
+        n = self.log_text().count("CLOISON-CAPDUMP END")
+        self.run_ok("audit")
+        deadline = time.monotonic() + 30
+        while self.log_text().count("CLOISON-CAPDUMP END") == n:
+            self.assertLess(time.monotonic(), deadline, "no capability dump")
+            time.sleep(0.1)
+        snap = os.path.join(self.tmp.name, "snap.log")
+        with open(snap, "w") as f:
+            f.write(self.log_text())
+        return subprocess.run(
+            [os.path.join(support.ROOT, "toolstack/bin/cloison"), "audit",
+             os.path.join(support.ROOT, "tests/system/systems/create.toml"), "--live", snap,
+             "--hyp", os.path.join(BUILD, "hyp/hyp-test.elf"), "--image-path",
+             os.path.join(BUILD, "domains/dom0") + ":" + os.path.join(BUILD, "domains/guests")],
+            capture_output=True, text=True, timeout=120)
+
+    def test_25_the_live_audit_holds_after_creation_and_after_destruction(self):
+        self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])
+        out = self.live_audit()
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("[held] live-subset", out.stdout)
+        self.assertIn("domain 'hello1'", out.stdout)
+        self.assertIn("was made at run time by 'dom0'", out.stdout)
+        self.run_ok("destroy hello1")
+        out = self.live_audit()
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("[held] live-subset", out.stdout)
+        self.assertNotIn("hello1", out.stdout.split("[held] live-subset")[1])
+
     def test_3_the_command_line_tool(self):
         # A second client on the same socket: the test's connection first
         # lets go (QEMU serves one at a time).

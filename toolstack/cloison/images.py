@@ -54,7 +54,7 @@ def check_images(desc, image_path):
         dom.elf, dom.image_file = img, path
         if dom.memory is not None:
             diags += _image_fits(dom, ctx)
-        if dom.store is not None and dom.memory is not None:
+        if dom.store and dom.memory is not None:
             from . import store     # store.py imports this module
             diags += store.read(desc, dom, image_path)
             blob = store.blob(dom)

@@ -45,17 +45,17 @@ def read(desc, dom, image_path):
     diags = []
     dom.store_configs = []
     names = set()
-    for path in dom.store or []:
+    for path, shown in zip(dom.store or [], getattr(dom, "store_shown", dom.store or [])):
         try:
             cfg = guestconfig.load(path)
         except OSError as exc:
             diags.append(Diagnostic(dom.store_line, "bad-store", "%s: store: cannot read %s: %s"
-                                    % (dom.ctx, path, exc.strerror)))
+                                    % (dom.ctx, shown, exc.strerror)))
             continue
         except DescriptionError as exc:
             first = exc.diagnostics[0]
             diags.append(Diagnostic(dom.store_line, "bad-store", "%s: store: %s"
-                                    % (dom.ctx, first.format(path))))
+                                    % (dom.ctx, first.format(shown))))
             continue
         if cfg.name in names:
             diags.append(Diagnostic(dom.store_line, "bad-store", "%s: store: two configs "
@@ -65,7 +65,7 @@ def read(desc, dom, image_path):
         found = images.find_image(cfg.image, image_path)
         if found is None:
             diags.append(Diagnostic(dom.store_line, "bad-store", "%s: store: %s: image '%s' "
-                                    "not found in the image path" % (dom.ctx, path, cfg.image)))
+                                    "not found in the image path" % (dom.ctx, shown, cfg.image)))
             continue
         try:
             with open(found, "rb") as f:
@@ -73,12 +73,12 @@ def read(desc, dom, image_path):
             flat = flatten(img)
         except (OSError, elf.ElfError, ValueError) as exc:
             diags.append(Diagnostic(dom.store_line, "bad-store", "%s: store: %s: image '%s': %s"
-                                    % (dom.ctx, path, cfg.image, exc)))
+                                    % (dom.ctx, shown, cfg.image, exc)))
             continue
         if len(flat) > cfg.memory - 4096:
             diags.append(Diagnostic(dom.store_line, "bad-store", "%s: store: %s: image '%s' "
                                     "(%d bytes) does not fit the guest's memory"
-                                    % (dom.ctx, path, cfg.image, len(flat))))
+                                    % (dom.ctx, shown, cfg.image, len(flat))))
             continue
         dom.store_configs.append((cfg, flat))
     return diags

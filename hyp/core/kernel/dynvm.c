@@ -39,7 +39,7 @@ void dynvm_attach(struct domain *d)
 	vm->mem_size = b->ram_size;
 	vm->mem_ipa = CLOISON_DOMAIN_IPA_BASE;
 	/* Enough table pages for the RAM by construction (build.c). */
-	CHECK(arch_stage2_init_own(&vm->s2, (uint16_t)vm->index, b->tables, b->n_tables));
+	CHECK(arch_stage2_init_own(&vm->s2, (uint16_t)vm->vmid, b->tables, b->n_tables));
 	err = arch_stage2_map(&vm->s2, vm->mem_ipa, vm->mem_phys, vm->mem_size,
 			      STAGE2_READ | STAGE2_WRITE | STAGE2_EXEC);
 	CHECK(err == STAGE2_OK);

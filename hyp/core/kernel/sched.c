@@ -139,7 +139,17 @@ static bool reap_chunk(struct vm *vm)
 
 bool sched_teardown_pending(void)
 {
-	return object_reap_pending() || reaps_pending;
+	if (object_reap_pending() || reaps_pending)
+		return true;
+	/* A domain the last call destroyed (or whose last cap it deleted) that
+	 * the scheduler has not unloaded yet: the caller zeroes its RAM before
+	 * it runs on, even if its budget runs out first (then it resumes the
+	 * teardown when it gets budget back), so whoever destroys a domain
+	 * finds its memory back in the pool when its next call runs. */
+	for (uint32_t i = 0; i < vm_count(); i++)
+		if (vm_at(i)->domain->state == CLOISON_DOMAIN_DESTROYED && !vm_at(i)->unloaded)
+			return true;
+	return false;
 }
 
 /* One bounded chunk of the pending teardown; true when nothing is left. */

@@ -31,8 +31,9 @@
  * The table of domains that can run: pointers, so a domain made at run time
  * (kernel/dynvm.c) has its struct vm in memory of its builder's pool. The
  * boot domains' structs come from the core's pool (vm_table_init). A vm's
- * index is its VMID (8 bits, VTCR_EL2.VS = 0), kept while it lives; the
- * table is dense, so removing one moves the last into its place.
+ * vmid (8 bits, VTCR_EL2.VS = 0) is kept while it lives; its index is its
+ * place in the table, which is dense: removing one moves the last into its
+ * place (and index).
  */
 static struct vm *vm_slots[CLOISON_LIMIT_DOMAINS_MAX];
 struct vm **vm_table = vm_slots;
@@ -88,7 +89,8 @@ bool vm_add(struct vm *vm)
 		id++; /* fewer than the limit are in use: one is free */
 	vmid_used[id / 8] |= (uint8_t)(1u << (id % 8));
 	memset(vm, 0, sizeof(*vm));
-	vm->index = id;
+	vm->vmid = id;
+	vm->index = n_vms;
 	vm->vcpu.vm = vm;
 	vgic_init(&vm->vcpu.vgic);
 	vms[n_vms++] = vm;
@@ -101,8 +103,9 @@ void vm_remove(struct vm *vm)
 		if (vms[i] != vm)
 			continue;
 		vms[i] = vms[--n_vms];
+		vms[i]->index = i;
 		vms[n_vms] = NULL;
-		vmid_used[vm->index / 8] &= (uint8_t)~(1u << (vm->index % 8));
+		vmid_used[vm->vmid / 8] &= (uint8_t)~(1u << (vm->vmid % 8));
 		return;
 	}
 }

@@ -35,7 +35,8 @@ struct vm_console {
 struct vm {
 	struct domain *domain;
 	char name[VM_NAME_LEN];
-	uint32_t index;
+	uint32_t index; /* its place in the table (vm_at) */
+	uint32_t vmid;  /* its stage 2's VMID, kept while it lives */
 	paddr_t mem_phys;
 	uint64_t mem_size, mem_ipa;
 	struct arch_stage2 s2;

@@ -100,4 +100,5 @@ def read(r, dom):
         dom.store_line = r.pos.line(path + ("store",))
         base = os.path.dirname(os.path.abspath(r.d.filename)) if r.d.filename else "."
         dom.store = [os.path.join(base, p) for p in store]
+        dom.store_shown = list(store)
     caps.read_all(r, dom, t, path, ctx)
