@@ -51,28 +51,27 @@ class Console:
                 line, self.buf = self.buf.split(b"\n", 1)
                 yield line.decode("utf-8", "replace").rstrip("\r")
             left = until - time.monotonic()
-            if left <= 0:
+            data = self._recv(left) if left > 0 else None
+            if data is None:
                 return
-            self.sock.settimeout(left)
-            try:
-                data = self.sock.recv(4096)
-            except socket.timeout:
-                return
-            if not data:
-                raise CtlError("the console closed (QEMU ended?)")
             self.buf += data
+
+    def _recv(self, wait):
+        """Bytes of output, or None when `wait` seconds pass without any."""
+        self.sock.settimeout(wait)
+        try:
+            data = self.sock.recv(4096)
+        except socket.timeout:
+            return None
+        if not data:
+            raise CtlError("the console closed (QEMU ended?)")
+        return data
 
     def settle(self, quiet, timeout):
         """Read (and drop) output until `quiet` seconds pass without any."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.sock.settimeout(quiet)
-            try:
-                data = self.sock.recv(4096)
-            except socket.timeout:
-                return
-            if not data:
-                raise CtlError("the console closed (QEMU ended?)")
+        while time.monotonic() < deadline and self._recv(quiet) is not None:
+            pass
 
     def run(self, command, timeout, out=None):
         """Send one command; returns (ok, lines) or None if no answer came

@@ -135,14 +135,12 @@ static void schedule(void)
 
 static uint64_t pool_free(void)
 {
-	EXPECT_EQ(HC(D0, S_POOL, UNTYPED_QUERY), CLOISON_ERR_OK);
-	return R[2];
+	return capcall_pool_free(D0, S_POOL);
 }
 
 static uint64_t state_of(uint64_t slot)
 {
-	EXPECT_EQ(HC(D0, slot, DOMAIN_QUERY), CLOISON_ERR_OK);
-	return R[1];
+	return capcall_domain_state(D0, slot);
 }
 
 /* "guestNN" as the four name words of domain_set_memory. */
