@@ -24,6 +24,26 @@
 #define VMM_IRQ_DISABLE 2
 
 static uint64_t guest, console;
+
+/*
+ * The regions this VMM emulates, declared with vmm_region in setup(). The
+ * toolstack finds the table by its magic in the packed image and checks
+ * that it covers every device of the guest's generated device tree
+ * (toolstack/cloison/guest/pack.py): 16 bytes of magic, a count, (base,
+ * size) pairs, little-endian.
+ */
+#define PLATFORM_REGIONS 3
+static const struct {
+	char magic[16];
+	uint64_t count;
+	struct {
+		uint64_t base, size;
+	} region[PLATFORM_REGIONS];
+} platform __attribute__((used)) = {
+	"CLOISON-VMM-PLT",
+	PLATFORM_REGIONS,
+	{ { GUEST_GICD, GICD_SIZE }, { GUEST_GICR, GICR_SIZE }, { GUEST_UART, UART_SIZE } },
+};
 static struct gic gic;
 static struct uart uart;
 
@@ -142,9 +162,8 @@ static void setup(void)
 
 	gic_init(&gic, &gops);
 	uart_init(&uart, &uops);
-	err |= cloison_vmm_region(guest, GUEST_GICD, GICD_SIZE);
-	err |= cloison_vmm_region(guest, GUEST_GICR, GICR_SIZE);
-	err |= cloison_vmm_region(guest, GUEST_UART, UART_SIZE);
+	for (uint64_t n = 0; n < platform.count; n++)
+		err |= cloison_vmm_region(guest, platform.region[n].base, platform.region[n].size);
 	/* Linux's entry state (booting.rst): x0 = the device tree, x1..x3 = 0;
 	 * the pc is the kernel's entry, the image's ELF entry. */
 	err |= cloison_vmm_set_reg(guest, 0, GUEST_DTB);

@@ -9,6 +9,7 @@
 #include <arch/timer.h>
 #include <cloison/clock.h>
 #include <cloison/core.h>
+#include <cloison/guest.h>
 #include <cloison/capdump.h>
 #include <arch/console.h>
 #include <cloison/irq.h>
@@ -57,6 +58,7 @@ static void stats_hook(struct sysobj_stats *st)
 static void domain_changed_hook(struct domain *d)
 {
 	irq_domain_changed(d);
+	guest_domain_changed(d);
 	sched_poke();
 }
 

@@ -89,6 +89,19 @@ void guest_vmm_set_reg(struct domain *guest, uint32_t reg, uint64_t value)
 		arch_vcpu_set_pc(&v->arch, value);
 }
 
+void guest_domain_changed(struct domain *d)
+{
+	struct vm *vm = vm_of_domain(d);
+
+	/* Stopped or destroyed through a cap (dom0, or a VMM ending its
+	 * guest): the same as stopping by itself for the VMM link -- a VMM
+	 * waiting on it hears "stopped", guests it served stop. A fault calls
+	 * guest_stopped itself, after its own message. */
+	if (vm && !vm->faulted &&
+	    (d->state == CLOISON_DOMAIN_STOPPED || d->state == CLOISON_DOMAIN_DESTROYED))
+		guest_stopped(vm, vm->vcpu.arch.regs.elr);
+}
+
 void guest_stopped(struct vm *vm, uint64_t pc)
 {
 	vmm_guest_stopped(vm->domain, pc);

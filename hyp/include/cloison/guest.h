@@ -26,4 +26,8 @@ void guest_vmm_set_reg(struct domain *guest, uint32_t reg, uint64_t value);
 /* vm stopped: tell its VMM, stop the guests it served. */
 void guest_stopped(struct vm *vm, uint64_t pc);
 
+/* d's state changed; stopped or destroyed through a cap, it is stopped for
+ * its VMM and its guests as if it had stopped itself. */
+void guest_domain_changed(struct domain *d);
+
 #endif
