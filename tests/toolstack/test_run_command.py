@@ -119,7 +119,7 @@ class ShellTest(support.WorkDirTest):
         log = os.path.join(self.tmp, "console.log")
         c = Console("--log", log)
         try:
-            c.wait("[dom0] control domain ready: 6 domains; type help\n")
+            c.wait("[dom0] control domain ready: 8 domains; type help\n")
             # Backspace edits the line: "lisx<BS>t" runs list.
             c.command("lisx" + BACKSPACE + "t", "list")
             listing = c.wait(re.compile(r"\[dom0\] logger .*\n"))
@@ -195,8 +195,8 @@ class ShellTest(support.WorkDirTest):
         # ... and the audit checks the live dump in it against the policy.
         from cloison import audit
         a = audit.run(support.DEFAULT_TOML, [os.path.join(BUILD, "domains", d)
-                                             for d in ("dom0", "guests")]
-                      + [os.path.join(BUILD, "storage-dom")],
+                                             for d in ("dom0", "guests", "vmm")]
+                      + [os.path.join(BUILD, "storage-dom"), os.path.join(BUILD, "linux-guest")],
                       os.path.join(BUILD, "hyp", "hyp.elf"),
                       image=os.path.join(BUILD, "toolstack", "cloison-default.elf"), live=log)
         status = {ch.id: ch.status for ch in a.checks}
@@ -231,8 +231,9 @@ class OwnImageTest(support.WorkDirTest):
         cls.pack_args = ["pack", cls.desc, "--hyp", os.path.join(BUILD, "hyp", "hyp.elf"),
                          "--image-path", ":".join([os.path.join(BUILD, "domains", d)
                                                    for d in ("dom0", "guests",
-                                                             "guests/guest-hello")]
-                                                  + [os.path.join(BUILD, "storage-dom")]),
+                                                             "guests/guest-hello", "vmm")]
+                                                  + [os.path.join(BUILD, "storage-dom"),
+                                                     os.path.join(BUILD, "linux-guest")]),
                          "-o", cls.image]
 
     def setUp(self):
