@@ -70,6 +70,7 @@ static const struct call calls[] = {
 	CALL(vmm_reply, VMM_REPLY, T(DOMAIN), R(DOMAIN, VMM)),
 	CALL(vmm_irq, VMM_IRQ, T(DOMAIN), R(DOMAIN, VMM)),
 	CALL(vmm_set_reg, VMM_SET_REG, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(vmm_reset, VMM_RESET, T(DOMAIN), R(DOMAIN, VMM)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

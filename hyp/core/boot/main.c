@@ -172,6 +172,7 @@ static void boot_domains(const struct platform *plat)
 		.vmm_deliver = guest_vmm_deliver,
 		.vmm_complete = guest_vmm_complete,
 		.vmm_set_reg = guest_vmm_set_reg,
+		.vmm_reload = guest_vmm_reload,
 		.virq_pending = virq_pending_hook,
 	};
 	const char *why = NULL;
