@@ -66,10 +66,18 @@ static void gic_pend(void *ctx, uint32_t intid)
 		cloison_vmm_irq(guest, intid, VMM_IRQ_RAISE);
 }
 
+/* With the console input right the VMM may have the console's focus, and
+ * then the hypervisor shows a partial line as it is written: pass each byte
+ * on at once, so the guest's prompt and its echo of typed keys show (Linux's
+ * tty echoes). Without it, whole lines (one console_write per line). */
+static bool keys_shown;
+
 static void uart_tx(void *ctx, char c)
 {
 	(void)ctx;
 	console_putc(c);
+	if (keys_shown)
+		console_flush();
 }
 
 static void uart_irq(void *ctx)
@@ -220,6 +228,7 @@ int domain_main(const struct cloison_start_info *si)
 	(void)si;
 	guest = si_cap("guest");
 	console = si_cap("console");
+	keys_shown = (si_find("console")->rights & CLOISON_RIGHT_CONSOLE_INPUT) != 0;
 	setup();
 	for (;;) {
 		uint64_t kind = 0, addr = 0, size = 0, value = 0, a2 = 0, a3 = 0, x0 = 0;

@@ -82,7 +82,7 @@ class CompileTest(support.WorkDirTest):
         # The Linux guest's VMM: its console and its guest, nothing else;
         # the guest holds no cap and waits for its VMM to start it.
         self.assertEqual(caps["linux"], [
-            (1, "console", "console", "console", ["write"]),
+            (1, "console", "console", "console", ["write", "input"]),
             (2, "guest", "domain", "linux-guest", ["start", "stop", "vmm"])])
         self.assertEqual(caps["linux-guest"], [])
         self.assertEqual(s["flags"], [])
