@@ -124,6 +124,7 @@ uint64_t guest_vmm_reload(struct domain *guest)
 	vm->reloaded = 0;
 	arch_vcpu_init(&vm->vcpu.arch, vm->entry, vm->mem_ipa + vm->mem_size - PAGE_SIZE,
 		       vm->index);
+	arch_vcpu_restart_clock(&vm->vcpu.arch);
 	vgic_init(&vm->vcpu.vgic);
 	return 0;
 }
