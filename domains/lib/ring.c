@@ -116,8 +116,17 @@ enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 		((ring_word *)&m)[i] = 0;
 	m.id = id;
 	m.len = len;
-	for (uint32_t i = 0; i < len; i++)
-		m.data[i] = d[i];
+	if (((uintptr_t)d & 7) == 0) { /* whole words, then the tail */
+		uint32_t w = len / 8;
+
+		for (uint32_t i = 0; i < w; i++)
+			((ring_word *)m.data)[i] = ((const ring_word *)d)[i];
+		for (uint32_t i = w * 8; i < len; i++)
+			m.data[i] = d[i];
+	} else {
+		for (uint32_t i = 0; i < len; i++)
+			m.data[i] = d[i];
+	}
 	slot = &e->tx->slot[e->tx_prod & MASK];
 	slot_write(slot, &m);
 	ring_mb(); /* the slot before the index that publishes it */
