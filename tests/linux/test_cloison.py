@@ -54,6 +54,26 @@ class CloisonLinux(unittest.TestCase):
         start = next(i for i, line in enumerate(lines) if ("echo " + marker) in line)
         return "\n".join(lines[start + 1:-2])
 
+    def test_reset_restarts_the_guest(self):
+        """PSCI SYSTEM_RESET (busybox `reboot -f`): its VMM reloads the
+        guest's RAM from the packed image (vmm_reset) and starts it again
+        from its entry; the same files boot to the same shell."""
+        self.boot()
+        self.run_cmd("echo before > /tmp/mark")
+        self.con.type("reboot -f")
+        self.con.expect("vmm: guest asked for a reset (PSCI SYSTEM_RESET): restarting it", 30)
+        self.con.expect(guest.READY_MARKER, 60)
+        self.con.expect("Enter 'help' for a list of built-in commands.", 20)
+        time.sleep(0.5)
+        # A fresh initramfs: nothing of the first boot is left.
+        out = self.run_cmd("cat /tmp/mark 2>&1; cat /proc/uptime")
+        self.assertIn("No such file or directory", out)
+        # ... and a fresh kernel: its uptime starts again (under a minute).
+        self.assertRegex(out.splitlines()[-1], r"^\d{1,2}\.\d+ ", out)
+        self.con.type("poweroff -f")
+        self.con.expect("vmm: guest powered off (PSCI SYSTEM_OFF)", 30)
+        self.assertEqual(self.con.wait_exit(10), 0)
+
     def test_shell_commands_and_poweroff(self):
         boot = self.boot()
         out = self.run_cmd("uname -a")

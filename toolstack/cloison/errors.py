@@ -43,6 +43,9 @@ KINDS = {
     "bad-image": "an image that is not a loadable AArch64 ELF",
     "image-fit": "an image whose segments or entry are outside its memory",
     "bad-store": "a store guest config that is broken, names a missing image or does not fit",
+    "bad-kind": "a domain kind other than image or linux, or fields of the other kind",
+    "served-guest": "a guest served by a VMM that starts at boot, or a Linux guest without a VMM",
+    "vmm-platform": "a Linux guest's device tree naming a device its VMM does not emulate",
     "no-domains": "a description that declares no domain",
     "too-many": "more domains, objects, caps or image segments than the hypervisor's loader takes",
 }

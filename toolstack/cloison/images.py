@@ -8,6 +8,7 @@ from . import elf
 from . import disks
 from .description import DOMAIN_IPA_BASE, START_INFO_SIZE, fmt_range
 from .errors import Diagnostic
+from .guest import pack
 
 # Tried in order in each directory of the image path.
 IMAGE_CANDIDATES = ("{0}.elf", "{0}", "{0}/{0}.elf")
@@ -27,6 +28,12 @@ def check_images(desc, image_path):
     diags = []
     cache = {}
     for dom in desc.domains:
+        if dom.kind == "linux":
+            if dom.kernel is not None and dom.initramfs is not None and \
+                    dom.memory is not None and dom.cmdline is not None:
+                found = pack.load(dom, image_path, find_image)
+                diags += found or _image_fits(dom, dom.ctx)
+            continue
         if dom.image is None:
             continue
         ctx = dom.ctx
@@ -60,7 +67,7 @@ def check_images(desc, image_path):
             blob = store.blob(dom)
             diags += store.check_fits(dom, len(blob) if blob else 0)
     desc.images_loaded = True
-    return diags
+    return diags + pack.check_platforms(desc)
 
 
 def _image_fits(dom, ctx):

@@ -117,6 +117,11 @@ void arch_vcpu_restart_hvc(struct arch_vcpu *v)
 	v->regs.elr -= 4;
 }
 
+void arch_vcpu_restart_clock(struct arch_vcpu *v)
+{
+	(void)v;
+}
+
 void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
 {
 	v->regs.elr = pc;
@@ -158,6 +163,12 @@ uint32_t arch_vgic_maintenance_intid(void)
 
 void arch_vtimer_mask_live(void)
 {
+}
+
+void arch_vtimer_release(struct arch_vcpu *v, uint32_t pintid)
+{
+	(void)v;
+	(void)pintid;
 }
 
 uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v)

@@ -7,6 +7,7 @@
   names      the namespace of domains and objects; built-in objects
   domains    [[domain]]; schedule: its budget, period, priority
   caps       [[domain.cap]]; cspaces: the slots caps take
+  served     guests served by a VMM domain (the vmm right), Linux guests
   objects    what every declared object shares, then by kind:
              devices, irqs, channels, untyped
   ipas       where device and channel caps are mapped
@@ -20,7 +21,7 @@ check() runs the others in order and returns every diagnostic found."""
 from .. import description as D
 from .. import disks
 from . import (channels, cspaces, devices, domains, ipas, irqs, names, objects,
-               system)
+               served, system)
 from .reader import Reader
 
 TOP = ("system", "domain", "disk") + D.OBJECT_KINDS
@@ -39,6 +40,7 @@ def check(desc, data, pos):
               "the description declares no domain: the machine would boot "
               "into an idle hypervisor; declare at least one [[domain]]")
     domains.read_all(r)
+    served.check(r)
     channels.ends(r)
     disks.check(r, data)
     cspaces.check(r)

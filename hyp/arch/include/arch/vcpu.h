@@ -34,6 +34,9 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
 void arch_vcpu_restart_hvc(struct arch_vcpu *v);
 /* Set the pc a (not running) vCPU resumes at. */
 void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc);
+/* v's virtual counter (CNTVCT_EL0 = CNTPCT_EL0 - CNTVOFF_EL2) starts again
+ * at 0 now: for a guest restarted from its entry. */
+void arch_vcpu_restart_clock(struct arch_vcpu *v);
 
 /* Leave EL2 for the first time into `v` (already switched to). */
 NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);
@@ -56,6 +59,10 @@ uint32_t arch_vgic_maintenance_intid(void);
 /* The loaded vCPU's virtual timer fired: mask it so the physical PPI stops
  * (the domain unmasks it when it programs the timer again). */
 void arch_vtimer_mask_live(void);
+/* The virtual timer's PPI pintid was handed to v with the HW bit and is
+ * still active: turn v's LR for it into a software one, mask the live timer,
+ * deactivate the PPI. */
+void arch_vtimer_release(struct arch_vcpu *v, uint32_t pintid);
 /* Deadline (physical counter) of a switched-out vCPU's virtual timer, or
  * UINT64_MAX; and mask it in the saved state once it has been delivered. */
 uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v);
