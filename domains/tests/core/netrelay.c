@@ -14,7 +14,8 @@
  * itself (never forwarded), payload byte 0: 1 publish a producer index
  * far ahead (a forged ring), 2 send a TX whose buffer lies outside the
  * data area, 3 stop taking net-dom's responses (a port that does not
- * drain), 4 take them again.
+ * drain), 4 take them again, 5 signal the channel cap "stray" (one net-dom
+ * holds but no port names) three times.
  */
 #include <domain/core.h>
 
@@ -79,6 +80,10 @@ static void command(struct relay *r, uint8_t cmd)
 	case 4:
 		r->stalled = false;
 		r->notify = true;
+		break;
+	case 5:
+		for (int i = 0; i < 3; i++)
+			cloison_channel_signal(si_cap("stray"));
 		break;
 	default:
 		break;
