@@ -316,7 +316,7 @@ def check(checker, data):
             if a is not None:
                 p.ips.append(a)
         if len(ips) > MAX_IPS:
-            checker.err(path + ("ip",), "bad-netport", "%s: %d addresses; at most %d"
+            checker.err(path + ("ip",), "bad-netport", "%s: ip lists %d addresses; at most %d"
                         % (ctx, len(ips), MAX_IPS))
         mode = checker.string(t, "mode", path, ctx)
         if mode is not None:
