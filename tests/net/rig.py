@@ -17,6 +17,7 @@ import select
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,9 +26,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("CLOISON_BUILD", os.path.join(ROOT, "build"))
 IMAGE = os.path.join(BUILD, "tests", "net", "test-net-rig.elf")
-QEMU = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
-        "cortex-a57", "-m", "512M", "-nographic", "-monitor", "none", "-serial", "stdio",
-        "-nic", "none", "-semihosting", "-global", "virtio-mmio.force-legacy=false"]
+sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
+from runner import QEMU as QEMU_BIN, QEMU_BASE  # noqa: E402  (the same machine)
+QEMU = [QEMU_BIN] + QEMU_BASE
 TIMEOUT = 20.0
 RESEND = 2.0
 
