@@ -37,6 +37,10 @@ KINDS = {
     "irq-overlap": "two irq objects with the same INTID",
     "bad-disk": "a [[disk]] on no channel, a small channel, a misaligned or empty extent",
     "disk-overlap": "two virtual disks of one back end on overlapping extents",
+    "bad-netport": "an [[uplink]] or [[netport]] on no NIC or channel, a bad mac, ip, "
+                   "mode, rate or ageing, a port not on the switch's end",
+    "bad-vlan": "a vlan list outside the xl grammar or 1-4094, no or two PVIDs, a bad "
+                "native marker",
     "memory-overlap": "domain memory that overlaps other memory",
     "memory-full": "domain memory that does not fit in RAM",
     "missing-image": "an image not found in the image path",

@@ -5,7 +5,7 @@ to fit the domain's memory below its start-info page."""
 import os
 
 from . import elf
-from . import disks
+from . import disks, netports
 from .description import DOMAIN_IPA_BASE, START_INFO_SIZE, fmt_range
 from .errors import Diagnostic
 
@@ -89,6 +89,17 @@ def _image_fits(dom, ctx):
                                      fmt_range(s.paddr, s.paddr + s.memsz),
                                      fmt_range(hi - disks.BACKEND_CONFIG_OFFSET,
                                                hi - START_INFO_SIZE))))
+            return out
+        if (dom.serves_net and
+                s.paddr + s.memsz > hi - netports.NET_CONFIG_OFFSET):
+            out.append(Diagnostic(dom.image_line, "image-fit",
+                                  "%s: image '%s' segment %d %s overlaps the "
+                                  "switch's configuration pages %s"
+                                  % (ctx, dom.image, n,
+                                     fmt_range(s.paddr, s.paddr + s.memsz),
+                                     fmt_range(hi - netports.NET_CONFIG_OFFSET,
+                                               hi - netports.NET_CONFIG_OFFSET +
+                                               netports.NET_CONFIG_SIZE))))
             return out
         for m in range(n):
             t = segs[m]
