@@ -606,6 +606,29 @@ static uint8_t *embedded(const struct ip *h, size_t *in_hlen, uint8_t *proto, si
 	return in;
 }
 
+/* Clear the result and parse the header; false: drop it as `len`. */
+static bool begin(struct ip *h, uint8_t *pkt, size_t copied, size_t pkt_len,
+		  struct nat_result *res)
+{
+	res->reason = NAT_OK;
+	res->reply_len = 0;
+	res->to = NULL;
+	return parse(h, pkt, copied, pkt_len);
+}
+
+/* NAT-2 and its reverse: one address (IP_SRC or IP_DST) and the port at
+ * port_off of a TCP or UDP header t, under the IPv4 checksum and the L4
+ * one (its pseudo-header has the address). */
+static void rewrite_l4(struct ip *h, uint8_t *t, int addr, uint32_t ip, size_t port_off,
+		       uint16_t port)
+{
+	struct sum ipsum = { h->p + IP_SUM, false, NULL }, l4s = { NULL, false, NULL };
+
+	l4s.at = l4_sum(h->proto, t, h->copied - h->hlen, &l4s.udp);
+	put32(h->p + addr, ip, &ipsum, l4s.at ? &l4s : NULL, NULL);
+	put16(t + port_off, port, l4s.at ? &l4s : NULL, NULL, NULL);
+}
+
 enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, size_t copied,
 			      size_t pkt_len, uint64_t now, struct nat_result *res)
 {
@@ -616,10 +639,7 @@ enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, 
 	const struct nat_forward *fw;
 	struct sum ipsum = { pkt + IP_SUM, false, NULL }, l4s = { NULL, false, NULL };
 
-	res->reason = NAT_OK;
-	res->reply_len = 0;
-	res->to = NULL;
-	if (!parse(&h, pkt, copied, pkt_len))
+	if (!begin(&h, pkt, copied, pkt_len, res))
 		return drop(res, NAT_R_LEN);
 	if (h.dst == n->cfg.uplink_ip || h.dst == n->cfg.gateway_ip || (h.dst >> 28) == 0xeu ||
 	    h.dst == 0xffffffffu)
@@ -688,9 +708,7 @@ enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, 
 		sport = m->ext_port;
 	}
 	/* NAT-2: source address and port, IP and L4 (pseudo-header) sums. */
-	l4s.at = l4_sum(h.proto, t, h.copied - h.hlen, &l4s.udp);
-	put32(pkt + IP_SRC, n->cfg.uplink_ip, &ipsum, l4s.at ? &l4s : NULL, NULL);
-	put16(t, sport, l4s.at ? &l4s : NULL, NULL, NULL);
+	rewrite_l4(&h, t, IP_SRC, n->cfg.uplink_ip, 0, sport);
 	return NAT_FORWARD;
 }
 
@@ -712,10 +730,7 @@ enum nat_verdict nat_inbound(struct nat *n, uint8_t *pkt, size_t copied, size_t 
 	const struct nat_forward *fw;
 	struct sum ipsum = { pkt + IP_SUM, false, NULL }, l4s = { NULL, false, NULL };
 
-	res->reason = NAT_OK;
-	res->reply_len = 0;
-	res->to = NULL;
-	if (!parse(&h, pkt, copied, pkt_len))
+	if (!begin(&h, pkt, copied, pkt_len, res))
 		return drop(res, NAT_R_LEN);
 	if (h.dst != n->cfg.uplink_ip)
 		return NAT_LOCAL;
@@ -788,9 +803,8 @@ enum nat_verdict nat_inbound(struct nat *n, uint8_t *pkt, size_t copied, size_t 
 		peer_touch(n, m, p, h.proto == NAT_PROTO_TCP ? t[TCP_FLAGS] : 0, false,
 			   n->cfg.inbound_refresh, now);
 	}
-	l4s.at = l4_sum(h.proto, t, h.copied - h.hlen, &l4s.udp);
-	put32(pkt + IP_DST, fw ? fw->inside_ip : m->in_ip, &ipsum, l4s.at ? &l4s : NULL, NULL);
-	put16(t + 2, fw ? fw->inside_port : m->in_port, l4s.at ? &l4s : NULL, NULL, NULL);
+	rewrite_l4(&h, t, IP_DST, fw ? fw->inside_ip : m->in_ip, 2,
+		   fw ? fw->inside_port : m->in_port);
 	return fw ? deliver(res, fw->guest, fw->inside_ip) : deliver(res, m->guest, m->in_ip);
 }
 
