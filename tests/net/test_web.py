@@ -11,11 +11,18 @@ start and every ping must be answered; an unknown path gets a 404.
 
 Only loopback and SLIRP's own addresses are reached: SLIRP answers the
 gateway's pings itself, and the guest sends nowhere else.
+
+Then byte for byte, with the uplink on a `-netdev dgram` socket this script
+owns (the rig's way, tests/net/rig.py) and playing the gateway: the guest's
+ARP for its gateway and its pings are well-formed and get answered, and the
+guest answers ARP for its address and ping with the request's id, sequence
+and data and correct checksums.
 """
 import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -24,6 +31,11 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+
+try:
+    from . import rig
+except ImportError:
+    import rig
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -73,11 +85,11 @@ def free_port():
 
 
 class System:
-    """QEMU running an image, its console collected line by line."""
+    """QEMU running an image, its console collected line by line; the
+    uplink (virtio-mmio transport 0) on `netdev`."""
 
-    def __init__(self, image, host_port):
-        cmd = QEMU + ["-netdev", "user,id=up,net=10.0.2.0/24,hostfwd=tcp:127.0.0.1:%d-10.0.2.16:80"
-                      % host_port,
+    def __init__(self, image, netdev):
+        cmd = QEMU + ["-netdev", netdev,
                       "-device", "virtio-net-device,netdev=up,bus=virtio-mmio-bus.0,"
                       "mac=52:54:00:12:34:56", "-kernel", image]
         self.console = []
@@ -127,7 +139,8 @@ class WebThroughNetDom(unittest.TestCase):
     def check_mode(self, mode):
         image = pack(mode, self.tmp)
         port = free_port()
-        sys_ = System(image, port)
+        sys_ = System(image, "user,id=up,net=10.0.2.0/24,hostfwd=tcp:127.0.0.1:%d-10.0.2.16:80"
+                      % port)
         try:
             sys_.wait_for(r"web: 10\.0\.2\.16 on port net .* serving http on port 80")
             ping = sys_.wait_for(r"web: ping 10\.0\.2\.2: (\d+)/(\d+) replies")
@@ -164,6 +177,108 @@ class WebThroughNetDom(unittest.TestCase):
 
     def test_router_mode_ab_and_ping(self):
         self.check_mode("router")
+
+
+GUEST_MAC = bytes.fromhex("020000000010")
+GW_MAC = bytes.fromhex("52550a000202")
+GUEST_IP, GW_IP = "10.0.2.16", "10.0.2.2"
+
+
+class WebGuestByteExact(unittest.TestCase):
+    """The uplink is this script: it answers the guest's ARP and pings as
+    the gateway would, then pings the guest and asks its MAC."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="cloison-net-web-raw-")
+        self.up_h = os.path.join(self.tmp, "up.h")
+        self.up_q = os.path.join(self.tmp, "up.q")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.up_h)
+        image = pack("bridge", self.tmp)
+        self.sys = System(image, "dgram,id=up,local.type=unix,local.path=%s,remote.type=unix,"
+                          "remote.path=%s" % (self.up_q, self.up_h))
+
+    def tearDown(self):
+        self.sys.stop()
+        self.sock.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def send(self, frame):
+        self.sock.sendto(frame, self.up_q)
+
+    def frames(self):
+        """Frames from the uplink until TIMEOUT (a hang turns into a failure)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                yield self.sock.recv(4096)
+            except socket.timeout:
+                break
+        raise AssertionError("no frame came; console tail:\n" + "\n".join(self.sys.console[-20:]))
+
+    def check_ipv4(self, payload, proto, src, dst):
+        self.assertEqual(payload[0], 0x45)
+        self.assertEqual(rig.csum(payload[:20]), 0, "IPv4 header checksum")
+        self.assertEqual(payload[9], proto)
+        self.assertEqual(payload[12:16], socket.inet_aton(src))
+        self.assertEqual(payload[16:20], socket.inet_aton(dst))
+        total = struct.unpack("!H", payload[2:4])[0]
+        return payload[20:total]
+
+    def test_guest_arp_and_ping_byte_exact(self):
+        answered = 0
+        frames = self.frames()
+        # The guest pings its gateway at start: ARP first, then 3 echoes.
+        for f in frames:
+            dst, src, vid, _, etype, p = rig.parse(f)
+            self.assertEqual(src, GUEST_MAC)
+            self.assertIsNone(vid)
+            if etype == 0x0806:
+                self.assertEqual(dst, b"\xff" * 6)
+                self.assertEqual(p[:8], struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1))
+                self.assertEqual(p[8:14], GUEST_MAC)
+                self.assertEqual(p[14:18], socket.inet_aton(GUEST_IP))
+                if p[24:28] == socket.inet_aton(GUEST_IP):
+                    continue  # lwIP announces its address when the port comes up
+                self.assertEqual(p[24:28], socket.inet_aton(GW_IP))
+                self.send(rig.eth(GUEST_MAC, GW_MAC, 0x0806,
+                                  rig.arp(2, GW_MAC, GW_IP, GUEST_MAC, GUEST_IP)))
+                continue
+            self.assertEqual(etype, 0x0800)
+            self.assertEqual(dst, GW_MAC)
+            icmp = self.check_ipv4(p, 1, GUEST_IP, GW_IP)
+            self.assertEqual(rig.csum(icmp), 0, "ICMP checksum")
+            self.assertEqual(icmp[0], 8)
+            ident, seq = struct.unpack("!HH", icmp[4:8])
+            self.assertEqual(seq, answered + 1)
+            self.send(rig.eth(GUEST_MAC, GW_MAC, 0x0800,
+                              rig.ipv4(GW_IP, GUEST_IP, 1, rig.icmp_echo(ident, seq, icmp[8:], 0))))
+            answered += 1
+            if answered == 3:
+                break
+        self.sys.wait_for(r"web: ping 10\.0\.2\.2: 3/3 replies")
+
+        # The guest answers ARP for its own address...
+        self.send(rig.eth(b"\xff" * 6, GW_MAC, 0x0806,
+                          rig.arp(1, GW_MAC, GW_IP, bytes(6), GUEST_IP)))
+        # ... and ping, with the request's id, sequence and data.
+        data = bytes(range(56))
+        self.send(rig.eth(GUEST_MAC, GW_MAC, 0x0800,
+                          rig.ipv4(GW_IP, GUEST_IP, 1, rig.icmp_echo(0x1234, 7, data))))
+        got_arp = got_echo = False
+        for f in frames:
+            dst, src, _, _, etype, p = rig.parse(f)
+            self.assertEqual((dst, src), (GW_MAC, GUEST_MAC))
+            if etype == 0x0806:
+                self.assertEqual(p, rig.arp(2, GUEST_MAC, GUEST_IP, GW_MAC, GW_IP))
+                got_arp = True
+            else:
+                icmp = self.check_ipv4(p, 1, GUEST_IP, GW_IP)
+                self.assertEqual(icmp, rig.icmp_echo(0x1234, 7, data, 0))
+                got_echo = True
+            if got_arp and got_echo:
+                break
 
 
 if __name__ == "__main__":
