@@ -8,18 +8,14 @@
  *   audit | poweroff | help
  * Every error says what went wrong (unknown domain, not permitted, ...).
  *
- * Line editing happens here, on the bytes the terminal sends: backspace,
- * Ctrl-U (erase the line), Ctrl-C (drop it), up/down arrows (history). The
- * hypervisor prints a domain's output by whole lines and turns control
- * characters into '?' (hyp/core/console.c), so the shell cannot redraw a
- * line as it is typed: it shows the edited line when Enter is pressed and a
- * recalled history line when an arrow recalls it.
+ * Line editing, with each key echoed as it is typed, is lineedit.c's.
  */
 #include <domain/core.h>
 
+#include "lineedit.h"
+
 #define MAX_DOMAINS 16
 #define LINE_MAX 64
-#define HISTORY 8
 #define MAX_WORDS 3
 
 static struct {
@@ -28,13 +24,7 @@ static struct {
 	uint64_t rights;
 } doms[MAX_DOMAINS];
 static unsigned ndoms;
-static uint64_t console;
 static const char *self;
-static volatile bool input_ready;
-
-/* The last HISTORY lines run, oldest overwritten first. */
-static char history[HISTORY][LINE_MAX];
-static unsigned nhistory;
 
 static const char *const domain_rights[] = {
 	"grant", "build", "start", "stop", "resume", "destroy", "query", "connect",
@@ -43,7 +33,7 @@ static const char *const domain_rights[] = {
 void irq_handler(uint32_t vintid)
 {
 	if (vintid == CLOISON_VIRQ_CONSOLE_INPUT)
-		input_ready = true;
+		line_input_ready();
 }
 
 static int find(const char *name)
@@ -52,111 +42,6 @@ static int find(const char *name)
 		if (strcmp(doms[i].name, name) == 0)
 			return (int)i;
 	return -1;
-}
-
-/* Take the next input byte, sleeping until input arrives. */
-static char getc_wait(void)
-{
-	static uint64_t b[5];
-	static uint64_t len, pos;
-
-	while (pos == len) {
-		input_ready = false;
-		pos = 0;
-		if (cloison_console_read(console, &len, &b[0], &b[1], &b[2], &b[3], &b[4]) !=
-		    CLOISON_ERR_OK)
-			len = 0;
-		if (len == 0)
-			while (!input_ready)
-				__asm__ volatile("wfi");
-	}
-	pos++;
-	return (char)(b[(pos - 1) / 8] >> (8 * ((pos - 1) % 8)));
-}
-
-/* Replace the line being edited by history entry `back` (1 = the last line
- * run; 0 = an empty line) and show it. */
-static size_t recall(char *buf, unsigned back)
-{
-	size_t n = 0;
-
-	if (back)
-		for (const char *h = history[(nhistory - back) % HISTORY]; *h; h++)
-			buf[n++] = *h;
-	buf[n] = '\0';
-	print("%s> %s   (recalled: Enter runs it, Ctrl-U erases it)\n", self, buf);
-	return n;
-}
-
-/*
- * Prompt, then read one line, applying the editing keys. Escape sequences
- * (ESC [ or ESC O, parameters, one final byte, ECMA-48 §5.4) are read
- * whole, so an arrow key is never taken for the text "[A".
- */
-static void read_line(char *buf, size_t size)
-{
-	size_t n = 0;
-	unsigned back = 0, esc = 0;
-	bool too_long = false;
-
-	print("%s>\n", self);
-	for (;;) {
-		char c = getc_wait();
-
-		if (esc == 1) {
-			esc = (c == '[' || c == 'O') ? 2 : 0;
-			continue;
-		}
-		if (esc == 2) {
-			if (c >= 0x40 && c <= 0x7e) {
-				esc = 0;
-				if (c == 'A' && back < nhistory && back < HISTORY)
-					n = recall(buf, ++back);
-				else if (c == 'B' && back > 0)
-					n = recall(buf, --back);
-				else
-					continue;
-				too_long = false;
-			}
-			continue;
-		}
-		if (c == 0x1b) {
-			esc = 1;
-		} else if (c == '\r' || c == '\n') {
-			buf[n] = '\0';
-			if (n && !too_long)
-				return;
-			if (too_long)
-				print("line too long: at most %lu characters\n%s>\n", size - 1, self);
-			n = 0;
-			too_long = false;
-			back = 0;
-		} else if (c == 0x7f || c == '\b') {
-			if (n)
-				n--;
-		} else if (c == 0x15) { /* Ctrl-U */
-			n = 0;
-			too_long = false;
-		} else if (c == 0x03) { /* Ctrl-C */
-			n = 0;
-			back = 0;
-			too_long = false;
-			print("%s> ^C\n%s>\n", self, self);
-		} else if (c >= ' ' && c < 0x7f) {
-			if (n + 1 < size)
-				buf[n++] = c;
-			else
-				too_long = true;
-		}
-	}
-}
-
-static void remember(const char *line)
-{
-	if (nhistory && strcmp(history[(nhistory - 1) % HISTORY], line) == 0)
-		return;
-	memcpy(history[nhistory % HISTORY], line, strlen(line) + 1); /* fits: < LINE_MAX */
-	nhistory++;
 }
 
 static const char *errstr(uint64_t err)
@@ -281,7 +166,7 @@ static void execute(char *line)
 		print("commands: list, info NAME, start NAME, stop NAME, resume NAME, "
 		      "destroy NAME, audit, poweroff, help\n");
 		print("keys: backspace, Ctrl-U erases the line, Ctrl-C drops it, "
-		      "up/down arrows recall the last %u lines\n", HISTORY);
+		      "up/down arrows recall the last %u lines\n", LINE_HISTORY);
 	} else if (strcmp(w[0], "list") == 0) {
 		list();
 	} else if (!named) {
@@ -312,7 +197,7 @@ int domain_main(const struct cloison_start_info *si)
 {
 	char line[LINE_MAX];
 
-	console = si_cap("console");
+	line_init(si_cap("console"));
 	self = si_name();
 	for (uint32_t i = 0; i < si->n_caps && ndoms < MAX_DOMAINS; i++) {
 		if (si->caps[i].type != CLOISON_TYPE_DOMAIN)
@@ -325,9 +210,8 @@ int domain_main(const struct cloison_start_info *si)
 	irq_unmask();
 	print("control domain ready: %u domain%s; type help\n", ndoms, ndoms == 1 ? "" : "s");
 	for (;;) {
-		read_line(line, sizeof(line));
-		print("%s> %s\n", self, line);
-		remember(line);
+		line_read(self, line, sizeof(line));
+		line_remember(line);
 		execute(line);
 	}
 }

@@ -109,11 +109,24 @@ enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 		return RING_DEAD;
 	if (e->tx_prod - cons >= RING_SLOTS)
 		return RING_FULL;
-	/* Build the whole slot privately, padding included, then copy it. */
+	/* Build the whole slot privately, padding included, then copy it:
+	 * zeroed as whole words, then the message's bytes (a byte loop over
+	 * all RING_DATA bytes cost more than the rest of the send). */
+	for (unsigned i = 0; i < SLOT_WORDS; i++)
+		((ring_word *)&m)[i] = 0;
 	m.id = id;
 	m.len = len;
-	for (uint32_t i = 0; i < RING_DATA; i++)
-		m.data[i] = i < len ? d[i] : 0;
+	if (((uintptr_t)d & 7) == 0) { /* whole words, then the tail */
+		uint32_t w = len / 8;
+
+		for (uint32_t i = 0; i < w; i++)
+			((ring_word *)m.data)[i] = ((const ring_word *)d)[i];
+		for (uint32_t i = w * 8; i < len; i++)
+			m.data[i] = d[i];
+	} else {
+		for (uint32_t i = 0; i < len; i++)
+			m.data[i] = d[i];
+	}
 	slot = &e->tx->slot[e->tx_prod & MASK];
 	slot_write(slot, &m);
 	ring_mb(); /* the slot before the index that publishes it */

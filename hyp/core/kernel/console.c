@@ -40,25 +40,105 @@ static void refill(struct vm_console *c)
 	}
 }
 
-static void emit_line(struct vm *vm)
+/*
+ * The screen: at most one partial line is on it, the one the domain holding
+ * the console input is typing into (its prompt, the keys it echoes). Any
+ * other output first ends that line on screen; after another domain's line
+ * the partial line is shown again, so a prompt is never lost under a
+ * heartbeat. print_sink.c calls partial_broken() when the hypervisor itself
+ * prints over it.
+ */
+static struct vm *partial; /* its prefix and line[0..shown) are on screen */
+
+static void partial_broken(void)
+{
+	partial->console.shown = 0;
+	partial = NULL;
+}
+
+static void break_partial(void)
+{
+	if (partial) {
+		print_sink_partial(NULL);
+		print_putc('\n');
+		partial_broken();
+	}
+}
+
+/* A line takes one token when it first reaches the screen. */
+static bool charge_line(struct vm *vm)
 {
 	struct vm_console *c = &vm->console;
 
+	if (c->charged)
+		return true;
 	refill(c);
 	if (c->tokens == 0) {
 		c->dropped++;
-	} else {
-		c->tokens--;
-		if (c->dropped) {
-			print("[%s] (console: %lu lines dropped by the rate limit)\n",
-			      vm->name, c->dropped);
-			c->dropped = 0;
-		}
+		return false;
+	}
+	c->tokens--;
+	c->charged = true;
+	if (c->dropped) {
+		print("[%s] (console: %lu lines dropped by the rate limit)\n", vm->name,
+		      c->dropped);
+		c->dropped = 0;
+	}
+	return true;
+}
+
+/* Show the rest of the input domain's partial line (prefix first if it is
+ * not on screen), leaving the cursor after it. */
+static void show_partial(struct vm *vm)
+{
+	struct vm_console *c = &vm->console;
+
+	if (partial != vm) {
+		break_partial();
+		if (!charge_line(vm))
+			return;
+		print("[%s] ", vm->name);
+		c->shown = 0;
+	}
+	print_sink_partial(NULL);
+	for (; c->shown < c->len; c->shown++)
+		print_putc(c->line[c->shown]);
+	partial = vm;
+	print_sink_partial(partial_broken);
+}
+
+static void end_line(struct vm_console *c)
+{
+	c->len = 0;
+	c->shown = 0;
+	c->charged = false;
+}
+
+static void emit_line(struct vm *vm)
+{
+	struct vm_console *c = &vm->console;
+	struct vm *typing = partial;
+
+	if (partial == vm) { /* on screen already: finish it */
+		print_sink_partial(NULL);
+		for (; c->shown < c->len; c->shown++)
+			print_putc(c->line[c->shown]);
+		print_putc('\n');
+		partial = NULL;
+		end_line(c);
+		return;
+	}
+	break_partial();
+	if (charge_line(vm)) {
 		c->line[c->len] = '\0';
 		print("[%s] %s\n", vm->name, c->line);
 	}
-	c->len = 0;
+	end_line(c);
+	if (typing && typing->console.len)
+		show_partial(typing);
 }
+
+static struct vm *input_vm(void);
 
 void console_vm_write(struct vm *vm, const char *buf, size_t len)
 {
@@ -73,14 +153,27 @@ void console_vm_write(struct vm *vm, const char *buf, size_t len)
 		}
 		if (ch == '\r')
 			continue;
-		/* Control characters could forge another domain's prefix or
-		 * drive the terminal: print them as '?'. */
+		if (ch == '\b' || ch == 0x7f) { /* erase the last character */
+			if (c->len)
+				c->len--;
+			if (c->shown > c->len) {
+				print_sink_partial(NULL);
+				print("\b \b");
+				print_sink_partial(partial_broken);
+				c->shown = c->len;
+			}
+			continue;
+		}
+		/* Other control characters could forge another domain's prefix
+		 * or drive the terminal: print them as '?'. */
 		if ((unsigned char)ch < 0x20 || (unsigned char)ch >= 0x7f)
 			ch = '?';
 		c->line[c->len++] = ch;
 		if (c->len == VM_CONSOLE_LINE - 1)
 			emit_line(vm);
 	}
+	if (vm == input_vm() && c->len > c->shown)
+		show_partial(vm);
 }
 
 void console_vm_flush(struct vm *vm)
@@ -91,16 +184,62 @@ void console_vm_flush(struct vm *vm)
 
 #define INPUT_BUF 256u
 
+/*
+ * Console input goes to one domain at a time: the focus, among the domains
+ * holding a console cap with the input right (the first of them in the
+ * description at boot). Ctrl-] (0x1d, as virsh and telnet use it) moves the
+ * focus to the next one; bytes typed for the previous focus and not yet
+ * read are dropped, never delivered to the next one.
+ */
+#define FOCUS_KEY 0x1d
+
 static struct {
 	char buf[INPUT_BUF];
 	uint32_t head, tail; /* free-running; head - tail bytes stored */
 	uint64_t dropped;
-	struct vm *vm;
+	struct vm *vm;       /* the focus */
 } input;
+
+static bool takes_input(const struct vm *vm)
+{
+	return vm->console.input && !vm->unloaded && !vm->torn_down;
+}
+
+static struct vm *input_vm(void)
+{
+	return input.vm;
+}
 
 void console_set_input_vm(struct vm *vm)
 {
-	input.vm = vm;
+	vm->console.input = true;
+	if (!input.vm)
+		input.vm = vm;
+}
+
+static void switch_focus(void)
+{
+	uint32_t n = vm_count(), from = input.vm ? input.vm->index : n - 1;
+	struct vm *next = NULL;
+
+	for (uint32_t i = 1; i <= n && !next; i++) {
+		struct vm *vm = vm_at((from + i) % n);
+
+		if (vm && takes_input(vm))
+			next = vm;
+	}
+	break_partial();
+	if (!next) {
+		input.vm = NULL;
+		print("cloison: no domain takes console input\n");
+		return;
+	}
+	input.dropped += input.head - input.tail;
+	input.tail = input.head;
+	input.vm = next;
+	print("cloison: console input to %s (Ctrl-] switches)\n", next->name);
+	if (next->console.len)
+		show_partial(next);
 }
 
 void console_input_irq(void)
@@ -109,6 +248,11 @@ void console_input_irq(void)
 	bool any = false;
 
 	while (arch_console_getc(&c)) {
+		if (c == FOCUS_KEY) {
+			switch_focus();
+			any = false;
+			continue;
+		}
 		if (input.head - input.tail == INPUT_BUF) {
 			input.dropped++; /* nobody reads: keep the oldest */
 			continue;
@@ -116,14 +260,23 @@ void console_input_irq(void)
 		input.buf[input.head++ % INPUT_BUF] = c;
 		any = true;
 	}
-	if (any && input.vm)
+	if (input.vm && !takes_input(input.vm))
+		switch_focus(); /* the focus is gone: the next holder has it */
+	if (!input.vm) {
+		input.dropped += input.head - input.tail;
+		input.tail = input.head; /* nobody takes input: nothing kept */
+		return;
+	}
+	if (any)
 		sched_raise_virq(&input.vm->vcpu, CLOISON_VIRQ_CONSOLE_INPUT);
 }
 
-size_t console_input_read(char *buf, size_t max)
+size_t console_input_read(const struct domain *caller, char *buf, size_t max)
 {
 	size_t n = 0;
 
+	if (!input.vm || input.vm->domain != caller)
+		return 0; /* not the focus: its input is not typed yet */
 	while (n < max && input.tail != input.head)
 		buf[n++] = input.buf[input.tail++ % INPUT_BUF];
 	return n;

@@ -89,7 +89,7 @@ uint64_t hc_decode_console_read(struct hc_ctx *ctx)
 void hc_invoke_console_read(struct hc_ctx *ctx)
 {
 	char buf[CLOISON_CONSOLE_WRITE_MAX];
-	size_t len = sysobj_hooks.console_read(buf, sizeof(buf)), i;
+	size_t len = sysobj_hooks.console_read(ctx->caller, buf, sizeof(buf)), i;
 
 	ctx->res[0] = len;
 	for (i = 0; i < len; i++)

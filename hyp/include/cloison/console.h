@@ -13,10 +13,18 @@ struct vm;
 
 void console_vm_write(struct vm *vm, const char *buf, size_t len);
 void console_vm_flush(struct vm *vm);
-/* Console input: drained from the UART on its interrupt into a buffer; the
- * domain holding the console input right is told by a virtual interrupt. */
+/* Console input: drained from the UART on its interrupt into a buffer for
+ * the focus, one of the domains holding the console input right (Ctrl-]
+ * moves it to the next), told by a virtual interrupt. The focus's output is
+ * shown as it is written, partial line included (a prompt, echoed keys). */
+struct domain;
 void console_set_input_vm(struct vm *vm);
 void console_input_irq(void);
-size_t console_input_read(char *buf, size_t max);
+size_t console_input_read(const struct domain *caller, char *buf, size_t max);
+
+/* print_sink.c: while `broken` is set, the next character printed ends the
+ * line on screen first and calls it (console.c clears it around its own
+ * output). */
+void print_sink_partial(void (*broken)(void));
 
 #endif

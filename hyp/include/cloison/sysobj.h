@@ -21,7 +21,7 @@ struct sysobj_stats {
 struct sysobj_hooks {
 	void (*console_write)(const char *buf, size_t len);
 	/* Take up to max bytes of console input; returns how many. */
-	size_t (*console_read)(char *buf, size_t max);
+	size_t (*console_read)(const struct domain *caller, char *buf, size_t max);
 	void (*poweroff)(void);
 	void (*stats)(struct sysobj_stats *out);
 	void (*audit_dump)(void);

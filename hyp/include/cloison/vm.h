@@ -27,6 +27,9 @@ struct vm_console {
 	uint64_t refill_tick;  /* clock tick of the last refill */
 	uint64_t dropped;      /* lines dropped since the last notice */
 	bool started;          /* the bucket has been filled once */
+	bool charged;          /* this line has taken its token */
+	uint32_t shown;        /* bytes of line[] on screen (console.c) */
+	bool input;            /* holds a console cap with the input right */
 };
 
 struct vm {
