@@ -58,8 +58,11 @@ cloison_build() {
     meson setup "$CLOISON_BUILD" "$CLOISON_ROOT" -Dlwip_dir="$CLOISON_LWIP_DIR" \
       --cross-file "$CLOISON_ROOT/toolstack/cross/aarch64-linux-gnu.ini" >&2 || return 1
   elif ! grep -qF "\"$CLOISON_LWIP_DIR\"" "$CLOISON_BUILD/meson-info/intro-buildoptions.json" 2>/dev/null; then
-    # A build directory configured before lwIP (or with another cache).
-    meson configure "$CLOISON_BUILD" -Dlwip_dir="$CLOISON_LWIP_DIR" >&2 || return 1
+    # A build directory configured before lwIP (or with another cache):
+    # --reconfigure, since `meson configure` refuses an option it has not
+    # read yet.
+    meson setup --reconfigure "$CLOISON_BUILD" "$CLOISON_ROOT" -Dlwip_dir="$CLOISON_LWIP_DIR" >&2 ||
+      return 1
   fi
   local todo
   todo=$(ninja -C "$CLOISON_BUILD" -n "$@" 2>/dev/null | grep -c '^\[' || true)
