@@ -629,6 +629,82 @@ static void rewrite_l4(struct ip *h, uint8_t *t, int addr, uint32_t ip, size_t p
 	put16(t + port_off, port, l4s.at ? &l4s : NULL, NULL, NULL);
 }
 
+/* The external port an outbound TCP/UDP packet's source gets: its
+ * forward's, or its mapping's (made if new, the peer touched); false when
+ * a new mapping is refused (quota or table full). */
+static bool source_port(struct nat *n, struct nat_guest *g, struct ip *h, uint8_t *t,
+			uint64_t now, uint16_t *ext)
+{
+	uint16_t sport = rd16(t), dport = rd16(t + 2);
+	const struct nat_forward *fw = forward_by_inside(n, h->proto, h->src, sport);
+	struct nat_mapping *m;
+
+	if (fw) {
+		*ext = fw->ext_port; /* NAT-11: the forward's reverse direction */
+		return true;
+	}
+	m = find_in(n, h->proto, h->src, sport, now);
+	if (!m && !(m = map_new(n, g, h->proto, h->src, sport, now))) {
+		g->refused++;
+		return false;
+	}
+	peer_touch(n, m, peer_get(m, h->dst, dport, now, true),
+		   h->proto == NAT_PROTO_TCP ? t[TCP_FLAGS] : 0, true, true, now);
+	*ext = m->ext_port;
+	return true;
+}
+
+static enum nat_verdict deliver(struct nat_result *res, struct nat_guest *g, uint32_t ip)
+{
+	res->to = g;
+	res->to_ip = ip;
+	return NAT_FORWARD;
+}
+
+/*
+ * NAT-13, hairpinning (4787 REQ-9, 5382 REQ-8): a guest's TCP or UDP
+ * packet to uplink_ip:P, where P is a forward or another mapping's
+ * external port, is delivered to the guest behind P as if it had gone out
+ * and come back in: the source becomes uplink_ip and the sender's external
+ * port (its mapping made or refreshed as for any outbound packet), the
+ * destination the inside endpoint, and the target mapping's filter sees
+ * the uplink address as the remote. Not hairpinnable: NAT_LOCAL.
+ */
+static enum nat_verdict hairpin(struct nat *n, struct nat_guest *g, struct ip *h, uint64_t now,
+				struct nat_result *res)
+{
+	uint8_t *t = l4(h, h->proto == NAT_PROTO_TCP ? 20u : 8u);
+	const struct nat_forward *fw;
+	struct nat_mapping *m = NULL;
+	struct nat_peer *p = NULL;
+	uint16_t ext, dport;
+
+	if (!t)
+		return drop(res, NAT_R_LEN);
+	dport = rd16(t + 2);
+	fw = forward_by_ext(n, h->proto, dport);
+	if (!fw && !(m = find_ext(n, h->proto, dport, now)))
+		return NAT_LOCAL;
+	if (!source_port(n, g, h, t, now, &ext))
+		return icmp_reply(n, h, ICMP_UNREACH, UNREACH_ADMIN, 0, NAT_R_QUOTA, res);
+	if (m) {
+		/* The target's filter, as for a packet from the outside whose
+		 * source is the uplink address and the sender's port. */
+		p = peer_get(m, n->cfg.uplink_ip, ext, now, false);
+		if (!p && (n->cfg.filter == NAT_FILTER_ENDPOINT ||
+			   peer_ip_known(m, n->cfg.uplink_ip, now)))
+			p = peer_get(m, n->cfg.uplink_ip, ext, now, true);
+		if (!p)
+			return drop(res, NAT_R_NO_MAPPING);
+		peer_touch(n, m, p, h->proto == NAT_PROTO_TCP ? t[TCP_FLAGS] : 0, false,
+			   n->cfg.inbound_refresh, now);
+	}
+	rewrite_l4(h, t, IP_SRC, n->cfg.uplink_ip, 0, ext);
+	rewrite_l4(h, t, IP_DST, fw ? fw->inside_ip : m->in_ip, 2,
+		   fw ? fw->inside_port : m->in_port);
+	return fw ? deliver(res, fw->guest, fw->inside_ip) : deliver(res, m->guest, m->in_ip);
+}
+
 enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, size_t copied,
 			      size_t pkt_len, uint64_t now, struct nat_result *res)
 {
@@ -641,9 +717,12 @@ enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, 
 
 	if (!begin(&h, pkt, copied, pkt_len, res))
 		return drop(res, NAT_R_LEN);
+	if (h.dst == n->cfg.uplink_ip && !(h.frag & IP_OFFMASK) &&
+	    (h.proto == NAT_PROTO_TCP || h.proto == NAT_PROTO_UDP))
+		return hairpin(n, g, &h, now, res);
 	if (h.dst == n->cfg.uplink_ip || h.dst == n->cfg.gateway_ip || (h.dst >> 28) == 0xeu ||
 	    h.dst == 0xffffffffu)
-		return NAT_LOCAL; /* net-dom's own addresses (no hairpinning), multicast */
+		return NAT_LOCAL; /* net-dom's own addresses, multicast */
 	if (h.frag & IP_OFFMASK)
 		return drop(res, NAT_R_FRAGMENT);
 	/* NAT-12 */
@@ -692,30 +771,10 @@ enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, 
 		return drop(res, NAT_R_PROTO);
 	if (!(t = l4(&h, h.proto == NAT_PROTO_TCP ? 20u : 8u)))
 		return drop(res, NAT_R_LEN);
-	sport = rd16(t);
-	dport = rd16(t + 2);
-	fw = forward_by_inside(n, h.proto, h.src, sport);
-	if (fw) {
-		sport = fw->ext_port; /* NAT-11: the forward's reverse direction */
-	} else {
-		m = find_in(n, h.proto, h.src, sport, now);
-		if (!m && !(m = map_new(n, g, h.proto, h.src, sport, now))) {
-			g->refused++;
-			return icmp_reply(n, &h, ICMP_UNREACH, UNREACH_ADMIN, 0, NAT_R_QUOTA, res);
-		}
-		peer_touch(n, m, peer_get(m, h.dst, dport, now, true),
-			   h.proto == NAT_PROTO_TCP ? t[TCP_FLAGS] : 0, true, true, now);
-		sport = m->ext_port;
-	}
+	if (!source_port(n, g, &h, t, now, &sport))
+		return icmp_reply(n, &h, ICMP_UNREACH, UNREACH_ADMIN, 0, NAT_R_QUOTA, res);
 	/* NAT-2: source address and port, IP and L4 (pseudo-header) sums. */
 	rewrite_l4(&h, t, IP_SRC, n->cfg.uplink_ip, 0, sport);
-	return NAT_FORWARD;
-}
-
-static enum nat_verdict deliver(struct nat_result *res, struct nat_guest *g, uint32_t ip)
-{
-	res->to = g;
-	res->to_ip = ip;
 	return NAT_FORWARD;
 }
 

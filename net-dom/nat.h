@@ -22,9 +22,12 @@
  *    when a new flow is refused (6888 REQ-4, 5508 REQ-8);
  *  - static port forwards (uplink port -> guest address and port);
  *  - DF set on a packet larger than the uplink MTU: ICMP 3/4 with the MTU
- *    (4787 REQ-13).
- * Not done (deviations, docs/net-nat.md): hairpinning (4787 REQ-9);
- * non-first fragments are dropped (4787 REQ-14).
+ *    (4787 REQ-13);
+ *  - hairpinning: TCP or UDP from a guest to the uplink address and a
+ *    mapped or forwarded port goes to the guest behind it, its source
+ *    translated as if it had gone out (4787 REQ-9, 5382 REQ-8).
+ * Not done (a deviation, docs/net-nat.md): non-first fragments are dropped
+ * (4787 REQ-14).
  *
  * The caller (net-dom) copies the start of the IPv4 packet into private
  * memory, NAT_HDR_MAX bytes or the whole packet if shorter, and passes that
@@ -101,11 +104,15 @@ struct nat_forward {
 };
 
 enum nat_verdict {
-	NAT_FORWARD = 0, /* rewritten in place: send it on (outbound: uplink; inbound: *to) */
+	NAT_FORWARD = 0, /* rewritten in place: send it on, to res.to if set (inbound, and
+			    an outbound packet hairpinned to another guest), else to
+			    the uplink */
 	NAT_DROP,        /* drop it and count res.reason */
 	NAT_REPLY,       /* drop it, count res.reason, and send res.reply to the sender */
-	NAT_LOCAL,       /* not NAT's business: an ICMP echo request to the uplink
-			    address, or not addressed to the uplink address at all */
+	NAT_LOCAL,       /* not NAT's business: net-dom's own (an ICMP echo request to
+			    the uplink address; outbound: anything else to the uplink or
+			    inside gateway address that is not hairpinned), multicast,
+			    or inbound not addressed to the uplink address */
 };
 
 /* Names are the per-port counter names of the spec (C-7) where one fits. */
@@ -123,7 +130,7 @@ enum nat_reason {
 
 struct nat_result {
 	enum nat_reason reason;
-	struct nat_guest *to;        /* inbound NAT_FORWARD: the guest to deliver to */
+	struct nat_guest *to;        /* NAT_FORWARD to a guest: which (else NULL: the uplink) */
 	uint32_t to_ip;              /* its inside address (host order) */
 	size_t reply_len;            /* NAT_REPLY: an IPv4 packet for the sender */
 	uint8_t reply[NAT_REPLY_MAX];

@@ -7,9 +7,9 @@
  * fuzzed bytes over part of them. Checked after every packet, besides
  * ASan/UBSan: a FORWARD packet whose checksums were right is still right
  * (full recomputation over the whole packet, of which nat saw the first
- * NAT_HDR_MAX bytes); a REPLY is a well-formed ICMP error with correct
- * checksums; the table's bookkeeping holds (count, per-guest use, no two
- * mappings of one protocol on one external port).
+ * NAT_HDR_MAX bytes), hairpinned ones included; a REPLY is a well-formed
+ * ICMP error with correct checksums; the table's bookkeeping holds (count,
+ * per-guest use, no two mappings of one protocol on one external port).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -160,7 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wr16(pkt + 6, op & 0x80 ? 0x4000 : op & 0x40 ? 0x2000 : 0);
 		if (outbound) {
 			wr32(pkt + 12, inside[(op >> 1) % 3u]);
-			wr32(pkt + 16, outside[(op >> 3) % 3u]);
+			/* Now and then to the uplink address: hairpinning. */
+			wr32(pkt + 16, op & 0x20 ? UPLINK : outside[(op >> 3) % 3u]);
 		} else {
 			wr32(pkt + 12, outside[(op >> 3) % 3u]);
 			wr32(pkt + 16, op & 0x20 ? outside[0] : UPLINK);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * net-dom's NAPT module (net-dom/nat.c) on the host: one test per NAT
- * statement of the behaviour spec (NAT-1 .. NAT-12, and the two tracked
- * deviations, NAT-13 and NAT-14, as they behave today), named after it.
+ * statement of the behaviour spec (NAT-1 .. NAT-13, and NAT-14, a tracked
+ * deviation, as it behaves today), named after it.
  * Every rewritten packet's checksums (IPv4 header, TCP/UDP with the
  * pseudo-header, ICMP, and the embedded ones of an ICMP error) are
  * verified by full recomputation over the whole packet, of which nat only
@@ -277,6 +277,7 @@ TEST(nat_2_outbound_udp_tcp_rewritten_with_checksums)
 	setup();
 	u = udp(G1, 40000, R1, 53, 33);
 	ASSERT_EQ(out(&g1, &u, 0), NAT_FORWARD);
+	EXPECT(res.to == NULL); /* to the uplink */
 	EXPECT_EQ(r32(u.b + 12), UPLINK);
 	EXPECT_EQ(r32(u.b + 16), R1);
 	EXPECT_EQ(dport(&u), 53);
@@ -780,18 +781,87 @@ TEST(nat_12_df_over_mtu_gives_frag_needed)
 	EXPECT_EQ(out(&g1, &t, 0), NAT_FORWARD);
 }
 
-/* ---- NAT-13, NAT-14: tracked deviations, as they behave today ---- */
+/* ---- NAT-13 ---- */
 
-TEST(nat_13_deviation_no_hairpinning_to_uplink_address)
+TEST(nat_13_hairpinning_through_a_forward_both_ways)
 {
-	struct pkt a, b;
+	struct nat_forward f = { NAT_PROTO_TCP, 8080, G2, 80, &g2 };
+	struct pkt s, r;
+	uint16_t ext1;
 
 	setup();
-	a = udp(G1, 6000, R1, 53, 8);
-	ASSERT_EQ(out(&g1, &a, 0), NAT_FORWARD);
-	b = udp(G2, 6001, UPLINK, sport(&a), 8);
-	EXPECT_EQ(out(&g2, &b, 0), NAT_LOCAL); /* net-dom's, not translated */
+	ASSERT(nat_add_forward(n, &f));
+	s = tcp(G1, 40000, UPLINK, 8080, 0x02, 0);
+	ASSERT_EQ(out(&g1, &s, 0), NAT_FORWARD);
+	EXPECT(res.to == &g2); /* delivered inside, not to the uplink */
+	EXPECT_EQ(res.to_ip, G2);
+	EXPECT_EQ(r32(s.b + 12), UPLINK); /* the source as seen from outside */
+	ext1 = sport(&s);
+	EXPECT_EQ(ext1, 40000);
+	EXPECT_EQ(r32(s.b + 16), G2);
+	EXPECT_EQ(dport(&s), 80);
+	EXPECT(sums_ok(s.b, s.len));
+	/* The answer comes back the same way. */
+	r = tcp(G2, 80, UPLINK, ext1, 0x12, 100);
+	ASSERT_EQ(out(&g2, &r, 0), NAT_FORWARD);
+	EXPECT(res.to == &g1);
+	EXPECT_EQ(r32(r.b + 12), UPLINK);
+	EXPECT_EQ(sport(&r), 8080);
+	EXPECT_EQ(r32(r.b + 16), G1);
+	EXPECT_EQ(dport(&r), 40000);
+	EXPECT(sums_ok(r.b, r.len));
 }
+
+TEST(nat_13_hairpinning_between_mappings_follows_the_filter)
+{
+	struct pkt a, b;
+	uint16_t e1, e2;
+
+	setup();
+	a = udp(G1, 5000, R1, 53, 8);
+	ASSERT_EQ(out(&g1, &a, 0), NAT_FORWARD);
+	e1 = sport(&a);
+	/* G1 never sent to the uplink address: filtered (address-dependent). */
+	b = udp(G2, 7000, UPLINK, e1, 20);
+	EXPECT_EQ(out(&g2, &b, 0), NAT_DROP);
+	EXPECT_EQ(res.reason, NAT_R_NO_MAPPING);
+	e2 = 7000; /* G2's mapping was made, its port preserved */
+	/* Once G1 has sent to G2's external endpoint, both ways pass. */
+	a = udp(G1, 5000, UPLINK, e2, 20);
+	ASSERT_EQ(out(&g1, &a, 1), NAT_FORWARD);
+	EXPECT(res.to == &g2);
+	EXPECT_EQ(r32(a.b + 12), UPLINK);
+	EXPECT_EQ(sport(&a), e1);
+	EXPECT_EQ(r32(a.b + 16), G2);
+	EXPECT_EQ(dport(&a), 7000);
+	EXPECT(sums_ok(a.b, a.len));
+	b = udp(G2, 7000, UPLINK, e1, 20);
+	ASSERT_EQ(out(&g2, &b, 2), NAT_FORWARD);
+	EXPECT(res.to == &g1);
+	EXPECT_EQ(sport(&b), e2);
+	EXPECT_EQ(dport(&b), 5000);
+	EXPECT(sums_ok(b.b, b.len));
+	/* A port nobody holds is net-dom's, not hairpinned. */
+	b = udp(G2, 7000, UPLINK, 1, 8);
+	EXPECT_EQ(out(&g2, &b, 2), NAT_LOCAL);
+}
+
+TEST(nat_13_hairpinning_endpoint_independent)
+{
+	struct nat_config c = { 0 };
+	struct pkt a, b;
+
+	c.filter = NAT_FILTER_ENDPOINT;
+	setup_cfg(&c);
+	a = udp(G1, 5000, R1, 53, 8);
+	ASSERT_EQ(out(&g1, &a, 0), NAT_FORWARD);
+	b = udp(G2, 7000, UPLINK, sport(&a), 8);
+	ASSERT_EQ(out(&g2, &b, 0), NAT_FORWARD);
+	EXPECT(res.to == &g1);
+	EXPECT(sums_ok(b.b, b.len));
+}
+
+/* ---- NAT-14: a tracked deviation, as it behaves today ---- */
 
 TEST(nat_14_deviation_non_first_fragments_dropped)
 {
