@@ -7,6 +7,7 @@
 /* IPv4 (RFC 791) and the L4 headers, by offset. */
 #define IP_VHL 0
 #define IP_LEN 2
+#define IP_ID 4
 #define IP_FRAG 6
 #define IP_TTL 8
 #define IP_PROTO 9
@@ -320,6 +321,9 @@ void nat_flush_guest(struct nat *n, struct nat_guest *g)
 	for (uint32_t i = 0; i < NAT_MAPPINGS; i++)
 		if (n->map[i].proto && n->map[i].guest == g)
 			map_free(n, &n->map[i]);
+	for (uint32_t i = 0; i < NAT_FRAGS; i++)
+		if (n->frag[i].guest == g)
+			memset(&n->frag[i], 0, sizeof(n->frag[i]));
 	g->used = 0;
 }
 
@@ -328,6 +332,7 @@ void nat_reset(struct nat *n)
 	for (uint32_t i = 0; i < NAT_MAPPINGS; i++)
 		if (n->map[i].proto)
 			map_free(n, &n->map[i]);
+	memset(n->frag, 0, sizeof(n->frag));
 	n->expired = 0;
 }
 
@@ -705,26 +710,22 @@ static enum nat_verdict hairpin(struct nat *n, struct nat_guest *g, struct ip *h
 	return fw ? deliver(res, fw->guest, fw->inside_ip) : deliver(res, m->guest, m->in_ip);
 }
 
-enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, size_t copied,
-			      size_t pkt_len, uint64_t now, struct nat_result *res)
+/* A whole packet or a first fragment from a guest (h parsed). */
+static enum nat_verdict outbound(struct nat *n, struct nat_guest *g, struct ip *hp, uint64_t now,
+				 struct nat_result *res)
 {
-	struct ip h;
-	uint8_t *t;
+	struct ip h = *hp;
+	uint8_t *pkt = h.p, *t;
 	uint16_t sport, dport;
 	struct nat_mapping *m;
 	const struct nat_forward *fw;
 	struct sum ipsum = { pkt + IP_SUM, false, NULL }, l4s = { NULL, false, NULL };
 
-	if (!begin(&h, pkt, copied, pkt_len, res))
-		return drop(res, NAT_R_LEN);
-	if (h.dst == n->cfg.uplink_ip && !(h.frag & IP_OFFMASK) &&
-	    (h.proto == NAT_PROTO_TCP || h.proto == NAT_PROTO_UDP))
+	if (h.dst == n->cfg.uplink_ip && (h.proto == NAT_PROTO_TCP || h.proto == NAT_PROTO_UDP))
 		return hairpin(n, g, &h, now, res);
 	if (h.dst == n->cfg.uplink_ip || h.dst == n->cfg.gateway_ip || (h.dst >> 28) == 0xeu ||
 	    h.dst == 0xffffffffu)
 		return NAT_LOCAL; /* net-dom's own addresses, multicast */
-	if (h.frag & IP_OFFMASK)
-		return drop(res, NAT_R_FRAGMENT);
 	/* NAT-12 */
 	if ((h.frag & IP_DF) && h.tot > n->cfg.uplink_mtu)
 		return icmp_reply(n, &h, ICMP_UNREACH, UNREACH_NEEDFRAG, n->cfg.uplink_mtu,
@@ -778,23 +779,18 @@ enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, 
 	return NAT_FORWARD;
 }
 
-enum nat_verdict nat_inbound(struct nat *n, uint8_t *pkt, size_t copied, size_t pkt_len,
-			     uint64_t now, struct nat_result *res)
+/* A whole packet or a first fragment from the outside to the uplink
+ * address (h parsed). */
+static enum nat_verdict inbound(struct nat *n, struct ip *hp, uint64_t now,
+				struct nat_result *res)
 {
-	struct ip h;
-	uint8_t *t;
+	struct ip h = *hp;
+	uint8_t *pkt = h.p, *t;
 	uint16_t sport, dport;
 	struct nat_mapping *m;
 	struct nat_peer *p;
 	const struct nat_forward *fw;
 	struct sum ipsum = { pkt + IP_SUM, false, NULL }, l4s = { NULL, false, NULL };
-
-	if (!begin(&h, pkt, copied, pkt_len, res))
-		return drop(res, NAT_R_LEN);
-	if (h.dst != n->cfg.uplink_ip)
-		return NAT_LOCAL;
-	if (h.frag & IP_OFFMASK)
-		return drop(res, NAT_R_FRAGMENT);
 
 	if (h.proto == PROTO_ICMP) {
 		size_t in_hlen, avail;
@@ -865,6 +861,147 @@ enum nat_verdict nat_inbound(struct nat *n, uint8_t *pkt, size_t copied, size_t 
 	rewrite_l4(&h, t, IP_DST, fw ? fw->inside_ip : m->in_ip, 2,
 		   fw ? fw->inside_port : m->in_port);
 	return fw ? deliver(res, fw->guest, fw->inside_ip) : deliver(res, m->guest, m->in_ip);
+}
+
+/*
+ * NAT-14, fragments in order (4787 REQ-14). The first fragment carries the
+ * ports: it is translated like a whole packet, and its datagram recorded
+ * (nat_frag) so that the fragments after it, which carry only an IPv4
+ * header and payload, get the same addresses. Outbound, the datagram's IP
+ * identification is made unique per (protocol, remote) among the
+ * translated datagrams too, since after translation every guest's share
+ * one source address and the remote reassembles by (source, destination,
+ * protocol, identification). A non-first fragment whose first did not come
+ * before it (out of order) is dropped: a tracked deviation.
+ */
+static struct nat_frag *frag_find(struct nat *n, bool out, uint8_t proto, uint32_t a,
+				  uint32_t remote, uint16_t id, uint64_t now)
+{
+	for (uint32_t i = 0; i < NAT_FRAGS; i++) {
+		struct nat_frag *f = &n->frag[i];
+
+		if (f->proto == proto && f->out == out && f->expires > now && f->a == a &&
+		    f->remote == remote && f->id == id)
+			return f;
+	}
+	return NULL;
+}
+
+static bool frag_id_taken(struct nat *n, uint8_t proto, uint32_t remote, uint16_t id,
+			  uint64_t now)
+{
+	for (uint32_t i = 0; i < NAT_FRAGS; i++) {
+		const struct nat_frag *f = &n->frag[i];
+
+		if (f->proto == proto && f->out && f->expires > now && f->remote == remote &&
+		    f->new_id == id)
+			return true;
+	}
+	return false;
+}
+
+/* A record for a new datagram: a free or expired slot, else the one that
+ * expires first. */
+static struct nat_frag *frag_new(struct nat *n, uint64_t now)
+{
+	struct nat_frag *victim = &n->frag[0];
+
+	for (uint32_t i = 0; i < NAT_FRAGS; i++) {
+		struct nat_frag *f = &n->frag[i];
+
+		if (!f->proto || f->expires <= now)
+			return f;
+		if (f->expires < victim->expires)
+			victim = f;
+	}
+	return victim;
+}
+
+static void set_id(struct ip *h, uint16_t id)
+{
+	struct sum ipsum = { h->p + IP_SUM, false, NULL };
+
+	put16(h->p + IP_ID, id, &ipsum, NULL, NULL);
+}
+
+enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, size_t copied,
+			      size_t pkt_len, uint64_t now, struct nat_result *res)
+{
+	struct ip h;
+	struct nat_frag *f;
+	uint32_t in_ip;
+	uint16_t id;
+	enum nat_verdict v;
+
+	if (!begin(&h, pkt, copied, pkt_len, res))
+		return drop(res, NAT_R_LEN);
+	in_ip = h.src;
+	id = rd16(pkt + IP_ID);
+	if (h.frag & IP_OFFMASK) {
+		if ((h.dst >> 28) == 0xeu || h.dst == 0xffffffffu || h.dst == n->cfg.gateway_ip)
+			return NAT_LOCAL;
+		f = frag_find(n, true, h.proto, h.src, h.dst, id, now);
+		if (!f || f->guest != g)
+			return drop(res, NAT_R_FRAGMENT);
+		f->expires = now + NAT_FRAG_MS;
+		put32(pkt + IP_SRC, n->cfg.uplink_ip, &(struct sum){ pkt + IP_SUM, false, NULL },
+		      NULL, NULL);
+		set_id(&h, f->new_id);
+		return NAT_FORWARD;
+	}
+	v = outbound(n, g, &h, now, res);
+	if (v != NAT_FORWARD || res->to || !(h.frag & IP_MF))
+		return v;
+	/* A first fragment gone out: record its datagram, with an
+	 * identification no other translated datagram to that remote has. */
+	f = frag_find(n, true, h.proto, in_ip, h.dst, id, now);
+	if (!f) {
+		uint16_t new_id = id;
+
+		for (uint32_t i = 0; i <= NAT_FRAGS && frag_id_taken(n, h.proto, h.dst, new_id, now);
+		     i++)
+			new_id++;
+		f = frag_new(n, now);
+		*f = (struct nat_frag){ .proto = h.proto, .out = true, .a = in_ip,
+					.remote = h.dst, .id = id, .new_id = new_id, .guest = g };
+	}
+	f->expires = now + NAT_FRAG_MS;
+	set_id(&h, f->new_id);
+	return v;
+}
+
+enum nat_verdict nat_inbound(struct nat *n, uint8_t *pkt, size_t copied, size_t pkt_len,
+			     uint64_t now, struct nat_result *res)
+{
+	struct ip h;
+	struct nat_frag *f;
+	uint16_t id;
+	enum nat_verdict v;
+
+	if (!begin(&h, pkt, copied, pkt_len, res))
+		return drop(res, NAT_R_LEN);
+	if (h.dst != n->cfg.uplink_ip)
+		return NAT_LOCAL;
+	id = rd16(pkt + IP_ID);
+	if (h.frag & IP_OFFMASK) {
+		f = frag_find(n, false, h.proto, 0, h.src, id, now);
+		if (!f)
+			return drop(res, NAT_R_FRAGMENT);
+		f->expires = now + NAT_FRAG_MS;
+		put32(pkt + IP_DST, f->in_ip, &(struct sum){ pkt + IP_SUM, false, NULL }, NULL,
+		      NULL);
+		return deliver(res, f->guest, f->in_ip);
+	}
+	v = inbound(n, &h, now, res);
+	if (v != NAT_FORWARD || !(h.frag & IP_MF))
+		return v;
+	f = frag_find(n, false, h.proto, 0, h.src, id, now);
+	if (!f)
+		f = frag_new(n, now);
+	*f = (struct nat_frag){ .proto = h.proto, .out = false, .remote = h.src, .id = id,
+				.in_ip = res->to_ip, .guest = res->to };
+	f->expires = now + NAT_FRAG_MS;
+	return v;
 }
 
 const char *nat_reason_name(enum nat_reason r)

@@ -25,9 +25,12 @@
  *    (4787 REQ-13);
  *  - hairpinning: TCP or UDP from a guest to the uplink address and a
  *    mapped or forwarded port goes to the guest behind it, its source
- *    translated as if it had gone out (4787 REQ-9, 5382 REQ-8).
- * Not done (a deviation, docs/net-nat.md): non-first fragments are dropped
- * (4787 REQ-14).
+ *    translated as if it had gone out (4787 REQ-9, 5382 REQ-8);
+ *  - fragments in order: the fragments after a translated first fragment
+ *    follow it, outbound datagrams get an identification unique per remote
+ *    (4787 REQ-14).
+ * Not done (a deviation, docs/net-nat.md): a non-first fragment that comes
+ * before its first (out of order) is dropped.
  *
  * The caller (net-dom) copies the start of the IPv4 packet into private
  * memory, NAT_HDR_MAX bytes or the whole packet if shorter, and passes that
@@ -58,6 +61,8 @@
 #define NAT_PEERS 4u      /* remote endpoints tracked per mapping */
 #define NAT_FORWARDS 16u  /* static port forwards */
 #define NAT_REPLY_MAX 96u /* an ICMP error: 20 + 8 + 60 + 8 */
+#define NAT_FRAGS 32u     /* fragmented datagrams followed at once */
+#define NAT_FRAG_MS 30000ull /* a datagram's record lives this long after its last fragment */
 
 /* RFC minima (4787 REQ-5: UDP 2 min, 300 s recommended; 5382 REQ-5:
  * established 2 h 4 min, transitory 4 min; 5508 REQ-1: ICMP query 60 s). */
@@ -119,7 +124,7 @@ enum nat_verdict {
 enum nat_reason {
 	NAT_OK = 0,
 	NAT_R_LEN,        /* "len": truncated or inconsistent IPv4/L4 header */
-	NAT_R_FRAGMENT,   /* "fragment": a non-first fragment (not supported yet) */
+	NAT_R_FRAGMENT,   /* "fragment": a non-first fragment without its first before it */
 	NAT_R_NO_MAPPING, /* "no-mapping": inbound without a mapping, forward, or a
 			     filtered remote; an ICMP error for no mapping */
 	NAT_R_QUOTA,      /* "nat-quota": new flow refused, the guest or the table full */
@@ -154,6 +159,19 @@ struct nat_mapping {
 
 #define NAT_HASH 256u
 
+/* A fragmented datagram whose first fragment was translated (nat.c). */
+struct nat_frag {
+	uint8_t proto;      /* 0: free */
+	bool out;           /* from a guest (else from the outside) */
+	uint16_t id;        /* its IP identification as it arrived */
+	uint16_t new_id;    /* out: the identification it leaves with */
+	uint32_t a;         /* out: the guest's address */
+	uint32_t remote;    /* the outside address */
+	uint32_t in_ip;     /* in: the guest's address */
+	struct nat_guest *guest;
+	uint64_t expires;
+};
+
 struct nat {
 	struct nat_config cfg;
 	uint32_t count;            /* mappings in use */
@@ -161,6 +179,7 @@ struct nat {
 	struct nat_forward fwd[NAT_FORWARDS];
 	uint16_t head_in[NAT_HASH], head_ext[NAT_HASH];
 	struct nat_mapping map[NAT_MAPPINGS];
+	struct nat_frag frag[NAT_FRAGS];
 	uint64_t expired;          /* mappings that timed out */
 };
 

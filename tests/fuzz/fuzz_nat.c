@@ -157,7 +157,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pkt[9] == 6 && len < hdr + 20)
 			len = hdr + 20;
 		wr16(pkt + 2, (uint32_t)len);
+		/* DF, or a first fragment, or (flags 0x10) a later one. */
 		wr16(pkt + 6, op & 0x80 ? 0x4000 : op & 0x40 ? 0x2000 : 0);
+		if (flags & 0x10)
+			wr16(pkt + 6, (flags & 0x08 ? 0x2000u : 0) | (1u + take(&in) % 16u));
 		if (outbound) {
 			wr32(pkt + 12, inside[(op >> 1) % 3u]);
 			/* Now and then to the uplink address: hairpinning. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * net-dom's NAPT module (net-dom/nat.c) on the host: one test per NAT
- * statement of the behaviour spec (NAT-1 .. NAT-13, and NAT-14, a tracked
- * deviation, as it behaves today), named after it.
+ * statement of the behaviour spec (NAT-1 .. NAT-14; out-of-order
+ * fragments, a tracked deviation, as they behave today), named after it.
  * Every rewritten packet's checksums (IPv4 header, TCP/UDP with the
  * pseudo-header, ICMP, and the embedded ones of an ICMP error) are
  * verified by full recomputation over the whole packet, of which nat only
@@ -861,28 +861,114 @@ TEST(nat_13_hairpinning_endpoint_independent)
 	EXPECT(sums_ok(b.b, b.len));
 }
 
-/* ---- NAT-14: a tracked deviation, as it behaves today ---- */
+/* ---- NAT-14 ---- */
 
-TEST(nat_14_deviation_non_first_fragments_dropped)
+/* Bytes [off, off + len) of a whole datagram's IPv4 payload as a fragment. */
+static struct pkt frag(const struct pkt *whole, size_t off, size_t len, bool more)
 {
-	struct pkt u;
+	struct pkt k;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.b, whole->b, 20);
+	memcpy(k.b + 20, whole->b + 20 + off, len);
+	k.len = 20 + len;
+	w16(k.b + 2, (uint32_t)k.len);
+	w16(k.b + 6, (more ? 0x2000u : 0) | (uint32_t)(off / 8));
+	w16(k.b + 10, 0);
+	w16(k.b + 10, nat_csum(k.b, 20, 0));
+	return k;
+}
+
+/* The IPv4 payloads of fragments put back together behind the first's
+ * header, as the receiver reassembles them. */
+static struct pkt reassemble(struct pkt *fr, int nfr)
+{
+	struct pkt k;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.b, fr[0].b, 20);
+	k.len = 20;
+	for (int i = 0; i < nfr; i++) {
+		size_t off = (size_t)(r16(fr[i].b + 6) & 0x1fffu) * 8u;
+
+		memcpy(k.b + 20 + off, fr[i].b + 20, fr[i].len - 20);
+		if (20 + off + fr[i].len - 20 > k.len)
+			k.len = 20 + off + fr[i].len - 20;
+	}
+	w16(k.b + 2, (uint32_t)k.len);
+	w16(k.b + 6, 0);
+	w16(k.b + 10, 0);
+	w16(k.b + 10, nat_csum(k.b, 20, 0));
+	return k;
+}
+
+TEST(nat_14_fragments_in_order_translated_both_ways)
+{
+	struct pkt whole = udp(G1, 4500, R1, 4500, 100), fr[3], other, back, bf[2], r;
+	uint16_t id1;
 
 	setup();
-	u = udp(G1, 6000, R1, 53, 100);
-	w16(u.b + 6, 0x0010); /* offset 128 bytes */
-	fill_sums(u.b, u.len);
-	EXPECT_EQ(out(&g1, &u, 0), NAT_DROP);
+	fr[0] = frag(&whole, 0, 48, true);
+	fr[1] = frag(&whole, 48, 40, true);
+	fr[2] = frag(&whole, 88, 20, false);
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(out(&g1, &fr[i], (uint64_t)i), NAT_FORWARD);
+		EXPECT(res.to == NULL);
+		EXPECT_EQ(r32(fr[i].b + 12), UPLINK);
+		EXPECT_EQ(nat_csum(fr[i].b, 20, 0), 0);
+	}
+	id1 = r16(fr[0].b + 4);
+	EXPECT_EQ(r16(fr[1].b + 4), id1);
+	EXPECT_EQ(r16(fr[2].b + 4), id1);
+	r = reassemble(fr, 3);
+	EXPECT(sums_ok(r.b, r.len)); /* the UDP sum over the whole datagram */
+	EXPECT_EQ(r16(r.b + 20), 4500);
+
+	/* Another guest's datagram with the same identification to the same
+	 * remote leaves with another one. */
+	other = udp(G2, 4600, R1, 4500, 100);
+	fr[0] = frag(&other, 0, 48, true);
+	ASSERT_EQ(out(&g2, &fr[0], 5), NAT_FORWARD);
+	EXPECT(r16(fr[0].b + 4) != id1);
+	EXPECT_EQ(nat_csum(fr[0].b, 20, 0), 0);
+
+	/* The reply, fragmented, reaches G1 whole. */
+	back = udp(R1, 4500, UPLINK, 4500, 100);
+	w16(back.b + 4, 0x7777);
+	fill_sums(back.b, back.len);
+	bf[0] = frag(&back, 0, 56, true);
+	bf[1] = frag(&back, 56, 52, false);
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(in(&bf[i], 6), NAT_FORWARD);
+		EXPECT(res.to == &g1);
+		EXPECT_EQ(r32(bf[i].b + 16), G1);
+		EXPECT_EQ(nat_csum(bf[i].b, 20, 0), 0);
+	}
+	r = reassemble(bf, 2);
+	EXPECT(sums_ok(r.b, r.len));
+	/* A later fragment long after its datagram's record expired: dropped. */
+	bf[1] = frag(&back, 56, 52, false);
+	EXPECT_EQ(in(&bf[1], 6 + NAT_FRAG_MS + 1), NAT_DROP);
 	EXPECT_EQ(res.reason, NAT_R_FRAGMENT);
-	u = udp(R1, 53, UPLINK, 6000, 100);
-	w16(u.b + 6, 0x2010);
-	EXPECT_EQ(in(&u, 0), NAT_DROP);
+}
+
+TEST(nat_14_deviation_out_of_order_fragments_dropped)
+{
+	struct pkt whole = udp(G1, 6000, R1, 53, 100), f0, f1;
+
+	setup();
+	f0 = frag(&whole, 0, 48, true);
+	f1 = frag(&whole, 48, 60, false);
+	EXPECT_EQ(out(&g1, &f1, 0), NAT_DROP); /* before its first */
 	EXPECT_EQ(res.reason, NAT_R_FRAGMENT);
-	/* A first fragment (MF, offset 0) carries the ports: translated. */
-	u = udp(G1, 6000, R1, 53, 100);
-	w16(u.b + 6, 0x2000);
-	fill_sums(u.b, u.len);
-	EXPECT_EQ(out(&g1, &u, 0), NAT_FORWARD);
-	EXPECT_EQ(nat_csum(u.b, 20, 0), 0);
+	EXPECT_EQ(out(&g1, &f0, 0), NAT_FORWARD);
+	/* Another guest cannot ride on G1's datagram. */
+	f1 = frag(&whole, 48, 60, false);
+	EXPECT_EQ(out(&g2, &f1, 0), NAT_DROP);
+	f1 = udp(R1, 53, UPLINK, 6000, 100);
+	w16(f1.b + 6, 0x2010);
+	EXPECT_EQ(in(&f1, 0), NAT_DROP);
+	EXPECT_EQ(res.reason, NAT_R_FRAGMENT);
 }
 
 /* ---- robustness ---- */
