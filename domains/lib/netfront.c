@@ -48,9 +48,7 @@ bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
 		*why = "the channel's data area holds fewer than two buffers";
 		return false;
 	}
-	if (rx_bufs == 0)
-		rx_bufs = NETFRONT_RX_DEFAULT;
-	if (rx_bufs > n / 2)
+	if (rx_bufs == 0 || rx_bufs > n / 2)
 		rx_bufs = n / 2;
 	f->data = data;
 	f->data_size = data_size;

@@ -4,8 +4,9 @@
  * guest's side of one port of a network back end (net-dom), over a channel
  * whose end 1 it holds.
  *
- * The data area is cut into NETFRONT_BUF_SIZE buffers: the first rx_bufs
- * receive (kept posted to the back end), the rest transmit. A buffer is
+ * The data area is cut into NETFRONT_BUF_SIZE buffers (at most
+ * NETFRONT_BUFS_MAX): the first rx_bufs receive (kept posted to the back
+ * end), the rest transmit. A buffer is
  * named to the back end by its offset and tagged with its index + 1 (the
  * request id the response carries; 0 is INFO's).
  *
@@ -35,8 +36,7 @@
 #include "ring.h"
 
 #define NETFRONT_BUF_SIZE 2048u /* >= NETIF_BUF_MIN; two per 4 KiB page */
-#define NETFRONT_BUFS_MAX 64u
-#define NETFRONT_RX_DEFAULT 16u
+#define NETFRONT_BUFS_MAX 64u /* half of them receive at most: within net-dom's 64 posted */
 
 _Static_assert(NETFRONT_BUF_SIZE >= NETIF_BUF_MIN, "an RX buffer takes a tagged frame");
 
@@ -73,8 +73,8 @@ struct netfront {
 };
 
 /* Set up on a channel's pages (ring page, data area of data_size bytes)
- * whose end 1 this domain holds: rx_bufs receive buffers (0: the default,
- * at most half the buffers), and asks INFO. Nothing is posted yet: the
+ * whose end 1 this domain holds: rx_bufs receive buffers (0 or more than
+ * half the buffers: half), and asks INFO. Nothing is posted yet: the
  * caller waits for info with netfront_poll, which then posts them. False
  * with *why when the data area is too small. */
 bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,

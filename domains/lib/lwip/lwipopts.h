@@ -31,14 +31,14 @@
 /* Memory: lwIP's own heap and pools, static in the image. */
 #define MEM_ALIGNMENT 8
 #define MEM_SIZE (512 * 1024)
-#define PBUF_POOL_SIZE 64
+#define PBUF_POOL_SIZE 128 /* received frames waiting for TCP: a burst of every RX buffer, twice */
 #define PBUF_POOL_BUFSIZE 1536
-#define MEMP_NUM_PBUF 64
+#define MEMP_NUM_PBUF 256 /* references to static data: one per answer queued */
 #define MEMP_NUM_RAW_PCB 2
 #define MEMP_NUM_UDP_PCB 4
-#define MEMP_NUM_TCP_PCB 64 /* TIME_WAIT ones are reclaimed when short */
+#define MEMP_NUM_TCP_PCB 128 /* TIME_WAIT ones are reclaimed when short */
 #define MEMP_NUM_TCP_PCB_LISTEN 4
-#define MEMP_NUM_TCP_SEG 128
+#define MEMP_NUM_TCP_SEG 256
 #define ARP_TABLE_SIZE 16
 #define ARP_QUEUEING 1
 
