@@ -9,6 +9,8 @@
 #include "router.h"
 #include "uplink.h"
 
+extern uint64_t stray_notifications;
+
 static void put64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
@@ -30,7 +32,8 @@ static void reply(const struct pkt *k, uint8_t cmd, const struct port *p)
 	if (p) {
 		uint64_t v[] = { p->disabled, p->in_frames, p->in_bytes, p->out_frames,
 				 p->out_bytes, p->hdr_copied, p->payload_copied, p->first_in,
-				 p->last_in, vtimer_freq(), bridge_learned(), p->posted_n };
+				 p->last_in, vtimer_freq(), bridge_learned(), p->posted_n,
+				 stray_notifications };
 
 		for (uint32_t d = 0; d < DROP_REASONS; d++, n += 8)
 			put64(s + n, p->drops[d]);

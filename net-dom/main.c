@@ -22,7 +22,7 @@
 #define BATCH 8u         /* frames taken from one source per round */
 
 uint64_t clock_skew;
-static uint64_t stray_notifications;
+uint64_t stray_notifications;
 void uplink_irq(void);
 
 void irq_handler(uint32_t vintid)

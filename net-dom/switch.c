@@ -135,6 +135,23 @@ static uint16_t any_vid(const struct port *q)
 	return q->cfg.pvid ? q->cfg.pvid : q->cfg.ranges[0].lo;
 }
 
+/* Out of q without leaving a trace in q's counters (barriers are not
+ * counted, whether they get through or not). */
+static void quiet_out(struct port *q, struct pkt *k)
+{
+	uint64_t drops[DROP_REASONS];
+	uint64_t frames = q->out_frames, bytes = q->out_bytes, hdr = q->hdr_copied,
+		 pay = q->payload_copied;
+
+	memcpy(drops, q->drops, sizeof(drops));
+	switch_out(q, k);
+	memcpy(q->drops, drops, sizeof(drops));
+	q->out_frames = frames;
+	q->out_bytes = bytes;
+	q->hdr_copied = hdr;
+	q->payload_copied = pay;
+}
+
 static void barrier(struct pkt *k)
 {
 	struct port *p = k->in;
@@ -156,10 +173,10 @@ static void barrier(struct pkt *k)
 		else
 			k->vid = vid;
 		if (q->guest)
-			switch_out(q, k);
+			quiet_out(q, k);
 	}
 	k->vid = routed ? any_vid(&ports[UPLINK]) : vid;
-	switch_out(&ports[UPLINK], k);
+	quiet_out(&ports[UPLINK], k);
 }
 #endif
 

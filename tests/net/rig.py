@@ -17,6 +17,7 @@ import select
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,10 +26,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("CLOISON_BUILD", os.path.join(ROOT, "build"))
 IMAGE = os.path.join(BUILD, "tests", "net", "test-net-rig.elf")
-QEMU = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
-        "cortex-a57", "-m", "512M", "-nographic", "-monitor", "none", "-serial", "stdio",
-        "-nic", "none", "-semihosting", "-global", "virtio-mmio.force-legacy=false"]
+sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
+from runner import QEMU as QEMU_BIN, QEMU_BASE  # noqa: E402  (the same machine)
+QEMU = [QEMU_BIN] + QEMU_BASE
 TIMEOUT = 20.0
+RESEND = 2.0
 
 BCAST = b"\xff" * 6
 UP_MAC = bytes.fromhex("020000000001")
@@ -39,7 +41,7 @@ DROPS = ["spoof-mac", "spoof-ip", "spoof-arp", "ethertype", "vlan", "len", "queu
          "rate", "arp-pending", "fragment", "nat-quota", "no-mapping", "ttl", "no-route",
          "disabled"]
 FIELDS = ["disabled", "in_frames", "in_bytes", "out_frames", "out_bytes", "hdr_copied",
-          "payload_copied", "first_in", "last_in", "freq", "learned", "posted"]
+          "payload_copied", "first_in", "last_in", "freq", "learned", "posted", "stray"]
 
 
 class Port:
@@ -122,6 +124,7 @@ class Rig:
         self.socks, self.queues = {}, {}
         self.console = []
         self.seq = 0
+        self.disabled = set()   # ports a test disabled: no barrier reaches them
         self.lock = threading.Condition()
         self.stopping = False
         cmd = QEMU + ["-kernel", IMAGE]
@@ -171,8 +174,8 @@ class Rig:
                     self.queues[by_fd[s.fileno()]].append(frame)
                     self.lock.notify_all()
 
-    def _wait(self, cond, what):
-        deadline = time.monotonic() + TIMEOUT
+    def _wait(self, cond, what, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
         with self.lock:
             while not cond():
                 left = deadline - time.monotonic()
@@ -221,26 +224,42 @@ class Rig:
         return eth(BCAST, p.mac, ETH_BARRIER, b"BARR" + struct.pack("!Q", self.seq), vid=vid), \
             self.seq
 
-    def _barrier_seen(self, port, seq):
+    def _barrier_seen(self, port, seqs):
+        want = {struct.pack("!Q", s) for s in seqs}
         for f in self.queues[port]:
-            if self._is_barrier(f) and parse(f)[5][4:12] == struct.pack("!Q", seq):
+            if self._is_barrier(f) and parse(f)[5][4:12] in want:
                 return True
         return False
 
     def settle(self, *ingress):
         """Everything sent before from `ingress` (all ports if none) has
         been processed and every frame net-dom sent has arrived."""
-        for port in ingress or [p.name for p in PORTS]:
-            f, seq = self._barrier_frame(port)
-            self.send(port, f)
-            self._wait(lambda: any(self._barrier_seen(q.name, seq) for q in PORTS
-                                   if q.name != port), "barrier %d from %s" % (seq, port))
+        live = [p.name for p in PORTS if p.name not in self.disabled]
+        for port in ingress or live:
+            self._barrier(port, lambda seqs: any(self._barrier_seen(q, seqs) for q in live
+                                                 if q != port))
         for router in ("g5", "g6"):
-            f, seq = self._barrier_frame(router)
-            self.send(router, f)
-            self._wait(lambda: all(self._barrier_seen(q.name, seq) for q in PORTS
-                                   if q.name != router), "barrier %d from %s everywhere"
-                       % (seq, router))
+            self._barrier(router, lambda seqs: all(self._barrier_seen(q, seqs) for q in live
+                                                   if q != router))
+
+    def _barrier(self, port, arrived):
+        """Send barriers from `port` until arrived(seqs sent) holds. A
+        barrier may itself be dropped where a port's buffers are full (it
+        is a frame like the others): another one is sent every RESEND
+        seconds, and any later one proves as much (per-ingress FIFO)."""
+        seqs = []
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            f, seq = self._barrier_frame(port)
+            seqs.append(seq)
+            self.send(port, f)
+            try:
+                self._wait(lambda: arrived(seqs), "barrier %s from %s" % (seqs, port),
+                           min(RESEND, deadline - time.monotonic()))
+                return
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
 
     def exchange(self, port, *frames, settle=None):
         """Send frames from `port`, settle, return {port: [frames received]}."""

@@ -80,27 +80,18 @@ def _image_fits(dom, ctx):
                                      fmt_range(s.paddr, s.paddr + s.memsz),
                                      fmt_range(hi - START_INFO_SIZE, hi))))
             return out
-        if (dom.serves_disks and
-                s.paddr + s.memsz > hi - disks.BACKEND_CONFIG_OFFSET):
-            out.append(Diagnostic(dom.image_line, "image-fit",
-                                  "%s: image '%s' segment %d %s overlaps the "
-                                  "back-end configuration page %s"
-                                  % (ctx, dom.image, n,
-                                     fmt_range(s.paddr, s.paddr + s.memsz),
-                                     fmt_range(hi - disks.BACKEND_CONFIG_OFFSET,
-                                               hi - START_INFO_SIZE))))
-            return out
-        if (dom.serves_net and
-                s.paddr + s.memsz > hi - netports.NET_CONFIG_OFFSET):
-            out.append(Diagnostic(dom.image_line, "image-fit",
-                                  "%s: image '%s' segment %d %s overlaps the "
-                                  "switch's configuration pages %s"
-                                  % (ctx, dom.image, n,
-                                     fmt_range(s.paddr, s.paddr + s.memsz),
-                                     fmt_range(hi - netports.NET_CONFIG_OFFSET,
-                                               hi - netports.NET_CONFIG_OFFSET +
-                                               netports.NET_CONFIG_SIZE))))
-            return out
+        for serves, off, size, what in (
+                (dom.serves_disks, disks.BACKEND_CONFIG_OFFSET, 4096,
+                 "back-end configuration page"),
+                (dom.serves_net, netports.NET_CONFIG_OFFSET, netports.NET_CONFIG_SIZE,
+                 "switch's configuration pages")):
+            if serves and s.paddr + s.memsz > hi - off:
+                out.append(Diagnostic(dom.image_line, "image-fit",
+                                      "%s: image '%s' segment %d %s overlaps the %s %s"
+                                      % (ctx, dom.image, n,
+                                         fmt_range(s.paddr, s.paddr + s.memsz), what,
+                                         fmt_range(hi - off, hi - off + size))))
+                return out
         for m in range(n):
             t = segs[m]
             if s.paddr < t.paddr + t.memsz and t.paddr < s.paddr + s.memsz:

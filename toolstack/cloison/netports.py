@@ -30,6 +30,8 @@ import ipaddress
 import re
 import struct
 
+from . import disks
+
 UPLINK_KEYS = ("device", "irq", "mac", "ip", "gateway", "vlan", "native", "ageing",
                "rate")
 PORT_KEYS = ("channel", "mac", "ip", "vlan", "native", "mode", "rate", "gateway",
@@ -37,7 +39,6 @@ PORT_KEYS = ("channel", "mac", "ip", "vlan", "native", "mode", "rate", "gateway"
 MODES = {"bridge": 0, "router": 1}
 # Modes the switch will have once written; refused with a reason until then.
 MODES_NOT_BUILT = {"nat": "NAT mode is not built yet (net-dom/nat.c)"}
-MIN_CHANNEL = 8192              # the ring page and one data page
 VID_MIN, VID_MAX = 1, 4094
 MAX_IPS = 4
 MAX_RANGES = 12
@@ -292,21 +293,9 @@ def check(checker, data):
         cname = checker.string(t, "channel", path, ctx, required=True)
         if cname is not None:
             ctx = "netport on channel '%s'" % cname
-            obj = d.by_name.get(cname)
-            if obj is None or obj.kind != "channel":
-                checker.err(path + ("channel",), "bad-netport",
-                            "%s: no channel of that name is declared" % ctx)
-            elif len(obj.ends) != 2:
-                pass  # the channel check already says why
-            elif obj.size is not None and obj.size < MIN_CHANNEL:
-                checker.err(path + ("channel",), "bad-netport",
-                            "%s: the channel is %d bytes; a port needs at least %d "
-                            "(the ring page and a data page)" % (ctx, obj.size, MIN_CHANNEL))
-            elif any(o.channel is obj for o in d.netports):
-                checker.err(path + ("channel",), "bad-netport",
-                            "%s: the channel already is another port" % ctx)
-            else:
-                p.channel = obj
+            p.channel = disks.backend_channel(checker, cname, path, ctx, "bad-netport",
+                                              "a switch port", "another port",
+                                              d.netports)
         p.mac = _mac(checker, t, path, ctx)
         if p.mac is None and "mac" not in t:
             checker.require(t, "mac", path, ctx)
@@ -316,7 +305,7 @@ def check(checker, data):
             if a is not None:
                 p.ips.append(a)
         if len(ips) > MAX_IPS:
-            checker.err(path + ("ip",), "bad-netport", "%s: %d addresses; at most %d"
+            checker.err(path + ("ip",), "bad-netport", "%s: ip lists %d addresses; at most %d"
                         % (ctx, len(ips), MAX_IPS))
         mode = checker.string(t, "mode", path, ctx)
         if mode is not None:

@@ -14,7 +14,8 @@
  * itself (never forwarded), payload byte 0: 1 publish a producer index
  * far ahead (a forged ring), 2 send a TX whose buffer lies outside the
  * data area, 3 stop taking net-dom's responses (a port that does not
- * drain), 4 take them again.
+ * drain), 4 take them again, 5 signal the channel cap "stray" (one net-dom
+ * holds but no port names) three times.
  */
 #include <domain/core.h>
 
@@ -80,6 +81,10 @@ static void command(struct relay *r, uint8_t cmd)
 		r->stalled = false;
 		r->notify = true;
 		break;
+	case 5:
+		for (int i = 0; i < 3; i++)
+			cloison_channel_signal(si_cap("stray"));
+		break;
 	default:
 		break;
 	}
@@ -128,6 +133,10 @@ static bool from_port(struct relay *r)
 	}
 	while (!r->stalled && vnet_tx_room(&r->nic) && ring_recv(&r->ring, &m) == RING_OK) {
 		any = true;
+		/* The response ring was full: net-dom stopped reading our
+		 * requests until it has room again; tell it (net-protocol.md). */
+		if (r->ring.rx_prod_seen - r->ring.rx_cons >= RING_SLOTS - 1)
+			r->notify = true;
 		memcpy(&rsp, m.data, sizeof(rsp));
 		if (rsp.op == NETIF_RSP_TX_DONE && m.id >= BUFS && m.id < 2 * BUFS)
 			r->tx_free[r->n_tx_free++] = m.id - BUFS;
