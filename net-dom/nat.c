@@ -272,6 +272,16 @@ static void map_free(struct nat *n, struct nat_mapping *m)
 }
 
 /* Lookups free what they find expired. */
+static struct nat_mapping *live(struct nat *n, struct nat_mapping *m, uint64_t now)
+{
+	if (m && !map_live(m, now)) {
+		n->expired++;
+		map_free(n, m);
+		return NULL;
+	}
+	return m;
+}
+
 static struct nat_mapping *find_in(struct nat *n, uint8_t proto, uint32_t ip, uint16_t port,
 				   uint64_t now)
 {
@@ -280,12 +290,7 @@ static struct nat_mapping *find_in(struct nat *n, uint8_t proto, uint32_t ip, ui
 	for (m = at(n, n->head_in[hash_in(proto, ip, port)]); m; m = at(n, m->next_in))
 		if (m->proto == proto && m->in_ip == ip && m->in_port == port)
 			break;
-	if (m && !map_live(m, now)) {
-		n->expired++;
-		map_free(n, m);
-		return NULL;
-	}
-	return m;
+	return live(n, m, now);
 }
 
 static struct nat_mapping *find_ext(struct nat *n, uint8_t proto, uint16_t port, uint64_t now)
@@ -295,12 +300,7 @@ static struct nat_mapping *find_ext(struct nat *n, uint8_t proto, uint16_t port,
 	for (m = at(n, n->head_ext[hash_ext(proto, port)]); m; m = at(n, m->next_ext))
 		if (m->proto == proto && m->ext_port == port)
 			break;
-	if (m && !map_live(m, now)) {
-		n->expired++;
-		map_free(n, m);
-		return NULL;
-	}
-	return m;
+	return live(n, m, now);
 }
 
 uint32_t nat_expire(struct nat *n, uint64_t now)
