@@ -24,11 +24,31 @@
 #define VMM_IRQ_DISABLE 2
 
 static uint64_t guest, console;
+
+/*
+ * The regions this VMM emulates, declared with vmm_region in setup(). The
+ * toolstack finds the table by its magic in the packed image and checks
+ * that it covers every device of the guest's generated device tree
+ * (toolstack/cloison/guest/pack.py): 16 bytes of magic, a count, (base,
+ * size) pairs, little-endian.
+ */
+#define PLATFORM_REGIONS 3
+static const struct {
+	char magic[16];
+	uint64_t count;
+	struct {
+		uint64_t base, size;
+	} region[PLATFORM_REGIONS];
+} platform __attribute__((used)) = {
+	"CLOISON-VMM-PLT",
+	PLATFORM_REGIONS,
+	{ { GUEST_GICD, GICD_SIZE }, { GUEST_GICR, GICR_SIZE }, { GUEST_UART, UART_SIZE } },
+};
 static struct gic gic;
 static struct uart uart;
 
 /* Exits by reason, printed when the guest ends (benchmarks, docs). */
-static struct {
+static struct counts {
 	uint64_t gicd, gicr, uart, other_mmio, psci, irq;
 } count;
 
@@ -46,10 +66,18 @@ static void gic_pend(void *ctx, uint32_t intid)
 		cloison_vmm_irq(guest, intid, VMM_IRQ_RAISE);
 }
 
+/* With the console input right the VMM may have the console's focus, and
+ * then the hypervisor shows a partial line as it is written: pass each byte
+ * on at once, so the guest's prompt and its echo of typed keys show (Linux's
+ * tty echoes). Without it, whole lines (one console_write per line). */
+static bool keys_shown;
+
 static void uart_tx(void *ctx, char c)
 {
 	(void)ctx;
 	console_putc(c);
+	if (keys_shown)
+		console_flush();
 }
 
 static void uart_irq(void *ctx)
@@ -134,22 +162,58 @@ static void guest_ends(const char *why)
 	runtime_park();
 }
 
-static void setup(void)
+/* The platform as at power-on: the models' registers, and in the core the
+ * guest's INTIDs all disabled (the GIC model's reset state). */
+static void platform_reset(void)
 {
 	static const struct gic_ops gops = { gic_enable, gic_pend, 0 };
 	static const struct uart_ops uops = { uart_tx, uart_irq, 0 };
-	uint64_t err = 0;
 
 	gic_init(&gic, &gops);
 	uart_init(&uart, &uops);
-	err |= cloison_vmm_region(guest, GUEST_GICD, GICD_SIZE);
-	err |= cloison_vmm_region(guest, GUEST_GICR, GICR_SIZE);
-	err |= cloison_vmm_region(guest, GUEST_UART, UART_SIZE);
-	/* Linux's entry state (booting.rst): x0 = the device tree, x1..x3 = 0;
-	 * the pc is the kernel's entry, the image's ELF entry. */
-	err |= cloison_vmm_set_reg(guest, 0, GUEST_DTB);
+}
+
+/* Linux's entry state (booting.rst): x0 = the device tree, x1..x3 = 0;
+ * the pc is the kernel's entry, the image's ELF entry (x0 is set by the
+ * caller: at a reset it is vmm_reply's value). */
+static uint64_t entry_regs(void)
+{
+	uint64_t err = 0;
+
 	for (uint64_t r = 1; r <= 3; r++)
 		err |= cloison_vmm_set_reg(guest, r, 0);
+	return err;
+}
+
+/* PSCI SYSTEM_RESET: the guest's RAM reloaded from its packed image and its
+ * vCPU back at its entry (vmm_reset, chunk by chunk), the platform reset;
+ * answering the reset's HVC with x0 = the device tree starts it again. */
+static void guest_restart(void)
+{
+	uint64_t left = 1, err = 0;
+
+	report("asked for a reset (PSCI SYSTEM_RESET): restarting it");
+	while (left && !err)
+		err = cloison_vmm_reset(guest, &left);
+	platform_reset();
+	err |= entry_regs();
+	if (err) {
+		print("vmm: restarting the guest failed (error %lu)\n", err);
+		guest_ends("not restarted");
+	}
+	count = (struct counts){ 0 };
+	cloison_vmm_reply(guest, GUEST_DTB);
+}
+
+static void setup(void)
+{
+	uint64_t err = 0;
+
+	platform_reset();
+	for (uint64_t n = 0; n < platform.count; n++)
+		err |= cloison_vmm_region(guest, platform.region[n].base, platform.region[n].size);
+	err |= cloison_vmm_set_reg(guest, 0, GUEST_DTB);
+	err |= entry_regs();
 	err |= irq_enable(CLOISON_VIRQ_CONSOLE_INPUT, CONSOLE_PRIORITY);
 	irq_unmask();
 	err |= cloison_domain_start(guest);
@@ -164,6 +228,7 @@ int domain_main(const struct cloison_start_info *si)
 	(void)si;
 	guest = si_cap("guest");
 	console = si_cap("console");
+	keys_shown = (si_find("console")->rights & CLOISON_RIGHT_CONSOLE_INPUT) != 0;
 	setup();
 	for (;;) {
 		uint64_t kind = 0, addr = 0, size = 0, value = 0, a2 = 0, a3 = 0, x0 = 0;
@@ -191,7 +256,7 @@ int domain_main(const struct cloison_start_info *si)
 				guest_ends("powered off (PSCI SYSTEM_OFF)");
 				break;
 			case PSCI_RESET:
-				guest_ends("asked for a reset (PSCI SYSTEM_RESET, not supported: off)");
+				guest_restart();
 				break;
 			}
 			break;

@@ -59,6 +59,25 @@ class Console:
             self.proc.stdin.flush()
             time.sleep(0.01)
 
+    def press(self, keys):
+        """Send keys as they are (Ctrl-] is "\x1d"), no line end."""
+        self.proc.stdin.write(keys.encode())
+        self.proc.stdin.flush()
+
+    def expect_all(self, needles, timeout):
+        """Wait until every needle has appeared after the last match, in any
+        order; move past the last of them."""
+        until = time.monotonic() + timeout
+        while True:
+            at = [self.text.find(n, self.pos) for n in needles]
+            if min(at) >= 0:
+                self.pos = max(i + len(n) for i, n in zip(at, needles))
+                return
+            if time.monotonic() >= until or not self._read(until):
+                missing = [n for n, i in zip(needles, at) if i < 0]
+                raise ConsoleTimeout(f"no {missing!r} within {timeout} s; console:\n"
+                                     + self.text[-3000:])
+
     def command(self, line, prompt="/ # ", timeout=20):
         """Type a command at the shell; return its output (echo removed)."""
         self.type(line)

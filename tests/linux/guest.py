@@ -46,26 +46,21 @@ def baseline_argv(initramfs=INITRAMFS, icount=False, append="quiet"):
 
 HYP = os.path.join(BUILD, "hyp", "hyp.elf")
 VMM_DIR = os.path.join(BUILD, "domains", "vmm")
+BARE_DIR = os.path.join(BUILD, "domains", "guests")   # bare-metal domains beside
 SYSTEM = os.path.join(ROOT, "tests", "linux", "systems", "linux.toml")
-CMDLINE = "console=ttyAMA0 quiet cma=0"
 
 
-def cloison_image(name="cloison-linux", initramfs=INITRAMFS, cmdline=CMDLINE,
-                  system=SYSTEM):
-    """Pack the guest (mkguest) and the system (cloison pack) with the
-    release hypervisor; return the boot image's path."""
+def cloison_image(name="cloison-linux", system=SYSTEM):
+    """Pack the system (cloison pack, which packs its Linux guests from
+    the kernel and initramfs in GUEST_DIR) with the release hypervisor;
+    return the boot image's path."""
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "toolstack"),
                CLOISON_ABI_PY=os.path.join(BUILD, "hyp", "abi", "cloison_abi.py"))
     work = os.path.join(GUEST_DIR, name)
     os.makedirs(work, exist_ok=True)
     out = os.path.join(work, name + ".elf")
-    subprocess.run([sys.executable, "-m", "cloison.guest.mkguest", "--kernel", IMAGE,
-                    "--initrd", initramfs, "--cmdline", cmdline,
-                    "-o", os.path.join(work, "linux-guest.elf"),
-                    "--dtb-out", os.path.join(work, "guest.dtb")],
-                   env=env, check=True)
     subprocess.run([sys.executable, "-m", "cloison", "pack", system, "--hyp", HYP,
-                    "--image-path", work + ":" + VMM_DIR, "-o", out],
+                    "--image-path", ":".join([GUEST_DIR, VMM_DIR, BARE_DIR]), "-o", out],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     return out
 

@@ -19,6 +19,8 @@ if TOOLSTACK not in sys.path:
     sys.path.insert(0, TOOLSTACK)
 
 from cloison import cli, elf  # noqa: E402
+from cloison.guest import layout, pack  # noqa: E402
+from cloison.guest.fetch import ARM64_MAGIC  # noqa: E402
 
 RAM = 0x40000000
 
@@ -68,6 +70,35 @@ def domain_elf(seed, size=0x1800, bss=0x3000):
     ])
 
 
+def vmm_elf(seed, regions):
+    """A VMM image whose data carries the platform table the toolstack
+    reads (cloison.guest.pack, domains/vmm/main.c)."""
+    table = pack.PLATFORM_MAGIC + struct.pack("<Q", len(regions))
+    table += b"".join(struct.pack("<QQ", b, s) for b, s in regions)
+    text = code(seed, 0x800)
+    return elf.build(RAM, [(RAM, text, len(text), elf.PF_R | elf.PF_X),
+                           (RAM + 0x10000, table, len(table), elf.PF_R)])
+
+
+def linux_files():
+    """A Linux guest's files for the fixtures: a tiny arm64 Image (header
+    only), an initramfs, VMM images with a complete platform, one without
+    the UART and one emulating over the guest's RAM."""
+    kernel = bytearray(0x10000)
+    struct.pack_into("<QQ", kernel, 8, 0, 0x200000)      # text_offset, image_size
+    struct.pack_into("<I", kernel, 0x38, ARM64_MAGIC)
+    full = [(layout.GICD, layout.GICD_SIZE), (layout.GICR, layout.GICR_SIZE),
+            (layout.UART, layout.UART_SIZE)]
+    return {
+        "Image": bytes(kernel),
+        "big-initramfs.cpio": bytes(5 << 20),
+        "initramfs.cpio": b"070701" + bytes(506),
+        "vmm.elf": vmm_elf(70, full),
+        "vmm-no-uart.elf": vmm_elf(71, full[:2]),
+        "vmm-over-ram.elf": vmm_elf(72, full + [(RAM + 0x100000, 0x1000)]),
+    }
+
+
 def write_images(d):
     """The images the fixtures and tests name, written into directory d."""
     files = {
@@ -93,6 +124,7 @@ def write_images(d):
             (RAM + i * 0x1000, code(8 + i, 0x10), 0x10, elf.PF_R | elf.PF_X)
             for i in range(513)]),
     }
+    files.update(linux_files())
     x86 = bytearray(domain_elf(30))
     struct.pack_into("<H", x86, 18, 62)      # e_machine = EM_X86_64
     files["x86.elf"] = bytes(x86)

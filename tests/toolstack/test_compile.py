@@ -40,19 +40,20 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 7 domains, 14 objects, 22 caps (images not "
+        self.assertEqual(out, "%s: OK: 9 domains, 16 objects, 26 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 7 domains, 14 objects, 22 caps\n"
+        self.assertEqual(out, "%s: OK: 9 domains, 16 objects, 26 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
         _, comp = self.build()
         s = inspect.symbolic({"policy": fmt.decode_policy(comp.blob), "bundle": None})
         self.assertEqual([d["name"] for d in s["domains"]],
-                         ["dom0", "guest1", "guest2", "echo", "pinger", "storage", "logger"])
+                         ["dom0", "guest1", "guest2", "echo", "pinger", "storage", "logger",
+                          "linux", "linux-guest"])
         caps = {d["name"]: [(c["slot"], c["name"], c["type"], c["object"], c["rights"])
                             for c in d["caps"]] for d in s["domains"]}
         life = ["start", "stop", "resume", "destroy", "query"]
@@ -64,9 +65,11 @@ class CompileTest(support.WorkDirTest):
             (5, "pinger", "domain", "pinger", ["query"]),
             (6, "storage", "domain", "storage", ["query"]),
             (7, "logger", "domain", "logger", ["query"]),
-            (8, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain"]),
-            (9, "guest-console", "console", "console", ["grant", "write"]),
-            (10, "system", "system", "system", ["audit"])])
+            (8, "linux", "domain", "linux", ["query"]),
+            (9, "linux-guest", "domain", "linux-guest", ["query"]),
+            (10, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain"]),
+            (11, "guest-console", "console", "console", ["grant", "write"]),
+            (12, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
                 (1, "console", "console", "console", ["write"])])
@@ -78,6 +81,12 @@ class CompileTest(support.WorkDirTest):
             (2, "disk", "device", "disk0-mmio", ["read", "write"]),
             (3, "disk-irq", "irq", "disk0-irq", ["receive"]),
             (4, "logger-disk", "channel", "logger-disk", ["read", "write"])])
+        # The Linux guest's VMM: its console and its guest, nothing else;
+        # the guest holds no cap and waits for its VMM to start it.
+        self.assertEqual(caps["linux"], [
+            (1, "console", "console", "console", ["write", "input"]),
+            (2, "guest", "domain", "linux-guest", ["start", "stop", "vmm"])])
+        self.assertEqual(caps["linux-guest"], [])
         self.assertEqual(s["flags"], [])
         dom0 = s["domains"][0]
         self.assertEqual((dom0["budget_us"], dom0["period_us"], dom0["priority"]),

@@ -49,7 +49,8 @@ COMMAND_START = re.compile(r"^(\./|toolstack/|tests/|python3 |cloison |meson |ni
 PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9_]*(\.[A-Z]+)?\b|\[|\.\.\.")
 IMAGE_PATH = ":".join(os.path.join(BUILD, d) for d in
                       ("domains", "domains/guests", "domains/tests", "domains/dom0",
-                       "domains/bench", "domains/tests/core", "storage-dom"))
+                       "domains/bench", "domains/tests/core", "domains/vmm",
+                       "storage-dom", "net-dom", "linux-guest"))
 
 
 # Pages whose commands build on each other and change the tree: another test

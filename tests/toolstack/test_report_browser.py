@@ -125,7 +125,8 @@ class ReportInBrowser(support.WorkDirTest):
     def test_default_system(self):
         a, dom = self.check_page(support.DEFAULT_TOML)
         self.assertEqual([d.name for d in a.model.domains],
-                         ["dom0", "guest1", "guest2", "echo", "pinger", "storage", "logger"])
+                         ["dom0", "guest1", "guest2", "echo", "pinger", "storage", "logger",
+                          "linux", "linux-guest"])
 
     def test_storage_fixture_with_device_and_irq(self):
         a, dom = self.check_page(os.path.join(support.ROOT, "tests", "toolstack", "audit",

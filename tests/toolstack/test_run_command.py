@@ -20,6 +20,7 @@ RUN = os.path.join(support.ROOT, "toolstack", "run")
 TESTS_RUN = os.path.join(support.ROOT, "tests", "run")
 BUILD = os.environ.get("CLOISON_BUILD", os.path.join(support.ROOT, "build"))
 UP, DOWN, BACKSPACE, CTRL_U, CTRL_C = "\x1b[A", "\x1b[B", "\x7f", "\x15", "\x03"
+CTRL_BRACKET = "\x1d"  # moves the console input to the next domain holding it
 
 
 class Console:
@@ -158,7 +159,7 @@ class ShellTest(support.WorkDirTest):
         log = os.path.join(self.tmp, "console.log")
         c = Console("--log", log)
         try:
-            c.wait("[dom0] control domain ready: 6 domains; type help\n")
+            c.wait("[dom0] control domain ready: 8 domains; type help\n")
             # Backspace edits the line: "lisx<BS>t" runs list.
             c.command("lisx" + BACKSPACE + "t", "list")
             listing = c.wait(re.compile(r"\[dom0\] logger .*\n"))
@@ -242,14 +243,44 @@ class ShellTest(support.WorkDirTest):
         # ... and the audit checks the live dump in it against the policy.
         from cloison import audit
         a = audit.run(support.DEFAULT_TOML, [os.path.join(BUILD, "domains", d)
-                                             for d in ("dom0", "guests")]
-                      + [os.path.join(BUILD, "storage-dom")],
+                                             for d in ("dom0", "guests", "vmm")]
+                      + [os.path.join(BUILD, "storage-dom"), os.path.join(BUILD, "linux-guest")],
                       os.path.join(BUILD, "hyp", "hyp.elf"),
                       image=os.path.join(BUILD, "toolstack", "cloison-default.elf"), live=log)
         status = {ch.id: ch.status for ch in a.checks}
         self.assertEqual(status["live-subset"], "held", status)
         self.assertEqual(status["policy-hash"], "held")
         self.assertFalse(a.violated())
+
+    def test_linux_shell_through_ctrl_bracket(self):
+        """The default system's Linux guest (README): Ctrl-] moves the
+        console input from dom0's shell to the guest's busybox shell, whose
+        prompt and echo show as keys are typed; a command runs in Linux;
+        Ctrl-] brings the input back to dom0, whose `list` has the guest."""
+        c = Console()
+        try:
+            c.wait("[dom0] dom0> ")
+            # Linux runs below every other domain's priority: its boot takes
+            # the time they leave (no wall-clock assumption: generous bounds).
+            c.wait("[linux] cloison-guest: init ready\n", 180)
+            c.wait("[linux] Enter 'help' for a list of built-in commands.\n", 60)
+            c.type(CTRL_BRACKET)
+            c.wait("cloison: console input to linux")
+            c.wait("[linux] / # ")
+            c.type("uname -a")
+            # Linux's echo, key by key, before Enter (busybox's line editor
+            # first asks the terminal where its cursor is: ESC [ 6 n, shown
+            # as ?[6n; a terminal answers it, this test does not).
+            c.wait(re.compile(r"\[linux\] / # (\?\[6n)?uname -a$"), 30)
+            c.type("\r")
+            c.wait(re.compile(r"\[linux\] Linux \S+ 6\.1\.0-\d+-cloud-arm64 .* aarch64"
+                              r" GNU/Linux\n"), 60)
+            c.type(CTRL_BRACKET)
+            c.wait("cloison: console input to dom0")
+            c.command("list", "list")
+            c.wait(re.compile(r"\[dom0\] linux-guest domain \d+, running "))
+        finally:
+            c.close()
 
     def test_verbose_system_has_heartbeats(self):
         c = Console("--verbose")
@@ -281,8 +312,9 @@ class OwnImageTest(support.WorkDirTest):
         cls.pack_args = ["pack", cls.desc, "--hyp", os.path.join(BUILD, "hyp", "hyp.elf"),
                          "--image-path", ":".join([os.path.join(BUILD, "domains", d)
                                                    for d in ("dom0", "guests",
-                                                             "guests/guest-hello")]
-                                                  + [os.path.join(BUILD, "storage-dom")]),
+                                                             "guests/guest-hello", "vmm")]
+                                                  + [os.path.join(BUILD, "storage-dom"),
+                                                     os.path.join(BUILD, "linux-guest")]),
                          "-o", cls.image]
 
     def setUp(self):

@@ -60,6 +60,15 @@ BUILTIN_OBJECTS = ("system", "console")
 # know which domains are meant to relay between guests (driver) and which
 # must hold nothing but lifecycle rights (control).
 ROLES = ("control", "driver", "guest")
+# What a domain runs: an image, or a Linux kernel packed with its initramfs
+# and device tree (cloison.guest.pack).
+DOMAIN_KINDS = ("image", "linux")
+# A Linux guest's kernel command line when the description gives none:
+# the console on the VMM's SBSA UART (ttyAMA0), no CMA reserve in its
+# small RAM (docs/linux-guests.md).
+LINUX_CMDLINE = "console=ttyAMA0 quiet cma=0"
+# Linux's arm64 COMMAND_LINE_SIZE, including the NUL.
+CMDLINE_MAX = 2047
 OBJECT_KINDS = ("device", "irq", "notification", "channel", "untyped")
 # Object types whose caps map memory into the holder at boot.
 MAPPED_KINDS = ("device", "channel")
@@ -131,6 +140,17 @@ class Domain:
         self.line = line
         self.image = None
         self.image_line = line
+        # kind = "linux" (docs/system-description.md, "Linux guests"): the
+        # image is packed from a kernel, an initramfs and a command line.
+        self.kind = "image"
+        self.kind_line = line
+        self.kernel = None
+        self.kernel_line = line
+        self.initramfs = None
+        self.initramfs_line = line
+        self.cmdline = None
+        self.cmdline_line = line
+        self.dtb = None         # the generated device tree (kind linux)
         self.memory = None
         self.memory_line = line
         self.phys = None
@@ -141,6 +161,8 @@ class Domain:
         self.priority = DEFAULT_PRIORITY
         self.cspace_slots = None
         self.autostart = True
+        self.autostart_line = line
+        self.vmms = []          # (VMM Domain, its Cap with the vmm right)
         self.role = None        # declared role (audit only): see ROLES
         self.role_line = line
         self.ctx = "domain '%s'" % name
@@ -153,6 +175,7 @@ class Domain:
         self.store = None       # guest configs to pack for it (cloison.store)
         self.store_line = line
         self.store_configs = []
+        self.serves_net = False    # the switch of [[uplink]] and [[netport]]
 
     def ipa_end(self):
         return DOMAIN_IPA_BASE + self.memory
@@ -168,6 +191,7 @@ class Description:
         self.by_name = {}
         self.images_loaded = False
         self.disks = []         # [[disk]]: cloison.disks.Disk
+        self.netports = []      # [[uplink]], [[netport]]: cloison.netports.Port
         self.tolerated = []     # diagnostics load(tolerate=...) let through
         self.warnings = []      # diagnostics that are warnings, in line order
 

@@ -5,9 +5,10 @@ to fit the domain's memory below its start-info page."""
 import os
 
 from . import elf
-from . import disks
+from . import disks, netports
 from .description import DOMAIN_IPA_BASE, START_INFO_SIZE, fmt_range
 from .errors import Diagnostic
+from .guest import pack
 
 # Tried in order in each directory of the image path.
 IMAGE_CANDIDATES = ("{0}.elf", "{0}", "{0}/{0}.elf")
@@ -27,6 +28,12 @@ def check_images(desc, image_path):
     diags = []
     cache = {}
     for dom in desc.domains:
+        if dom.kind == "linux":
+            if dom.kernel is not None and dom.initramfs is not None and \
+                    dom.memory is not None and dom.cmdline is not None:
+                found = pack.load(dom, image_path, find_image)
+                diags += found or _image_fits(dom, dom.ctx)
+            continue
         if dom.image is None:
             continue
         ctx = dom.ctx
@@ -60,7 +67,7 @@ def check_images(desc, image_path):
             blob = store.blob(dom)
             diags += store.check_fits(dom, len(blob) if blob else 0)
     desc.images_loaded = True
-    return diags
+    return diags + pack.check_platforms(desc)
 
 
 def _image_fits(dom, ctx):
@@ -85,16 +92,18 @@ def _image_fits(dom, ctx):
                                      fmt_range(s.paddr, s.paddr + s.memsz),
                                      fmt_range(hi - START_INFO_SIZE, hi))))
             return out
-        if (dom.serves_disks and
-                s.paddr + s.memsz > hi - disks.BACKEND_CONFIG_OFFSET):
-            out.append(Diagnostic(dom.image_line, "image-fit",
-                                  "%s: image '%s' segment %d %s overlaps the "
-                                  "back-end configuration page %s"
-                                  % (ctx, dom.image, n,
-                                     fmt_range(s.paddr, s.paddr + s.memsz),
-                                     fmt_range(hi - disks.BACKEND_CONFIG_OFFSET,
-                                               hi - START_INFO_SIZE))))
-            return out
+        for serves, off, size, what in (
+                (dom.serves_disks, disks.BACKEND_CONFIG_OFFSET, 4096,
+                 "back-end configuration page"),
+                (dom.serves_net, netports.NET_CONFIG_OFFSET, netports.NET_CONFIG_SIZE,
+                 "switch's configuration pages")):
+            if serves and s.paddr + s.memsz > hi - off:
+                out.append(Diagnostic(dom.image_line, "image-fit",
+                                      "%s: image '%s' segment %d %s overlaps the %s %s"
+                                      % (ctx, dom.image, n,
+                                         fmt_range(s.paddr, s.paddr + s.memsz), what,
+                                         fmt_range(hi - off, hi - off + size))))
+                return out
         for m in range(n):
             t = segs[m]
             if s.paddr < t.paddr + t.memsz and t.paddr < s.paddr + s.memsz:

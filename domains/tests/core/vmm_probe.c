@@ -94,7 +94,8 @@ static int rival(void)
 	return 0;
 }
 
-/* Hostile cases, chosen by the domain's name (systems/vmm-hostile.toml). */
+/* Hostile and lifecycle cases, chosen by the domain's name
+ * (systems/vmm-hostile.toml, systems/vmm-lifecycle.toml). */
 static int hostile(const char *name)
 {
 	struct exit e;
@@ -108,6 +109,13 @@ static int hostile(const char *name)
 		/* Die holding the guest's exit: the guest must stop with us. */
 		print("crashing with an exit of kind %lu taken\n", e.kind);
 		return (int)*(volatile uint64_t *)0x10000000;
+	}
+	if (strncmp(name, "vmm-held", 8) == 0) {
+		/* Keep the guest's exit unanswered until someone stops or
+		 * destroys us (vmm_ctl.c): the guest must not stay blocked. */
+		print("holding an exit of kind %lu\n", e.kind);
+		for (;;)
+			cloison_yield();
 	}
 	print("guest exit kind %lu: %s\n", e.kind,
 	      e.kind == CLOISON_VMM_EXIT_STOPPED ? "stopped as it should" : "NOT STOPPED");

@@ -76,6 +76,7 @@ static const struct call calls[] = {
 	CALL(domain_install, DOMAIN_INSTALL, T(DOMAIN), R(DOMAIN, BUILD)),
 	CALL(domain_build_query, DOMAIN_BUILD_QUERY, T(DOMAIN), R(DOMAIN, QUERY)),
 	CALL(system_census, SYSTEM_CENSUS, T(SYSTEM), R(SYSTEM, AUDIT)),
+	CALL(vmm_reset, VMM_RESET, T(DOMAIN), R(DOMAIN, VMM)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

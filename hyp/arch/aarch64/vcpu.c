@@ -64,6 +64,11 @@ void arch_vcpu_restart_hvc(struct arch_vcpu *v)
 	v->regs.elr -= 4;
 }
 
+void arch_vcpu_restart_clock(struct arch_vcpu *v)
+{
+	v->sys.cntvoff_el2 = read_sysreg(cntpct_el0);
+}
+
 void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
 {
 	v->regs.elr = pc;
@@ -126,6 +131,7 @@ static void restore_sysregs(const struct arch_sysregs *s)
 	write_sysreg(afsr1_el1, s->afsr1_el1);
 	write_sysreg(par_el1, s->par_el1);
 	write_sysreg(cntkctl_el1, s->cntkctl_el1);
+	write_sysreg(cntvoff_el2, s->cntvoff_el2);
 	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
 	write_sysreg(csselr_el1, s->csselr_el1);

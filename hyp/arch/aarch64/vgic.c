@@ -222,8 +222,11 @@ uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v)
 {
 	uint64_t ctl = v->sys.cntv_ctl_el0;
 
+	/* In physical counter time: the compare value plus its offset. */
 	if ((ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK))
-		return v->sys.cntv_cval_el0; /* CNTVOFF_EL2 is 0 */
+		return v->sys.cntv_cval_el0 > UINT64_MAX - v->sys.cntvoff_el2
+			       ? UINT64_MAX
+			       : v->sys.cntv_cval_el0 + v->sys.cntvoff_el2;
 	return UINT64_MAX;
 }
 

@@ -117,6 +117,11 @@ void arch_vcpu_restart_hvc(struct arch_vcpu *v)
 	v->regs.elr -= 4;
 }
 
+void arch_vcpu_restart_clock(struct arch_vcpu *v)
+{
+	(void)v;
+}
+
 void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc)
 {
 	v->regs.elr = pc;

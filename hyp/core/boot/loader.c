@@ -181,6 +181,10 @@ static bool build_domain(struct load *l, uint32_t i)
 		memcpy(mem + (g->ipa - d->mem_ipa),
 		       (const void *)(uintptr_t)(l->bundle + g->offset), g->file_size);
 	}
+	vm->bundle = l->bundle;
+	vm->entry = d->entry;
+	vm->segs = &l->v.segs[d->seg_first];
+	vm->nsegs = d->seg_count;
 	write_start_info(l, vm, i);
 	/* It starts with its MMU off: zeroes, image and start-info page must
 	 * be in memory, not only in the core's cache lines. */

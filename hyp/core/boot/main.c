@@ -9,6 +9,7 @@
 #include <arch/timer.h>
 #include <cloison/clock.h>
 #include <cloison/core.h>
+#include <cloison/guest.h>
 #include <cloison/capdump.h>
 #include <arch/console.h>
 #include <cloison/irq.h>
@@ -65,6 +66,7 @@ static void census_hook(uint64_t *free_pages, uint64_t *total_pages)
 static void domain_changed_hook(struct domain *d)
 {
 	irq_domain_changed(d);
+	guest_domain_changed(d);
 	sched_poke();
 }
 
@@ -179,6 +181,7 @@ static void boot_domains(const struct platform *plat)
 		.vmm_deliver = guest_vmm_deliver,
 		.vmm_complete = guest_vmm_complete,
 		.vmm_set_reg = guest_vmm_set_reg,
+		.vmm_reload = guest_vmm_reload,
 		.virq_pending = virq_pending_hook,
 		.vm_available = dynvm_available,
 		.vm_attach = dynvm_attach,

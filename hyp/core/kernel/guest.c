@@ -5,8 +5,13 @@
  * the guest's registers and lets it run; a guest whose VMM stops is stopped
  * too. The arch trap handler decodes; object/vmm.c holds the link.
  */
+#include <arch/mem.h>
 #include <arch/vcpu.h>
 #include <cloison/abi/objects.h>
+#include <cloison/abi/policy.h>
+#include <cloison/hypercall.h>
+#include <cloison/std/string.h>
+#include <cloison/vgic.h>
 #include <cloison/domain.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
@@ -87,6 +92,54 @@ void guest_vmm_set_reg(struct domain *guest, uint32_t reg, uint64_t value)
 		arch_vcpu_gprs(&v->arch)[reg] = value;
 	else
 		arch_vcpu_set_pc(&v->arch, value);
+}
+
+uint64_t guest_vmm_reload(struct domain *guest)
+{
+	struct vm *vm = vm_of_domain(guest);
+	uint64_t at, len;
+	uint8_t *mem;
+
+	if (!vm)
+		return 0;
+	/* [at, at + len) of its RAM: zeroes, then what of each segment falls
+	 * in it; one chunk per call (bounded, as a retype's zeroing). */
+	at = vm->reloaded;
+	len = vm->mem_size - at < hc_chunk.zero_bytes ? vm->mem_size - at : hc_chunk.zero_bytes;
+	mem = arch_mem_ptr(pa_add(vm->mem_phys, at), len);
+	memset(mem, 0, len);
+	for (uint32_t s = 0; s < vm->nsegs; s++) {
+		uint64_t lo = vm->segs[s].ipa - vm->mem_ipa, hi = lo + vm->segs[s].file_size;
+		uint64_t from = lo > at ? lo : at, to = hi < at + len ? hi : at + len;
+
+		if (from < to)
+			memcpy(mem + (from - at),
+			       (const void *)(uintptr_t)(vm->bundle + vm->segs[s].offset + from - lo),
+			       to - from);
+	}
+	arch_mem_clean(pa_add(vm->mem_phys, at), len);
+	vm->reloaded = at + len;
+	if (vm->reloaded < vm->mem_size)
+		return vm->mem_size - vm->reloaded;
+	vm->reloaded = 0;
+	arch_vcpu_init(&vm->vcpu.arch, vm->entry, vm->mem_ipa + vm->mem_size - PAGE_SIZE,
+		       vm->index);
+	arch_vcpu_restart_clock(&vm->vcpu.arch);
+	vgic_init(&vm->vcpu.vgic);
+	return 0;
+}
+
+void guest_domain_changed(struct domain *d)
+{
+	struct vm *vm = vm_of_domain(d);
+
+	/* Stopped or destroyed through a cap (dom0, or a VMM ending its
+	 * guest): the same as stopping by itself for the VMM link -- a VMM
+	 * waiting on it hears "stopped", guests it served stop. A fault calls
+	 * guest_stopped itself, after its own message. */
+	if (vm && !vm->faulted &&
+	    (d->state == CLOISON_DOMAIN_STOPPED || d->state == CLOISON_DOMAIN_DESTROYED))
+		guest_stopped(vm, vm->vcpu.arch.regs.elr);
 }
 
 void guest_stopped(struct vm *vm, uint64_t pc)

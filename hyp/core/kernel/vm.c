@@ -180,12 +180,14 @@ void vm_stop_self(struct vcpu *v, const char *why)
 {
 	struct vm *vm = v->vm;
 
-	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
-		domain_set_state(vm->domain, CLOISON_DOMAIN_STOPPED);
-	sched_poke();
 	console_vm_flush(vm);
 	print("cloison: domain %s stopped itself (%s)\n", vm->name, why);
-	guest_stopped(vm, v->arch.regs.elr);
+	sched_poke();
+	/* The state change tells its VMM and its guests (guest_domain_changed). */
+	if (vm->domain->state == CLOISON_DOMAIN_RUNNING)
+		domain_set_state(vm->domain, CLOISON_DOMAIN_STOPPED);
+	else
+		guest_stopped(vm, v->arch.regs.elr);
 }
 
 void vm_note(struct vcpu *v, const char *msg)

@@ -271,17 +271,41 @@ void hc_invoke_vmm_irq(struct hc_ctx *ctx)
 		sysobj_hooks.raise_virq(g, vintid);
 }
 
-uint64_t hc_decode_vmm_set_reg(struct hc_ctx *ctx)
+/* The guest must not be running: not started, stopped, or waiting for
+ * vmm_reply (its registers are in its saved context). */
+static uint64_t vmm_check_still(struct hc_ctx *ctx)
 {
 	const struct domain *g = ctx_guest(ctx);
 	uint64_t err = vmm_check(ctx);
 
 	if (err)
 		return err;
-	if (ctx->args[0] > CLOISON_VMM_REG_PC)
-		return CLOISON_ERR_INVALID_ARGUMENT;
 	if (g->state == CLOISON_DOMAIN_RUNNING && g->vmm.exit_state != VMM_EXIT_TAKEN)
 		return CLOISON_ERR_BAD_STATE;
+	return CLOISON_ERR_OK;
+}
+
+uint64_t hc_decode_vmm_reset(struct hc_ctx *ctx)
+{
+	if (!sysobj_hooks.vmm_reload)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return vmm_check_still(ctx);
+}
+
+void hc_invoke_vmm_reset(struct hc_ctx *ctx)
+{
+	vmm_bind(ctx);
+	ctx->res[0] = sysobj_hooks.vmm_reload(ctx_guest(ctx));
+}
+
+uint64_t hc_decode_vmm_set_reg(struct hc_ctx *ctx)
+{
+	uint64_t err = vmm_check_still(ctx);
+
+	if (err)
+		return err;
+	if (ctx->args[0] > CLOISON_VMM_REG_PC)
+		return CLOISON_ERR_INVALID_ARGUMENT;
 	return CLOISON_ERR_OK;
 }
 

@@ -53,6 +53,9 @@ struct sysobj_hooks {
 	void (*vmm_complete)(struct domain *guest, const struct guest_exit *e,
 			     uint64_t value);
 	void (*vmm_set_reg)(struct domain *guest, uint32_t reg, uint64_t value);
+	/* One chunk of reloading guest's RAM from its image; bytes left (0:
+	 * done, its vCPU back in its entry state). */
+	uint64_t (*vmm_reload)(struct domain *guest);
 	/* Has d an enabled virtual interrupt raised but not yet in a list
 	 * register (vmm_wait returns "irq" at once rather than sleep through
 	 * it)? If so the scheduler is poked, so the interrupt reaches a list

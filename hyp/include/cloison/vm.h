@@ -32,6 +32,8 @@ struct vm_console {
 	bool input;            /* holds a console cap with the input right */
 };
 
+struct cloison_policy_segment;
+
 struct vm {
 	struct domain *domain;
 	char name[VM_NAME_LEN];
@@ -46,6 +48,11 @@ struct vm {
 	bool torn_down; /* destroyed: stage 2 gone, memory zeroed */
 	bool unloaded;  /* destroyed: off the CPU, stage 2 gone; zeroing under way */
 	uint64_t zeroed; /* destroyed: bytes of its RAM zeroed so far */
+	/* Its image, for a reload (vmm_reset): the bundle's segment records
+	 * and data, which stay in RAM after boot, and its entry. */
+	uint64_t bundle, entry, reloaded;
+	const struct cloison_policy_segment *segs;
+	uint32_t nsegs;
 	char fault[VM_FAULT_LEN];
 };
 

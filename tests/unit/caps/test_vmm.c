@@ -67,6 +67,14 @@ static void h_cfg(struct domain *d, uint32_t id, bool en, uint8_t prio)
 	H.cfg_id = id;
 	H.cfg_en = en;
 }
+static uint64_t reload_left;
+static struct domain *reloaded;
+static uint64_t h_reload(struct domain *g)
+{
+	reloaded = g;
+	reload_left = reload_left > 0x8000 ? reload_left - 0x8000 : 0;
+	return reload_left;
+}
 static bool h_pending(struct domain *d)
 {
 	(void)d;
@@ -76,7 +84,7 @@ static bool h_pending(struct domain *d)
 static const struct sysobj_hooks hooks = {
 	.block = h_block, .unblock = h_unblock, .raise_virq = h_virq,
 	.vgic_configure = h_cfg, .vmm_deliver = h_deliver, .vmm_complete = h_complete,
-	.vmm_set_reg = h_set_reg, .virq_pending = h_pending,
+	.vmm_set_reg = h_set_reg, .virq_pending = h_pending, .vmm_reload = h_reload,
 };
 
 /* V: slot 0 the guest G (vmm), slot 1 itself (vmm), slot 2 G (query only);
@@ -226,6 +234,36 @@ TEST(vmm_set_reg_and_irq)
 	EXPECT(H.cfg_id == 33 && H.cfg_en && H.virq_to == G && H.virq == 33);
 	EXPECT_EQ(HC(V, 0, VMM_IRQ, 33, 2), OK);
 	EXPECT(H.cfg_id == 33 && !H.cfg_en);
+}
+
+/* vmm_reset: only while the guest does not run (not started, or its exit
+ * taken); each call is one chunk and says what remains; a refused call
+ * reloads nothing; another domain or a query cap cannot. */
+TEST(vmm_reset_chunks_and_refusals)
+{
+	struct guest_exit e = { .kind = CLOISON_VMM_EXIT_HVC, .addr = 0x84000009 };
+	uint64_t left = 0, calls = 0;
+
+	setup();
+	reloaded = NULL;
+	reload_left = 0x20000;
+	EXPECT_EQ(HC(V, 2, VMM_RESET), E(NO_RIGHTS));
+	EXPECT_EQ(HC(V, 1, VMM_RESET), E(INVALID_ARGUMENT));   /* itself */
+	G->state = CLOISON_DOMAIN_RUNNING;
+	EXPECT_EQ(HC(V, 0, VMM_RESET), E(BAD_STATE));           /* running */
+	EXPECT(reloaded == NULL && G->vmm.vmm == NULL);
+	vmm_forward(G, &e);                                     /* SYSTEM_RESET */
+	EXPECT_EQ(HC(V, 0, VMM_WAIT), OK);
+	EXPECT_EQ(HC(W, 0, VMM_RESET), E(BAD_STATE));           /* not its VMM */
+	do {
+		EXPECT_EQ(HC(V, 0, VMM_RESET), OK);
+		left = R[1];
+		calls++;
+	} while (left && calls < 10);
+	EXPECT(reloaded == G);
+	EXPECT_EQ(calls, 4u);
+	EXPECT_EQ(HC(V, 0, VMM_REPLY, 0x40000000), OK);         /* x0: the tree */
+	EXPECT(H.completed == G && H.value == 0x40000000);
 }
 
 /* The guest's object goes (its last cap deleted) while its VMM waits on it:

@@ -12,8 +12,10 @@ from ..errors import show
 from . import caps, names, schedule
 from .system import cspace_ok
 
-FIELDS = ("name", "image", "memory", "phys", "vcpus", "budget_us",
-          "period_us", "priority", "cspace_slots", "autostart", "role", "store", "cap")
+FIELDS = ("name", "kind", "image", "kernel", "initramfs", "cmdline", "memory",
+          "phys", "vcpus", "budget_us", "period_us", "priority", "cspace_slots",
+          "autostart", "role", "store", "cap")
+LINUX_FIELDS = ("kernel", "initramfs", "cmdline")
 
 
 def declare(r):
@@ -43,17 +45,70 @@ def read_all(r):
         read(r, dom)
 
 
+def _file_name(r, t, key, path, ctx):
+    """An image, kernel or initramfs name (found through the image path)."""
+    value = r.string(t, key, path, ctx, required=True)
+    if value is None:
+        return None
+    if len(value) > 31 or not D.IMAGE_RE.fullmatch(value):
+        r.err(path + (key,), "bad-name",
+              "%s: %s name %s is not valid: use 1 to 31 letters, "
+              "digits, '_', '-' or '.'" % (ctx, key, show(value)))
+        return None
+    return value
+
+
+def _kind(r, dom, t, path, ctx):
+    """kind = "image" (the default) or "linux": which fields say what the
+    domain runs. Returns False when the kind itself is wrong."""
+    kind = r.string(t, "kind", path, ctx, default="image")
+    dom.kind_line = r.pos.line(path + ("kind",))
+    if kind not in D.DOMAIN_KINDS:
+        r.err(path + ("kind",), "bad-kind", "%s: kind %s is not one of %s"
+              % (ctx, show(kind), ", ".join(D.DOMAIN_KINDS)))
+        return False
+    dom.kind = kind
+    if kind == "linux":
+        if "image" in t:
+            r.err(path + ("image",), "bad-kind",
+                  "%s: a Linux guest (kind = \"linux\") has no 'image': it is "
+                  "packed from 'kernel', 'initramfs' and 'cmdline'" % ctx)
+        return True
+    for key in LINUX_FIELDS:
+        if key in t:
+            r.err(path + (key,), "bad-kind",
+                  "%s: '%s' is a field of Linux guests only: add kind = \"linux\" "
+                  "(and drop 'image'), or remove it" % (ctx, key))
+    return True
+
+
+def _linux(r, dom, t, path, ctx):
+    dom.kernel_line = r.pos.line(path + ("kernel",))
+    dom.initramfs_line = r.pos.line(path + ("initramfs",))
+    dom.cmdline_line = r.pos.line(path + ("cmdline",))
+    dom.kernel = _file_name(r, t, "kernel", path, ctx)
+    dom.initramfs = _file_name(r, t, "initramfs", path, ctx)
+    # The policy names a domain's image: a Linux guest's is its kernel's.
+    dom.image, dom.image_line = dom.kernel, dom.kernel_line
+    cmdline = r.string(t, "cmdline", path, ctx, default=D.LINUX_CMDLINE)
+    if cmdline is None:
+        return
+    if len(cmdline) > D.CMDLINE_MAX or not all(" " <= c <= "~" for c in cmdline):
+        r.err(path + ("cmdline",), "bad-kind",
+              "%s: cmdline %s is not valid: at most %d printable ASCII "
+              "characters (Linux's COMMAND_LINE_SIZE)" % (ctx, show(cmdline), D.CMDLINE_MAX))
+    else:
+        dom.cmdline = cmdline
+
+
 def read(r, dom):
     t, path, ctx = dom.table, dom.path, dom.ctx
-    image = r.string(t, "image", path, ctx, required=True)
-    dom.image_line = r.pos.line(path + ("image",))
-    if image is not None:
-        if len(image) > 31 or not D.IMAGE_RE.fullmatch(image):
-            r.err(path + ("image",), "bad-name",
-                  "%s: image name %s is not valid: use 1 to 31 letters, "
-                  "digits, '_', '-' or '.'" % (ctx, show(image)))
+    if _kind(r, dom, t, path, ctx):
+        if dom.kind == "linux":
+            _linux(r, dom, t, path, ctx)
         else:
-            dom.image = image
+            dom.image = _file_name(r, t, "image", path, ctx)
+            dom.image_line = r.pos.line(path + ("image",))
     dom.memory_line = r.pos.line(path + ("memory",))
     mem = r.size(t, "memory", path, ctx, required=True)
     if mem is not None:
@@ -85,6 +140,7 @@ def read(r, dom):
     if slots is not None and cspace_ok(r, slots, path + ("cspace_slots",), ctx):
         dom.cspace_slots = slots
     dom.autostart = r.boolean(t, "autostart", path, ctx, True)
+    dom.autostart_line = r.pos.line(path + ("autostart",))
     role = r.string(t, "role", path, ctx)
     if role is not None:
         dom.role_line = r.pos.line(path + ("role",))

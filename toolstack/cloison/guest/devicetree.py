@@ -14,6 +14,15 @@ GIC_PHANDLE = 1
 SPI, PPI, LEVEL_HIGH = 0, 1, 4
 
 
+# The devices the tree describes, by node: what the guest's VMM must emulate
+# (cloison.guest.pack checks the VMM's regions cover each).
+DEVICES = (
+    ("GIC distributor", layout.GICD, layout.GICD_SIZE),
+    ("GIC redistributor", layout.GICR, layout.GICR_SIZE),
+    ("UART", layout.UART, layout.UART_SIZE),
+)
+
+
 def reg(base, size):
     return u64(base, size)
 

@@ -34,6 +34,9 @@ uint64_t *arch_vcpu_gprs(struct arch_vcpu *v);
 void arch_vcpu_restart_hvc(struct arch_vcpu *v);
 /* Set the pc a (not running) vCPU resumes at. */
 void arch_vcpu_set_pc(struct arch_vcpu *v, uint64_t pc);
+/* v's virtual counter (CNTVCT_EL0 = CNTPCT_EL0 - CNTVOFF_EL2) starts again
+ * at 0 now: for a guest restarted from its entry. */
+void arch_vcpu_restart_clock(struct arch_vcpu *v);
 
 /* Leave EL2 for the first time into `v` (already switched to). */
 NORETURN void arch_vcpu_run_first(struct arch_vcpu *v);

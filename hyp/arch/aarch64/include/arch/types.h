@@ -29,6 +29,10 @@ struct arch_sysregs {
 	uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
 	uint64_t esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
 	uint64_t cntkctl_el1, cntv_ctl_el0, cntv_cval_el0, csselr_el1;
+	/* The vCPU's virtual counter is the physical one minus this (0 from
+	 * boot; a restart sets it so the guest's counter starts again at 0).
+	 * The core's own, never written by a guest: restored, not saved. */
+	uint64_t cntvoff_el2;
 	/* No debug or PMU register: those are trapped and emulated (debugpmu.c),
 	 * their hardware copies never hold a domain's values. */
 };
