@@ -7,7 +7,8 @@ tests, TAP subtests counted one by one), toolstack (Python unittest in
 tests/toolstack), runner (the system-test runner's own tests), loader (the
 hypervisor's policy loader booted on corrupted policies), crash (storage-dom's
 flushed writes across 24 kills of QEMU), system (QEMU
-scenarios in tests/system/scenarios and domains/tests/scenarios), linux (the
+scenarios in tests/system/scenarios and domains/tests/scenarios), net (net-dom
+on the network test rig: tests/net), linux (the
 Linux guest fetched and checked by toolstack/lib/deps.sh, then booted:
 tests/linux), fuzz (meson suite 'fuzz': bounded
 libFuzzer runs). The last line is "N passed, N failed"; the exit status is 1 if
@@ -22,7 +23,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GROUPS = ["unit", "toolstack", "runner", "loader", "crash", "system", "linux", "fuzz"]
+GROUPS = ["unit", "toolstack", "runner", "loader", "crash", "system", "net", "linux", "fuzz"]
 
 
 def sh(cmd, **kw):
@@ -125,6 +126,8 @@ def main():
         elif g == "loader":
             p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "system"),
                                            pattern="test_loader.py", env=env)
+        elif g == "net":
+            p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "net"), env=env)
         elif g == "crash":
             p, f, skipped = unittest_group(os.path.join(ROOT, "tests", "system"),
                                            pattern="test_crash.py", env=env)

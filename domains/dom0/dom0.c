@@ -12,6 +12,7 @@
  */
 #include <domain/core.h>
 
+#include "guests.h"
 #include "lineedit.h"
 
 #define MAX_DOMAINS 16
@@ -90,6 +91,7 @@ static void list(void)
 	print("%-8s domain %u, %-9s this shell\n", self, si->domain_id - 1, "running");
 	for (unsigned j = 0; j < ndoms; j++)
 		info(j);
+	guests_list();
 }
 
 static void lifecycle(const char *cmd, unsigned i)
@@ -152,6 +154,8 @@ static void execute(char *line)
 
 	if (n == 0)
 		return; /* only spaces */
+	if (guests_execute(w, n))
+		return; /* create, and destroy of a guest made at run time: guests.c */
 	named = is(w[0], "info\0start\0stop\0resume\0destroy\0");
 	if (!named && !is(w[0], "help\0list\0audit\0poweroff\0")) {
 		print("unknown command '%s'; type help\n", w[0]);
@@ -167,6 +171,7 @@ static void execute(char *line)
 		      "destroy NAME, audit, poweroff, help\n");
 		print("keys: backspace, Ctrl-U erases the line, Ctrl-C drops it, "
 		      "up/down arrows recall the last %u lines\n", LINE_HISTORY);
+		guests_help();
 	} else if (strcmp(w[0], "list") == 0) {
 		list();
 	} else if (!named) {
@@ -206,12 +211,14 @@ int domain_main(const struct cloison_start_info *si)
 		doms[ndoms].slot = si->caps[i].slot;
 		doms[ndoms++].rights = si->caps[i].rights;
 	}
+	guests_init(si);
 	irq_enable(CLOISON_VIRQ_CONSOLE_INPUT, 0x80);
 	irq_unmask();
 	print("control domain ready: %u domain%s; type help\n", ndoms, ndoms == 1 ? "" : "s");
 	for (;;) {
 		line_read(self, line, sizeof(line));
 		line_remember(line);
-		execute(line);
+		if (!guests_ctl(line, execute))
+			execute(line);
 	}
 }

@@ -39,7 +39,7 @@
 #define PAGE 4096u
 #define MAP_WINDOW 0x80000000ull /* IPAs the fuzzer maps at: 2 MiB of pages */
 #define REVOKE_EVERY 500u
-#define MAX_CALL 40u /* a few numbers past the last call: invalid_op */
+#define MAX_CALL (CLOISON_HC_COUNT + 4u) /* a few numbers past the last call: invalid_op */
 
 static uint64_t rng = HCFUZZ_SEED;
 static uint64_t pool, pool_size, calls, bad_errors, leaks, irqs;
@@ -186,7 +186,8 @@ static void raw_call(void)
 	uint64_t op = below(MAX_CALL);
 
 	if (op == CLOISON_HC_SYSTEM_POWEROFF || op == CLOISON_HC_NOTIFICATION_WAIT ||
-	    op == CLOISON_HC_CHANNEL_WAIT || op == CLOISON_HC_VGIC_CONFIGURE)
+	    op == CLOISON_HC_CHANNEL_WAIT || op == CLOISON_HC_VGIC_CONFIGURE ||
+	    op == CLOISON_HC_VMM_WAIT)
 		op = CLOISON_HC_CAP_IDENTIFY;
 	r.x[0] = rnd_slot();
 	r.x[1] = op;
@@ -313,6 +314,27 @@ static void valid_step(void)
 		s = pick(CLOISON_TYPE_DOMAIN, false);
 		w = pick(CLOISON_TYPE_CNODE, false);
 		hc(s, CLOISON_HC_DOMAIN_SET_CSPACE, w, 0, 0, 0);
+		/* the build calls of a domain made at run time: memory from the
+		 * pool (more than it has, now and then), a load from our own
+		 * RAM, scheduling, a cap; then a lifecycle step */
+		switch (below(5)) {
+		case 0:
+			hc(s, CLOISON_HC_DOMAIN_SET_MEMORY, pool, (1 + below(2)) << 21, 0x7a66, 0);
+			break;
+		case 1:
+			hc(s, CLOISON_HC_DOMAIN_LOAD, 0x40000000ull + below(64) * PAGE,
+			   1 + below(CLOISON_LOAD_MAX + 8), 0, 0);
+			break;
+		case 2:
+			hc(s, CLOISON_HC_DOMAIN_SET_SCHED, below(6000), below(12000), below(300), 0);
+			break;
+		case 3:
+			hc(s, CLOISON_HC_DOMAIN_INSTALL, pick(0, false), below(32), rnd() & 0xff, 0x78);
+			break;
+		default:
+			hc(s, CLOISON_HC_DOMAIN_BUILD_QUERY, 0, 0, 0, 0);
+			break;
+		}
 		hc(s, CLOISON_HC_DOMAIN_FINISH_BUILD + below(6), 0, 0, 0, 0);
 		break;
 	default: /* a CNode's slots */

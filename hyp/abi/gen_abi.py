@@ -240,6 +240,7 @@ def gen_calls(abi):
         f"#define CLOISON_CNODE_MAX_SLOTS {c['cnode_max_slots']}u\n",
         f"#define CLOISON_CONSOLE_WRITE_MAX {c['console_write_max']}u\n",
         f"#define CLOISON_VMM_REGIONS_MAX {c['vmm_regions_max']}u\n",
+        f"#define CLOISON_LOAD_MAX {c['load_max']}u\n",
         f"#define CLOISON_VMM_REG_PC {c['vmm_reg_pc']}u\n\n",
         "/* Kinds of forwarded guest exits (vmm_wait). */\n",
     ] + [

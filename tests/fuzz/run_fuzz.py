@@ -45,6 +45,19 @@ def seeds(abi):
            call(abi, 0, 2, "domain_start"),
            call(abi, 0, 3, "cap_revoke"),
            call(abi, 0, 2, "domain_destroy")]
+    # a domain made at run time: memory (more than the pool has), a load,
+    # scheduling, a cap, the build query; then finish and start
+    yield [call(abi, 0, 0, "untyped_retype", T["domain"], 0, N, 2),
+           call(abi, 0, 0, "untyped_retype", T["cnode"], 2, N, 3),
+           call(abi, 0, 2, "domain_set_cspace", 3),
+           call(abi, 0, 3, "cap_delete"),
+           call(abi, 0, 2, "domain_set_memory", 0, 2 << 20, 0x7a66, 0, 0, 0),
+           call(abi, 0, 2, "domain_load", 0x40000000, 512),
+           call(abi, 0, 2, "domain_set_sched", 1000, 10000, 100),
+           call(abi, 0, 2, "domain_install", 1, 1, 0, 0x78, 0),
+           call(abi, 0, 2, "domain_build_query"),
+           call(abi, 0, 2, "domain_finish_build"),
+           call(abi, 0, 2, "domain_start")]
     yield [call(abi, 1, 2, "cap_mint", 3, 1, abi.RIGHTS["notification"]["signal"], 0x10),
            call(abi, 2, 1, "notification_signal"),
            call(abi, 1, 2, "notification_poll")]

@@ -29,8 +29,8 @@ from cloison import compiler, description
 AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")
 HEADER = re.compile(r"^# (violates|expect): (.*)$", re.M)
 CHECK_IDS = ["device-exclusive", "memory-exclusive", "derived-rights",
-             "control-domain", "guest-paths", "channel-ends", "policy-hash",
-             "live-subset"]
+             "control-domain", "guest-paths", "channel-ends", "dynamic-bound",
+             "policy-hash", "live-subset"]
 
 
 def read_fixture(path):
@@ -74,7 +74,7 @@ class FixtureTest(unittest.TestCase):
             if len(v) == 1:
                 alone.setdefault(v[0], []).append(os.path.basename(p))
         for ident in ("device-exclusive", "memory-exclusive", "control-domain",
-                      "guest-paths", "channel-ends"):
+                      "guest-paths", "channel-ends", "dynamic-bound"):
             self.assertIn(ident, alone)
 
 
@@ -395,7 +395,7 @@ class OutputTest(unittest.TestCase):
         a = audit.run(os.path.join(AUDIT, "storage.toml"))
         status, out, err = support.run("audit", os.path.join(AUDIT, "storage.toml"))
         self.assertEqual((status, out, err), (0, audit_report.text(a), ""))
-        self.assertTrue(out.endswith("\nResult: 6 of 8 invariants held, 2 not checked "
+        self.assertTrue(out.endswith("\nResult: 7 of 9 invariants held, 2 not checked "
                                      "(policy-hash, live-subset)\n"))
 
 

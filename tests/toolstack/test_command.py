@@ -87,7 +87,7 @@ class DocsTest(unittest.TestCase):
                     # ``...`` quotes the tools' output, not a command line
                     line = re.sub(r"``.*?``", "", line)
                     if "python3 -m cloison" in line or re.search(
-                            r"(^|[`$\s])cloison (check|guest|compile|pack|inspect|audit)\b",
+                            r"(^|[`$\s])cloison (check|guest|compile|pack|inspect|audit|ctl)\b",
                             line):
                         bad.append("%s:%d: %s" % (os.path.relpath(path, support.ROOT),
                                                   n, line.strip()))

@@ -50,7 +50,7 @@ PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9_]*(\.[A-Z]+)?\b|\[|\.\.\.")
 IMAGE_PATH = ":".join(os.path.join(BUILD, d) for d in
                       ("domains", "domains/guests", "domains/tests", "domains/dom0",
                        "domains/bench", "domains/tests/core", "domains/vmm",
-                       "storage-dom", "linux-guest"))
+                       "storage-dom", "net-dom", "linux-guest"))
 
 
 # Pages whose commands build on each other and change the tree: another test

@@ -167,6 +167,15 @@ def _image_path(args):
     return _split_path(args.image_path) if args.image_path is not None else None
 
 
+def cmd_ctl(args):
+    from . import ctl
+    try:
+        return ctl.main(args, sys.stdout)
+    except ctl.CtlError as exc:
+        print("%s: ctl: %s" % (PROG, exc), file=sys.stderr)
+        return 2
+
+
 def parser():
     p = argparse.ArgumentParser(
         prog=PROG, description="Cloison toolstack: system description -> "
@@ -245,6 +254,18 @@ def parser():
                     help="with --reach: can DOMAIN reach the domain or object?")
     sp.add_argument("--reach", metavar="NAME", help="see --can")
     sp.set_defaults(func=cmd_audit, parser=sp)
+    sp = command("ctl", "run a dom0 shell command from the host (docs/dom0.md)",
+                 "Run one command of dom0's shell (list, create CONFIG, "
+                 "destroy NAME, stats, ...) on a system booted with "
+                 "`toolstack/run --ctl SOCKET` and print its output; exit 0 "
+                 "when dom0 reports success, 1 on a refusal, 2 with no answer.")
+    sp.add_argument("words", nargs="*", metavar="COMMAND", help="the command and its words")
+    sp.add_argument("--socket", metavar="PATH",
+                    help="the console socket (default $CLOISON_CTL, else "
+                    "$CLOISON_BUILD/cloison-ctl.sock, build/ by default)")
+    sp.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                    help="seconds to wait for dom0 (default 30)")
+    sp.set_defaults(func=cmd_ctl)
     return p
 
 

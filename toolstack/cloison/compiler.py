@@ -20,7 +20,8 @@ end and the image files, so the output is byte-for-byte reproducible.
 import hashlib
 
 from . import abi as abi_mod
-from . import disks
+from . import disks, netports
+from . import store
 from . import limits
 from . import policy as fmt
 from .description import (DOMAIN_IPA_BASE, DOMAIN_MEM_ALIGN, PAGE, RAM_BASE,
@@ -45,6 +46,19 @@ class Compiled:
         return fmt.encode_bundle(self.blob, self.images, self.bundle_base)
 
 
+def _config_blobs(desc, dom):
+    """A driver domain's configuration tables: (bytes, offset from the end
+    of its RAM, size of the segment)."""
+    out = []
+    cfg = disks.config_blob(desc, dom)
+    if cfg is not None:
+        out.append((cfg, disks.BACKEND_CONFIG_OFFSET, 4096))
+    cfg = netports.config_blob(desc, dom)
+    if cfg is not None:
+        out.append((cfg, netports.NET_CONFIG_OFFSET, netports.NET_CONFIG_SIZE))
+    return out
+
+
 def _image_data(desc, images_off):
     """Flatten every domain's PT_LOAD segments. Identical images (same file)
     share their bytes. Returns (segment records per domain, data, sha256s)."""
@@ -67,13 +81,24 @@ def _image_data(desc, images_off):
                 recs.append({"ipa": seg.paddr, "file_size": seg.filesz,
                              "mem_size": seg.memsz, "offset": placed[key],
                              "flags": seg.flags & 7, "domain": dom.index})
+            # The guest store of a domain that creates guests (cloison.store),
+            # read-only, at half its RAM.
+            blob = store.blob(dom)
+            if blob is not None:
+                h.update(blob)
+                data += bytes(_align(len(data), fmt.IMAGE_DATA_ALIGN) - len(data))
+                recs.append({"ipa": DOMAIN_IPA_BASE + store.offset(dom),
+                             "file_size": len(blob), "mem_size": _align(len(blob), 4096),
+                             "offset": images_off + len(data), "flags": 4,
+                             "domain": dom.index})
+                data += blob
             # A block back end's extent table (cloison.disks), read-only.
-            cfg = disks.config_blob(desc, dom)
-            if cfg is not None:
+            # The switch's port table (cloison.netports), read-only.
+            for cfg, off, size in _config_blobs(desc, dom):
                 h.update(cfg)
                 data += bytes(_align(len(data), fmt.IMAGE_DATA_ALIGN) - len(data))
-                recs.append({"ipa": DOMAIN_IPA_BASE + dom.memory - disks.BACKEND_CONFIG_OFFSET,
-                             "file_size": len(cfg), "mem_size": 4096,
+                recs.append({"ipa": DOMAIN_IPA_BASE + dom.memory - off,
+                             "file_size": len(cfg), "mem_size": size,
                              "offset": images_off + len(data), "flags": 4,
                              "domain": dom.index})
                 data += cfg
@@ -199,7 +224,8 @@ def check_tables(desc):
     diags = []
     nsegs = 0
     for dom in desc.domains:
-        nsegs += len(dom.elf.loads()) if dom.elf is not None else 0
+        nsegs += (len(dom.elf.loads()) + (store.blob(dom) is not None)
+                  if dom.elf is not None else 0)
         if nsegs > limits.SEGMENTS_MAX:
             diags.append(Diagnostic(dom.image_line, "too-many",
                                     "domain '%s': image '%s' brings the policy to %d loadable "
@@ -227,7 +253,8 @@ def compile_description(desc, hyp=None, abi=None):
     ncaps = sum(len(d.caps) for d in desc.domains)
     # The policy's size depends only on the record counts, so the image data
     # offsets (relative to the bundle start) are known before the layout.
-    nsegs = sum(len(d.elf.loads()) + (disks.config_blob(desc, d) is not None)
+    nsegs = sum(len(d.elf.loads()) + len(_config_blobs(desc, d))
+                + (store.blob(d) is not None)
                 for d in desc.domains if d.elf is not None)
     plen = fmt.policy_size({"domains": len(desc.domains),
                             "objects": len(desc.objects),

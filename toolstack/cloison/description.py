@@ -172,6 +172,10 @@ class Domain:
         self.elf = None         # parsed image, when an image path was given
         self.image_file = None
         self.serves_disks = False  # a block back end of some [[disk]]
+        self.store = None       # guest configs to pack for it (cloison.store)
+        self.store_line = line
+        self.store_configs = []
+        self.serves_net = False    # the switch of [[uplink]] and [[netport]]
 
     def ipa_end(self):
         return DOMAIN_IPA_BASE + self.memory
@@ -187,6 +191,7 @@ class Description:
         self.by_name = {}
         self.images_loaded = False
         self.disks = []         # [[disk]]: cloison.disks.Disk
+        self.netports = []      # [[uplink]], [[netport]]: cloison.netports.Port
         self.tolerated = []     # diagnostics load(tolerate=...) let through
         self.warnings = []      # diagnostics that are warnings, in line order
 

@@ -48,6 +48,28 @@ class Disk:
         return self.channel.ends[1]
 
 
+def backend_channel(checker, cname, path, ctx, kind, what, other, taken):
+    """The declared channel named `cname` a back end serves something on
+    (a disk, a switch port), or None with the reason reported as `kind`:
+    not declared, under MIN_CHANNEL bytes, or already `taken` (a list of
+    objects with a .channel)."""
+    obj = checker.d.by_name.get(cname)
+    if obj is None or obj.kind != "channel":
+        checker.err(path + ("channel",), kind, "%s: no channel of that name is declared" % ctx)
+    elif len(obj.ends) != 2:
+        pass  # the channel check already says why
+    elif obj.size is not None and obj.size < MIN_CHANNEL:
+        checker.err(path + ("channel",), kind,
+                    "%s: the channel is %d bytes; %s needs at least %d "
+                    "(the ring page and a data page)" % (ctx, obj.size, what, MIN_CHANNEL))
+    elif any(o.channel is obj for o in taken):
+        checker.err(path + ("channel",), kind,
+                    "%s: the channel already serves %s" % (ctx, other))
+    else:
+        return obj
+    return None
+
+
 def check(checker, data):
     """Fill checker.d.disks from [[disk]]; report errors through checker."""
     d = checker.d
@@ -62,21 +84,8 @@ def check(checker, data):
         disk.size = checker.size(t, "size", path, ctx, required=True)
         if cname is not None:
             ctx = "disk on channel '%s'" % cname
-            obj = d.by_name.get(cname)
-            if obj is None or obj.kind != "channel":
-                checker.err(path + ("channel",), "bad-disk",
-                            "%s: no channel of that name is declared" % ctx)
-            elif len(obj.ends) != 2:
-                pass  # the channel check already says why
-            elif obj.size is not None and obj.size < MIN_CHANNEL:
-                checker.err(path + ("channel",), "bad-disk",
-                            "%s: the channel is %d bytes; a disk channel needs at least "
-                            "%d (the ring page and a data page)" % (ctx, obj.size, MIN_CHANNEL))
-            elif any(o.channel is obj for o in d.disks):
-                checker.err(path + ("channel",), "bad-disk",
-                            "%s: the channel already serves another disk" % ctx)
-            else:
-                disk.channel = obj
+            disk.channel = backend_channel(checker, cname, path, ctx, "bad-disk",
+                                           "a disk channel", "another disk", d.disks)
         for key, v in (("start", disk.start), ("size", disk.size)):
             if v is not None and v % ALIGN:
                 checker.err(path + (key,), "bad-disk",

@@ -37,11 +37,16 @@ KINDS = {
     "irq-overlap": "two irq objects with the same INTID",
     "bad-disk": "a [[disk]] on no channel, a small channel, a misaligned or empty extent",
     "disk-overlap": "two virtual disks of one back end on overlapping extents",
+    "bad-netport": "an [[uplink]] or [[netport]] on no NIC or channel, a bad mac, ip, "
+                   "mode, rate or ageing, a port not on the switch's end",
+    "bad-vlan": "a vlan list outside the xl grammar or 1-4094, no or two PVIDs, a bad "
+                "native marker",
     "memory-overlap": "domain memory that overlaps other memory",
     "memory-full": "domain memory that does not fit in RAM",
     "missing-image": "an image not found in the image path",
     "bad-image": "an image that is not a loadable AArch64 ELF",
     "image-fit": "an image whose segments or entry are outside its memory",
+    "bad-store": "a store guest config that is broken, names a missing image or does not fit",
     "bad-kind": "a domain kind other than image or linux, or fields of the other kind",
     "served-guest": "a guest served by a VMM that starts at boot, or a Linux guest without a VMM",
     "vmm-platform": "a Linux guest's device tree naming a device its VMM does not emulate",

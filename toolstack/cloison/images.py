@@ -5,7 +5,7 @@ to fit the domain's memory below its start-info page."""
 import os
 
 from . import elf
-from . import disks
+from . import disks, netports
 from .description import DOMAIN_IPA_BASE, START_INFO_SIZE, fmt_range
 from .errors import Diagnostic
 from .guest import pack
@@ -61,6 +61,11 @@ def check_images(desc, image_path):
         dom.elf, dom.image_file = img, path
         if dom.memory is not None:
             diags += _image_fits(dom, ctx)
+        if dom.store and dom.memory is not None:
+            from . import store     # store.py imports this module
+            diags += store.read(desc, dom, image_path)
+            blob = store.blob(dom)
+            diags += store.check_fits(dom, len(blob) if blob else 0)
     desc.images_loaded = True
     return diags + pack.check_platforms(desc)
 
@@ -87,16 +92,18 @@ def _image_fits(dom, ctx):
                                      fmt_range(s.paddr, s.paddr + s.memsz),
                                      fmt_range(hi - START_INFO_SIZE, hi))))
             return out
-        if (dom.serves_disks and
-                s.paddr + s.memsz > hi - disks.BACKEND_CONFIG_OFFSET):
-            out.append(Diagnostic(dom.image_line, "image-fit",
-                                  "%s: image '%s' segment %d %s overlaps the "
-                                  "back-end configuration page %s"
-                                  % (ctx, dom.image, n,
-                                     fmt_range(s.paddr, s.paddr + s.memsz),
-                                     fmt_range(hi - disks.BACKEND_CONFIG_OFFSET,
-                                               hi - START_INFO_SIZE))))
-            return out
+        for serves, off, size, what in (
+                (dom.serves_disks, disks.BACKEND_CONFIG_OFFSET, 4096,
+                 "back-end configuration page"),
+                (dom.serves_net, netports.NET_CONFIG_OFFSET, netports.NET_CONFIG_SIZE,
+                 "switch's configuration pages")):
+            if serves and s.paddr + s.memsz > hi - off:
+                out.append(Diagnostic(dom.image_line, "image-fit",
+                                      "%s: image '%s' segment %d %s overlaps the %s %s"
+                                      % (ctx, dom.image, n,
+                                         fmt_range(s.paddr, s.paddr + s.memsz), what,
+                                         fmt_range(hi - off, hi - off + size))))
+                return out
         for m in range(n):
             t = segs[m]
             if s.paddr < t.paddr + t.memsz and t.paddr < s.paddr + s.memsz:

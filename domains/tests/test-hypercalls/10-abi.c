@@ -70,6 +70,12 @@ static const struct call calls[] = {
 	CALL(vmm_reply, VMM_REPLY, T(DOMAIN), R(DOMAIN, VMM)),
 	CALL(vmm_irq, VMM_IRQ, T(DOMAIN), R(DOMAIN, VMM)),
 	CALL(vmm_set_reg, VMM_SET_REG, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(domain_set_memory, DOMAIN_SET_MEMORY, T(DOMAIN), R(DOMAIN, BUILD)),
+	CALL(domain_load, DOMAIN_LOAD, T(DOMAIN), R(DOMAIN, BUILD)),
+	CALL(domain_set_sched, DOMAIN_SET_SCHED, T(DOMAIN), R(DOMAIN, BUILD)),
+	CALL(domain_install, DOMAIN_INSTALL, T(DOMAIN), R(DOMAIN, BUILD)),
+	CALL(domain_build_query, DOMAIN_BUILD_QUERY, T(DOMAIN), R(DOMAIN, QUERY)),
+	CALL(system_census, SYSTEM_CENSUS, T(SYSTEM), R(SYSTEM, AUDIT)),
 	CALL(vmm_reset, VMM_RESET, T(DOMAIN), R(DOMAIN, VMM)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))

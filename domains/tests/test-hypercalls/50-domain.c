@@ -17,7 +17,7 @@ static uint64_t state_of(uint64_t dom)
 	return st;
 }
 
-static uint64_t made = NONE, made_cnode = NONE;
+static uint64_t made = NONE, made_cnode = NONE, made_w = NONE, made_g = NONE;
 
 TEST(domain_query, made_from_pool)
 {
@@ -54,15 +54,13 @@ TEST(domain_set_cspace, bad_cnode_slot)
 /* Handing a CNode to a domain grants every cap in it: write and grant. */
 TEST(domain_set_cspace, cnode_rights)
 {
-	uint64_t w, g;
-
 	made_cnode = fx_slot();
 	ASSERT_OK(cloison_untyped_retype(fx_pool(), CLOISON_TYPE_CNODE, 4, NONE, made_cnode));
-	w = fx_mint(made_cnode, CLOISON_RIGHT_CNODE_WRITE | CLOISON_RIGHT_CNODE_READ, 0);
-	g = fx_mint(made_cnode, CLOISON_RIGHT_GRANT | CLOISON_RIGHT_CNODE_READ, 0);
-	ASSERT(w != NONE && g != NONE);
-	EXPECT_ERR(cloison_domain_set_cspace(made, w), NO_RIGHTS);
-	EXPECT_ERR(cloison_domain_set_cspace(made, g), NO_RIGHTS);
+	made_w = fx_mint(made_cnode, CLOISON_RIGHT_CNODE_WRITE | CLOISON_RIGHT_CNODE_READ, 0);
+	made_g = fx_mint(made_cnode, CLOISON_RIGHT_GRANT | CLOISON_RIGHT_CNODE_READ, 0);
+	ASSERT(made_w != NONE && made_g != NONE);
+	EXPECT_ERR(cloison_domain_set_cspace(made, made_w), NO_RIGHTS);
+	EXPECT_ERR(cloison_domain_set_cspace(made, made_g), NO_RIGHTS);
 }
 
 TEST(domain_set_cspace, ok)
@@ -79,6 +77,20 @@ TEST(domain_set_cspace, cnode_taken)
 
 	ASSERT_OK(cloison_untyped_retype(fx_pool(), CLOISON_TYPE_DOMAIN, 0, NONE, other));
 	EXPECT_ERR(cloison_domain_set_cspace(other, made_cnode), BAD_STATE);
+}
+
+/* Whoever holds a cap to the CSpace's CNode could put caps into the domain
+ * after it starts: finish_build waits until no cap to it is left but the
+ * domain's own (the original and the two mints of cnode_rights). Deleting them leaves
+ * the domain's own: a delete never takes a cap's children. */
+TEST(domain_finish_build, refused_while_the_cnode_cap_is_held)
+{
+	EXPECT_ERR(cloison_domain_finish_build(made), BAD_STATE);
+	EXPECT_EQ(state_of(made), CLOISON_DOMAIN_CREATED);
+	ASSERT_OK(cloison_cap_delete(made_w));
+	ASSERT_OK(cloison_cap_delete(made_g));
+	EXPECT_ERR(cloison_domain_finish_build(made), BAD_STATE);
+	ASSERT_OK(cloison_cap_delete(made_cnode));
 }
 
 TEST(domain_finish_build, ok)
@@ -114,13 +126,6 @@ TEST(domain_destroy, made_from_pool)
 	EXPECT_ERR(cloison_domain_stop(made), BAD_STATE);
 	EXPECT_ERR(cloison_domain_resume(made), BAD_STATE);
 	EXPECT_ERR(cloison_domain_finish_build(made), BAD_STATE);
-	/* Its CSpace went with it: the CNode is free for another domain. */
-	{
-		uint64_t other = fx_slot();
-
-		ASSERT_OK(cloison_untyped_retype(fx_pool(), CLOISON_TYPE_DOMAIN, 0, NONE, other));
-		EXPECT_OK(cloison_domain_set_cspace(other, made_cnode));
-	}
 }
 
 /* "crasher" runs hostile-undef: it stopped itself with a fault at boot.

@@ -40,6 +40,14 @@ void arch_console_rx_enable(void)
 {
 	if (!uart_base)
 		return;
+	/* Input that arrived before now is dropped, as documented: read out,
+	 * not only its interrupt cleared. A full FIFO whose interrupt was
+	 * cleared raises none again, and a full FIFO takes no more input, so
+	 * console input would stay wedged (QEMU's PL011 stops reading its
+	 * character device until UARTDR is read). The FIFO is 32 deep at most
+	 * (PL011 TRM, 2.4.3, "the receive FIFO"). */
+	for (unsigned i = 0; i < 32 && !(mmio_read32(uart_base + UARTFR) & UARTFR_RXFE); i++)
+		(void)mmio_read32(uart_base + UARTDR);
 	mmio_write32(uart_base + UARTICR, UART_INT_RX | UART_INT_RT);
 	mmio_write32(uart_base + UARTIMSC, UART_INT_RX | UART_INT_RT);
 }

@@ -61,19 +61,81 @@ void arch_stage2_cpu_init(void)
 	isb();
 }
 
-bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid, uint32_t quota_pages)
+/*
+ * A stage 2 given its own pages (arch_stage2_init_own) takes its tables from
+ * them and gives them back there, never to the core's allocator: they are
+ * memory of the pool its domain was built from, which goes back to that pool.
+ */
+static uint64_t *table_alloc(struct arch_stage2 *s2)
 {
-	s2->quota = quota_pages;
+	uint64_t *p;
+
+	if (!s2->own_base)
+		return palloc_page();
+	p = s2->own;
+	if (!p)
+		return NULL;
+	s2->own = (uint64_t *)(uintptr_t)p[0];
+	s2->own_free--;
+	p[0] = 0; /* the rest of a page on the list is zero (table_free) */
+	return p;
+}
+
+static void table_free(struct arch_stage2 *s2, uint64_t *table)
+{
+	if (!s2->own_base) {
+		palloc_free(table);
+		return;
+	}
+	for (unsigned i = 0; i < PTES; i++)
+		table[i] = 0;
+	table[0] = (uint64_t)(uintptr_t)s2->own;
+	s2->own = table;
+	s2->own_free++;
+}
+
+static uint64_t table_pages_free(const struct arch_stage2 *s2)
+{
+	return s2->own_base ? s2->own_free : palloc_free_pages();
+}
+
+static bool stage2_root(struct arch_stage2 *s2, uint16_t vmid)
+{
 	s2->tables = 0;
 	if (s2->quota == 0)
 		return false;
-	s2->root = palloc_page();
+	s2->root = table_alloc(s2);
 	if (!s2->root)
 		return false;
 	s2->tables = 1;
 	s2->vmid = vmid;
 	s2->vttbr = (uint64_t)vmid << 48 | (uint64_t)(uintptr_t)s2->root;
 	return true;
+}
+
+bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid, uint32_t quota_pages)
+{
+	s2->own = s2->own_base = NULL;
+	s2->own_free = 0;
+	s2->quota = quota_pages;
+	return stage2_root(s2, vmid);
+}
+
+bool arch_stage2_init_own(struct arch_stage2 *s2, uint16_t vmid, void *pages, uint32_t n)
+{
+	uint64_t *page = pages;
+
+	s2->own = NULL;
+	s2->own_base = pages;
+	s2->own_free = 0;
+	/* The pages come zeroed (a carve): only the link word is written. */
+	for (uint32_t i = n; i-- > 0;) {
+		page[i * PTES] = (uint64_t)(uintptr_t)s2->own;
+		s2->own = &page[i * PTES];
+		s2->own_free++;
+	}
+	s2->quota = n;
+	return stage2_root(s2, vmid);
 }
 
 static unsigned shift_of(unsigned level)
@@ -141,7 +203,7 @@ static enum stage2_error map_level(struct arch_stage2 *s2, uint64_t *table,
 			enum stage2_error err;
 
 			if (!(*pte & S2_VALID)) {
-				uint64_t *next = s2->tables < s2->quota ? palloc_page() : NULL;
+				uint64_t *next = s2->tables < s2->quota ? table_alloc(s2) : NULL;
 
 				if (!next)
 					return STAGE2_ERR_NOMEM;
@@ -224,7 +286,7 @@ enum stage2_error arch_stage2_check_map(const struct arch_stage2 *s2,
 	tables = tables_needed(s2, ipa, pa_addr(pa), size);
 	/* The share is this domain's alone; the pool check is a backstop
 	 * (the shares add up to at most the pool). */
-	if (tables > s2->quota - s2->tables || palloc_free_pages() < tables)
+	if (tables > s2->quota - s2->tables || table_pages_free(s2) < tables)
 		return STAGE2_ERR_NOMEM;
 	return STAGE2_OK;
 }
@@ -275,7 +337,7 @@ static void unmap_level(struct arch_stage2 *s2, uint64_t *table, unsigned level,
 				 * (uniprocessor, and the flush comes first). */
 				if (table_empty(sub)) {
 					*pte = 0;
-					palloc_free(sub);
+					table_free(s2, sub);
 					s2->tables--;
 				}
 			}
@@ -316,13 +378,13 @@ enum stage2_error arch_stage2_unmap(struct arch_stage2 *s2, uint64_t ipa,
 	return STAGE2_OK;
 }
 
-static void free_tables(uint64_t *table, unsigned level)
+static void free_tables(struct arch_stage2 *s2, uint64_t *table, unsigned level)
 {
 	for (unsigned i = 0; level < 3 && i < PTES; i++)
 		if ((table[i] & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
-			free_tables((uint64_t *)(uintptr_t)(table[i] & S2_ADDR_MASK),
+			free_tables(s2, (uint64_t *)(uintptr_t)(table[i] & S2_ADDR_MASK),
 				    level + 1);
-	palloc_free(table);
+	table_free(s2, table);
 }
 
 void arch_stage2_destroy(struct arch_stage2 *s2)
@@ -330,7 +392,7 @@ void arch_stage2_destroy(struct arch_stage2 *s2)
 	if (!s2->root)
 		return;
 	flush_vmid(s2);
-	free_tables(s2->root, 1);
+	free_tables(s2, s2->root, 1);
 	s2->root = NULL;
 	s2->tables = 0;
 }

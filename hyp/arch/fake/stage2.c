@@ -28,6 +28,12 @@ bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid, uint32_t quota_page
 	return true;
 }
 
+bool arch_stage2_init_own(struct arch_stage2 *s2, uint16_t vmid, void *pages, uint32_t n)
+{
+	(void)pages;
+	return arch_stage2_init(s2, vmid, n);
+}
+
 static bool overlaps(const struct arch_stage2 *s2, uint64_t ipa, uint64_t size)
 {
 	for (unsigned i = 0; i < FAKE_MAPS; i++)

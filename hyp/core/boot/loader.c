@@ -190,14 +190,14 @@ static bool build_domain(struct load *l, uint32_t i)
 	 * be in memory, not only in the core's cache lines. */
 	arch_mem_clean(vm->mem_phys, vm->mem_size);
 
-	/* VMID = index: 8-bit VMIDs (VTCR_EL2.VS = 0) name 256 domains, the
+	/* Its VMID (vm_add): 8-bit VMIDs (VTCR_EL2.VS = 0) name 256 domains, the
 	 * limit policy_check() enforces. */
 	/* Its own share of stage-2 tables (arch/stage2.h), so one domain's
 	 * mappings never take another's: what the policy reserved for its
 	 * boot tables, and an equal part of the run-time tables
 	 * (cloison-boot.toml: pool_per_domain, pool_fixed). The shares add
 	 * up to no more than that reserve. */
-	if (!arch_stage2_init(&vm->s2, (uint16_t)vm->index,
+	if (!arch_stage2_init(&vm->s2, (uint16_t)vm->vmid,
 			      (uint32_t)((CLOISON_LIMIT_POOL_FIXED / l->v.ph->domains.count +
 					  (CLOISON_LIMIT_POOL_PER_DOMAIN - VM_SHARE)) / PAGE_SIZE)) ||
 	    arch_stage2_map(&vm->s2, d->mem_ipa, vm->mem_phys, d->mem_size,

@@ -25,6 +25,8 @@
 #include <cloison/std/print.h>
 #include <cloison/selftest.h>
 #include <cloison/guest.h>
+#include <cloison/dynvm.h>
+#include <cloison/palloc.h>
 
 #include <plat/board.h>
 
@@ -53,6 +55,12 @@ static void stats_hook(struct sysobj_stats *st)
 	st->switches = sched_switches();
 	st->virqs = sched_virqs();
 	st->hypercalls = arch_cpu_current()->hypercalls;
+}
+
+static void census_hook(uint64_t *free_pages, uint64_t *total_pages)
+{
+	*free_pages = palloc_free_pages();
+	*total_pages = palloc_total_pages();
 }
 
 static void domain_changed_hook(struct domain *d)
@@ -158,6 +166,7 @@ static void boot_domains(const struct platform *plat)
 		.console_read = console_input_read,
 		.poweroff = poweroff_hook,
 		.stats = stats_hook,
+		.census = census_hook,
 		.audit_dump = capdump_print,
 		.yield = yield_hook,
 		.domain_changed = domain_changed_hook,
@@ -174,6 +183,11 @@ static void boot_domains(const struct platform *plat)
 		.vmm_set_reg = guest_vmm_set_reg,
 		.vmm_reload = guest_vmm_reload,
 		.virq_pending = virq_pending_hook,
+		.vm_available = dynvm_available,
+		.vm_attach = dynvm_attach,
+		.caller_ram = dynvm_caller_ram,
+		.sched_limits = dynvm_sched_limits,
+		.vm_ready = dynvm_ready,
 	};
 	const char *why = NULL;
 	char flag[8];

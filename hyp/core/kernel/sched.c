@@ -29,6 +29,7 @@
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>
+#include <cloison/dynvm.h>
 
 static struct vcpu *running, *loaded;
 static bool yielded;
@@ -60,6 +61,8 @@ static uint64_t us_to_ticks(uint64_t us)
 void sched_add(struct vcpu *v, uint64_t budget_us, uint64_t period_us,
 	       uint32_t priority)
 {
+	v->budget_us = budget_us;
+	v->period_us = period_us;
 	v->budget = us_to_ticks(budget_us);
 	v->period = us_to_ticks(period_us);
 	CHECK(v->period != 0 && v->budget <= v->period);
@@ -128,12 +131,25 @@ static bool reap_chunk(struct vm *vm)
 	console_vm_flush(vm);
 	print("cloison: domain %s destroyed; its %lu KiB zeroed\n", vm->name,
 	      vm->mem_size >> 10);
+	/* A domain made at run time: its struct vm, tables and RAM go back
+	 * to the pool they were carved from (and out of the table). */
+	dynvm_release(vm);
 	return true;
 }
 
 bool sched_teardown_pending(void)
 {
-	return object_reap_pending() || reaps_pending;
+	if (object_reap_pending() || reaps_pending)
+		return true;
+	/* A domain the last call destroyed (or whose last cap it deleted) that
+	 * the scheduler has not unloaded yet: the caller zeroes its RAM before
+	 * it runs on, even if its budget runs out first (then it resumes the
+	 * teardown when it gets budget back), so whoever destroys a domain
+	 * finds its memory back in the pool when its next call runs. */
+	for (uint32_t i = 0; i < vm_count(); i++)
+		if (vm_at(i)->domain->state == CLOISON_DOMAIN_DESTROYED && !vm_at(i)->unloaded)
+			return true;
+	return false;
 }
 
 /* One bounded chunk of the pending teardown; true when nothing is left. */

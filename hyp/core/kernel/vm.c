@@ -11,6 +11,7 @@
 #include <cloison/abi/calls.h>
 #include <cloison/abi/errors.h>
 #include <cloison/abi/version.h>
+#include <cloison/abi/boot_limits.h>
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
@@ -26,9 +27,20 @@
 
 #include "hypercall_dispatch.h"
 
-struct vm *vm_table;
+/*
+ * The table of domains that can run: pointers, so a domain made at run time
+ * (kernel/dynvm.c) has its struct vm in memory of its builder's pool. The
+ * boot domains' structs come from the core's pool (vm_table_init). A vm's
+ * vmid (8 bits, VTCR_EL2.VS = 0) is kept while it lives; its index is its
+ * place in the table, which is dense: removing one moves the last into its
+ * place (and index).
+ */
+static struct vm *vm_slots[CLOISON_LIMIT_DOMAINS_MAX];
+struct vm **vm_table = vm_slots;
 uint32_t vm_table_count;
-static uint32_t vm_table_max;
+static struct vm *boot_vms;
+static uint32_t boot_max, boot_used;
+static uint8_t vmid_used[CLOISON_LIMIT_DOMAINS_MAX / 8];
 #define vms vm_table
 #define n_vms vm_table_count
 /* Out of line and cold: the fast path keeps its registers for itself. */
@@ -67,38 +79,76 @@ bool vm_hypercall(struct vcpu *v)
 	return vm_hypercall_slow(v, regs);
 }
 
+bool vm_add(struct vm *vm)
+{
+	uint32_t id = 0;
+
+	if (n_vms == CLOISON_LIMIT_DOMAINS_MAX)
+		return false;
+	while (vmid_used[id / 8] & (1u << (id % 8)))
+		id++; /* fewer than the limit are in use: one is free */
+	vmid_used[id / 8] |= (uint8_t)(1u << (id % 8));
+	memset(vm, 0, sizeof(*vm));
+	vm->vmid = id;
+	vm->index = n_vms;
+	vm->vcpu.vm = vm;
+	vgic_init(&vm->vcpu.vgic);
+	vms[n_vms++] = vm;
+	return true;
+}
+
+void vm_remove(struct vm *vm)
+{
+	for (uint32_t i = 0; i < n_vms; i++) {
+		if (vms[i] != vm)
+			continue;
+		vms[i] = vms[--n_vms];
+		vms[i]->index = i;
+		vms[n_vms] = NULL;
+		vmid_used[vm->vmid / 8] &= (uint8_t)~(1u << (vm->vmid % 8));
+		return;
+	}
+}
+
+bool vm_available(void)
+{
+	return n_vms < CLOISON_LIMIT_DOMAINS_MAX;
+}
+
 struct vm *vm_alloc(void)
 {
 	struct vm *vm;
 
-	if (n_vms == vm_table_max)
+	if (boot_used == boot_max)
 		return NULL;
-	vm = &vms[n_vms];
-	memset(vm, 0, sizeof(*vm));
-	vm->index = n_vms++;
-	vm->vcpu.vm = vm;
-	vgic_init(&vm->vcpu.vgic);
+	vm = &boot_vms[boot_used];
+	if (!vm_add(vm))
+		return NULL;
+	boot_used++;
 	return vm;
 }
 
 void vm_table_init(struct vm *table, uint32_t max)
 {
-	vm_table = table;
-	vm_table_max = max;
-	n_vms = 0;
+	boot_vms = table;
+	boot_max = max;
+	vm_reset_all();
 }
 
 void vm_reset_all(void)
 {
 	n_vms = 0;
+	boot_used = 0;
+	memset(vm_slots, 0, sizeof(vm_slots));
+	memset(vmid_used, 0, sizeof(vmid_used));
 }
 
 
 struct vm *vm_of_domain(const struct domain *d)
 {
 	for (uint32_t i = 0; i < n_vms; i++)
-		if (vms[i].domain == d)
-			return &vms[i];
+		if (vms[i]->domain == d)
+			return vms[i];
 	return NULL;
 }
 
@@ -162,7 +212,7 @@ bool vm_may_power_off(struct vcpu *v)
 void vm_power_off(struct vcpu *v)
 {
 	for (uint32_t i = 0; i < n_vms; i++)
-		console_vm_flush(&vms[i]);
+		console_vm_flush(vms[i]);
 	print("cloison: powered off by domain %s\n", v->vm->name);
 	arch_power_off(true);
 }
@@ -171,7 +221,7 @@ void vm_all_stopped(void)
 {
 	print("cloison: no domain can run any more:\n");
 	for (uint32_t i = 0; i < n_vms; i++) {
-		struct vm *vm = &vms[i];
+		struct vm *vm = vms[i];
 
 		console_vm_flush(vm);
 		print("cloison:   %s: %s%s%s\n", vm->name,

@@ -22,6 +22,7 @@ static uint32_t domain_next_id = 1;
 void domain_reset_ids(void)
 {
 	domain_next_id = 1;
+	domain_build_reset();
 }
 
 void domain_setup(struct domain *d)
@@ -103,12 +104,18 @@ static uint64_t domain_decode_transition(struct hc_ctx *ctx, uint32_t from)
 
 uint64_t hc_decode_domain_finish_build(struct hc_ctx *ctx)
 {
-	return domain_decode_transition(ctx, CLOISON_DOMAIN_CREATED);
+	uint64_t err = domain_decode_transition(ctx, CLOISON_DOMAIN_CREATED);
+
+	return err ? err : domain_build_check_finish(ctx_domain(ctx));
 }
 
 void hc_invoke_domain_finish_build(struct hc_ctx *ctx)
 {
-	domain_set_state(ctx_domain(ctx), CLOISON_DOMAIN_BUILT);
+	struct domain *d = ctx_domain(ctx);
+
+	if (d->build)
+		sysobj_hooks.vm_ready(d);
+	domain_set_state(d, CLOISON_DOMAIN_BUILT);
 }
 
 uint64_t hc_decode_domain_start(struct hc_ctx *ctx)

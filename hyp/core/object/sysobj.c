@@ -3,6 +3,7 @@
 #include <cloison/abi/calls.h>
 #include <cloison/abi/errors.h>
 #include <cloison/hypercall.h>
+#include <cloison/object.h>
 #include <cloison/sysobj.h>
 
 #include "hypercall_table.h"
@@ -65,6 +66,19 @@ void hc_invoke_system_stats(struct hc_ctx *ctx)
 	ctx->res[1] = st.switches;
 	ctx->res[2] = st.virqs;
 	ctx->res[3] = st.hypercalls;
+}
+
+uint64_t hc_decode_system_census(struct hc_ctx *ctx)
+{
+	if (!sysobj_hooks.census)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_system_census(struct hc_ctx *ctx)
+{
+	ctx->res[0] = object_count();
+	sysobj_hooks.census(&ctx->res[1], &ctx->res[2]);
 }
 
 uint64_t hc_decode_system_audit_dump(struct hc_ctx *ctx)

@@ -10,9 +10,39 @@
 #include <cloison/cap.h>
 #include <cloison/object.h>
 #include <cloison/vmm.h>
+#include <cloison/std/sha256.h>
 
 struct cnode;
 struct arch_stage2;
+struct untyped;
+
+/*
+ * What a domain made at run time is given before it runs (object/build.c),
+ * kept at the start of the memory carved for it from its builder's pool by
+ * domain_set_memory: this record, the kernel's struct vm (DOMAIN_VM_BYTES),
+ * its stage-2 table pages, then its RAM. The carve counts as one live child
+ * of the pool until the kernel has taken the domain off the CPU and zeroed
+ * its RAM (domain_build_release), however long its caps live.
+ */
+#define DOMAIN_BUILD_BYTES 0x1000u
+#define DOMAIN_VM_BYTES 0x2000u
+struct domain_build {
+	struct untyped *pool;
+	paddr_t base; /* the carve: [base, base + size) of the pool */
+	uint64_t size;
+	struct domain_build *next, *prev; /* every carve alive (domain_build_first) */
+	void *vm; /* the kernel's struct vm, DOMAIN_BUILD_BYTES in */
+	void *tables; /* table pages for its stage 2 */
+	uint32_t n_tables;
+	uint32_t n_caps; /* entries in its start-info page */
+	paddr_t ram;
+	uint64_t ram_size;
+	uint64_t loaded; /* bytes of image copied to the start of the RAM */
+	struct sha256 sha; /* of those bytes, in order */
+	uint64_t budget_us, period_us;
+	uint32_t priority;
+	char name[32];
+};
 
 struct domain {
 	struct object obj;
@@ -28,6 +58,9 @@ struct domain {
 	struct arch_stage2 *s2;
 	/* Its VMM, emulated regions and the exit in flight (vmm.h). */
 	struct vmm_link vmm;
+	/* Made at run time and given memory: what it was given (NULL for a
+	 * domain of the policy, or one not given memory yet). */
+	struct domain_build *build;
 };
 
 void domain_setup(struct domain *d);
@@ -46,6 +79,17 @@ void domain_finalise(struct domain *d);
  * hypercalls, the loader, and a vCPU that faults or stops itself all come
  * here, so the scheduler hears of every change (sysobj_hooks). */
 void domain_set_state(struct domain *d, uint32_t state);
+
+/* The kernel has taken a domain made at run time off the CPU and zeroed its
+ * RAM: its memory goes back to the pool it was carved from (build.c). */
+void domain_build_release(struct domain *d);
+/* finish_build's extra checks (build.c): no cap to the CSpace's CNode but
+ * the domain's own; memory, scheduling and a kernel to run it. */
+uint64_t domain_build_check_finish(const struct domain *d);
+/* Every carve not yet released, for the invariant checker (tests): each is a
+ * live child of its pool, as an object is. */
+const struct domain_build *domain_build_first(void);
+void domain_build_reset(void); /* with domain_reset_ids */
 
 /* Reset the id counter (boot and test fixtures). */
 void domain_reset_ids(void);

@@ -24,6 +24,8 @@ struct sysobj_hooks {
 	size_t (*console_read)(const struct domain *caller, char *buf, size_t max);
 	void (*poweroff)(void);
 	void (*stats)(struct sysobj_stats *out);
+	/* The core's page allocator: free and total pages (system_census). */
+	void (*census)(uint64_t *free_pages, uint64_t *total_pages);
 	void (*audit_dump)(void);
 	/* End the calling domain's time slice. */
 	void (*yield)(void);
@@ -59,6 +61,21 @@ struct sysobj_hooks {
 	 * it)? If so the scheduler is poked, so the interrupt reaches a list
 	 * register before d runs on. NULL: never. */
 	bool (*virq_pending)(struct domain *d);
+	/* Domains made at run time (object/build.c, kernel/dynvm.c). All NULL:
+	 * domain_set_memory and domain_set_sched answer not_supported.
+	 * vm_available: a VMID is free. vm_attach: make d's vCPU and stage 2
+	 * (its RAM mapped) in the memory d->build names; cannot fail.
+	 * caller_ram: the PA of [ipa, ipa + len) of the caller's own RAM, if
+	 * all of it lies there. sched_limits: the caller's own budget, period
+	 * and priority (what the policy gave it). vm_ready: d's vCPU may run
+	 * from its entry with the scheduling it was given (finish_build). */
+	bool (*vm_available)(void);
+	void (*vm_attach)(struct domain *d);
+	bool (*caller_ram)(const struct domain *caller, uint64_t ipa, uint64_t len,
+			   paddr_t *pa);
+	bool (*sched_limits)(const struct domain *caller, uint64_t *budget_us,
+			     uint64_t *period_us, uint32_t *priority);
+	void (*vm_ready)(struct domain *d);
 };
 
 extern struct sysobj_hooks sysobj_hooks;

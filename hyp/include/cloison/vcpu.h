@@ -18,6 +18,7 @@ struct vcpu {
 	struct vm *vm;
 	/* Scheduling (sched.c), times in counter ticks. */
 	uint64_t budget, period;
+	uint64_t budget_us, period_us; /* as given (what it may hand on: dynvm.c) */
 	uint64_t remaining;      /* budget left in the current period */
 	uint64_t next_replenish; /* counter time of the next period start */
 	uint32_t priority;       /* higher runs first */

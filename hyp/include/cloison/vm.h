@@ -37,7 +37,8 @@ struct cloison_policy_segment;
 struct vm {
 	struct domain *domain;
 	char name[VM_NAME_LEN];
-	uint32_t index;
+	uint32_t index; /* its place in the table (vm_at) */
+	uint32_t vmid;  /* its stage 2's VMID, kept while it lives */
 	paddr_t mem_phys;
 	uint64_t mem_size, mem_ipa;
 	struct arch_stage2 s2;
@@ -61,9 +62,15 @@ struct vm {
 void vm_table_init(struct vm *table, uint32_t max);
 struct vm *vm_alloc(void);
 void vm_reset_all(void); /* unit tests */
+/* A vm in memory of its own (a domain made at run time, kernel/dynvm.c):
+ * zeroed, given a free VMID and put in the table; false when the table is
+ * full. vm_remove takes it out again (its VMID is free then). */
+bool vm_add(struct vm *vm);
+void vm_remove(struct vm *vm);
+bool vm_available(void);
 
 /* Inline: the scheduler walks the table on every decision. */
-extern struct vm *vm_table;
+extern struct vm **vm_table;
 extern uint32_t vm_table_count;
 
 static inline uint32_t vm_count(void)
@@ -73,7 +80,7 @@ static inline uint32_t vm_count(void)
 
 static inline struct vm *vm_at(uint32_t index)
 {
-	return index < vm_table_count ? &vm_table[index] : (struct vm *)0;
+	return index < vm_table_count ? vm_table[index] : (struct vm *)0;
 }
 struct vm *vm_of_domain(const struct domain *d);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "capcall.h"
 
+#include <cloison/abi/errors.h>
+
 #include <string.h>
 
 #include "capcheck.h"
@@ -22,4 +24,16 @@ uint64_t capcall(struct domain *d, uint64_t slot, uint64_t op, const uint64_t a[
 		capcall_broken = true;
 	}
 	return capcall_regs[0];
+}
+
+uint64_t capcall_pool_free(struct domain *d, uint64_t slot)
+{
+	EXPECT_EQ(HC(d, slot, UNTYPED_QUERY), CLOISON_ERR_OK);
+	return R[2];
+}
+
+uint64_t capcall_domain_state(struct domain *d, uint64_t slot)
+{
+	EXPECT_EQ(HC(d, slot, DOMAIN_QUERY), CLOISON_ERR_OK);
+	return R[1];
 }

@@ -24,4 +24,9 @@ uint64_t capcall(struct domain *d, uint64_t slot, uint64_t op, const uint64_t a[
 #define HC(d, slot, op, ...) capcall((d), (slot), CLOISON_HC_##op, (const uint64_t[6]){ __VA_ARGS__ })
 #define R capcall_regs
 
+/* The free bytes of the pool in d's slot, the state of the domain in d's
+ * slot (each call checked to succeed). */
+uint64_t capcall_pool_free(struct domain *d, uint64_t slot);
+uint64_t capcall_domain_state(struct domain *d, uint64_t slot);
+
 #endif

@@ -165,6 +165,17 @@ static bool ck_objects(char *msg, size_t n)
 		ck_mems[ck_nmem++] = (struct ck_mem){ p, pa_addr(obj->mem_base),
 						      pa_addr(obj->mem_base) + obj->mem_size };
 	}
+	/* The memory of domains made at run time (object/build.c): a live
+	 * child of its pool too, until the kernel releases it. */
+	for (const struct domain_build *b = domain_build_first(); b; b = b->next) {
+		struct ck_obj *po = ck_find(&b->pool->obj);
+
+		if (!po || ck_nmem == CK_MAX_OBJ)
+			return ck_fail(msg, n, "a domain's memory: its pool is not live");
+		po->kids++;
+		ck_mems[ck_nmem++] = (struct ck_mem){ b->pool, pa_addr(b->base),
+						      pa_addr(b->base) + b->size };
+	}
 	qsort(ck_mems, ck_nmem, sizeof(ck_mems[0]), ck_cmp_mem);
 	for (i = 1; i < ck_nmem; i++)
 		if (ck_mems[i].parent == ck_mems[i - 1].parent &&
@@ -603,11 +614,56 @@ static void capfix_poweroff(void)
 
 #define CAPFIX_KMEM_SIZE (1ull << 20)
 
+/* Stand-ins for the kernel's side of domains made at run time (the real one,
+ * kernel/dynvm.c, is tested in test_build.c): a VMID is always free, a
+ * caller's "RAM" is the first 64 KiB after the fixture's pools, its
+ * scheduling 2000 us of 10000 at priority 200; nothing runs. */
+static bool capfix_vm_available(void)
+{
+	return true;
+}
+
+static void capfix_vm_attach(struct domain *d)
+{
+	(void)d;
+}
+
+static bool capfix_caller_ram(const struct domain *caller, uint64_t ipa, uint64_t len,
+			      paddr_t *pa)
+{
+	(void)caller;
+	if (ipa < 0x40000000ull || ipa - 0x40000000ull > 0x10000 ||
+	    len > 0x10000 - (ipa - 0x40000000ull))
+		return false;
+	*pa = pa_init(FAKE_RAM_BASE + FAKE_RAM_SIZE - 0x10000 + (ipa - 0x40000000ull));
+	return true;
+}
+
+static bool capfix_sched_limits(const struct domain *caller, uint64_t *budget_us,
+				uint64_t *period_us, uint32_t *priority)
+{
+	(void)caller;
+	*budget_us = 2000;
+	*period_us = 10000;
+	*priority = 200;
+	return true;
+}
+
+static void capfix_vm_ready(struct domain *d)
+{
+	(void)d;
+}
+
 void capfix_base(paddr_t *pool_base, uint64_t pool_size)
 {
 	static const struct sysobj_hooks hooks = {
 		.console_write = capfix_console_write,
 		.poweroff = capfix_poweroff,
+		.vm_available = capfix_vm_available,
+		.vm_attach = capfix_vm_attach,
+		.caller_ram = capfix_caller_ram,
+		.sched_limits = capfix_sched_limits,
+		.vm_ready = capfix_vm_ready,
 	};
 
 	bootcap_init(pa_init(FAKE_RAM_BASE), CAPFIX_KMEM_SIZE);

@@ -682,6 +682,10 @@ TEST(domain_lifecycle_runs_through_every_state)
 	EXPECT_EQ(HC(D0, 2, DOMAIN_SET_CSPACE, 3), CLOISON_ERR_OK);
 	EXPECT(domain_cspace(d) == (struct cnode *)(void *)obj_at(D0, 3));
 	EXPECT_EQ(HC(D0, 2, DOMAIN_START, 0), CLOISON_ERR_BAD_STATE);
+	/* D0 still holds a cap to the CSpace's CNode: it could put caps into
+	 * the domain after start */
+	EXPECT_EQ(HC(D0, 2, DOMAIN_FINISH_BUILD, 0), CLOISON_ERR_BAD_STATE);
+	EXPECT_EQ(HC(D0, 3, CAP_DELETE, 0), CLOISON_ERR_OK);
 	EXPECT_EQ(HC(D0, 2, DOMAIN_FINISH_BUILD, 0), CLOISON_ERR_OK);
 	EXPECT_EQ(HC(D0, 2, DOMAIN_SET_CSPACE, 3), CLOISON_ERR_BAD_STATE);
 	EXPECT_EQ(HC(D0, 2, DOMAIN_FINISH_BUILD, 0), CLOISON_ERR_BAD_STATE);

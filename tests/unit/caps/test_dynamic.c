@@ -55,14 +55,12 @@ static void setup(uint64_t pool_size)
 
 static uint64_t pool_free(void)
 {
-	EXPECT_EQ(HC(D0, S_POOL, UNTYPED_QUERY), CLOISON_ERR_OK);
-	return R[2];
+	return capcall_pool_free(D0, S_POOL);
 }
 
 static uint64_t state_of(uint64_t slot)
 {
-	EXPECT_EQ(HC(D0, slot, DOMAIN_QUERY), CLOISON_ERR_OK);
-	return R[1];
+	return capcall_domain_state(D0, slot);
 }
 
 /* Build one guest: a CSpace holding one end of a channel, then built.

@@ -392,7 +392,10 @@ def check_channels(m, reach):
 
 
 def run_all(m, reach):
-    """The six checks that need nothing but the policy."""
+    """The seven checks that need nothing but the policy (and, for a domain
+    that creates guests, its store's configs)."""
+    from .dynamic import check_dynamic     # dynamic.py imports this module
     return [check_devices(m, reach), check_memory(m, reach),
             check_rights(m, reach), check_control(m, reach),
-            check_guest_paths(m, reach), check_channels(m, reach)]
+            check_guest_paths(m, reach), check_channels(m, reach),
+            check_dynamic(m, reach)]

@@ -164,11 +164,35 @@ def _source(prefix):
     return "domain '%s'" % prefix if prefix else "the hypervisor console"
 
 
-def compare(m, dump, log_name):
+def _run_time_cap(m, creators, dc, holder_creator):
+    """Why a cap not in the policy is within what a domain that creates
+    guests could have made (dynamic.py), or None. holder_creator: the
+    Creator of the domain holding it (for its own slots) or of the domain
+    that created its holder (for a guest made at run time)."""
+    cr = holder_creator
+    if cr is None:
+        return None
+    if dc.object.startswith("#"):
+        if dc.type in cr.kinds:
+            return "a %s made at run time from the pools of '%s'" % (dc.type, cr.dom.name)
+        return None
+    for obj, mask in cr.grants:
+        if obj.name == dc.object and obj.kind == dc.type and not dc.rights & ~mask:
+            return "handed on by '%s' from its %s" % (cr.dom.name, obj.label())
+    return None
+
+
+def compare(m, dump, log_name, reach=None):
     """Check live-subset: every cap of the dump is a cap of the policy, with
     the same slot, object, type and badge and no more rights. Policy caps
-    missing from the dump are notes (revoked or deleted since boot)."""
+    missing from the dump are notes (revoked or deleted since boot). In a
+    system whose control domain creates guests, its run-time objects and the
+    guests it made are checked against the bound dynamic.py computes."""
+    from .dynamic import allowed_live
     c = Check("live-subset", "the live capability dump is a subset of the policy")
+    creators = allowed_live(m, reach) if reach is not None else {}
+    made = {}                           # run-time domain name -> Creator
+    only = next(iter(creators.values())) if len(creators) == 1 else None
     where = "%s lines %d-%d" % (log_name, dump.begin_line, dump.end_line)
     if dump.prefix is not None:
         relay = m.dom_by_name.get(dump.prefix)
@@ -188,9 +212,16 @@ def compare(m, dump, log_name):
     live = {d.name: d for d in dump.domains}
     for d in dump.domains:
         dom = m.dom_by_name.get(d.name)
+        if dom is None and only is not None:
+            made[d.name] = only
+            c.notes.append("domain '%s' (line %d, %s) was made at run time by '%s'"
+                           % (d.name, d.line, d.state, only.dom.name))
+            continue
         if dom is None:
-            c.violate(Finding("domain '%s' (line %d) is not in the policy"
-                              % (d.name, d.line), [d.name]))
+            c.violate(Finding("domain '%s' (line %d) is not in the policy%s"
+                              % (d.name, d.line, "" if not creators else
+                                 "; more than one domain creates domains, so which "
+                                 "made it is not known"), [d.name]))
             continue
         if d.slots != dom.cspace_slots and not (d.state == "destroyed" and d.slots == 0):
             c.violate(Finding("domain '%s' (line %d) has a CSpace of %d slots; the "
@@ -205,15 +236,21 @@ def compare(m, dump, log_name):
     seen = set()
     for dc in dump.caps:
         dom = m.dom_by_name.get(dc.domain)
-        if dom is None:
-            continue                    # reported with its DOMAIN line
-        pc = next((x for x in dom.caps if x.slot == dc.slot), None)
         kind = dc.type
         desc = "%s '%s' rights [%s] badge 0x%x" % (
             kind, dc.object, ",".join(m.names(kind, dc.rights)) or "none", dc.badge)
         head = "line %d: domain '%s' slot %d holds %s" % (dc.line, dc.domain,
                                                            dc.slot, desc)
         objs = [dc.object]
+        if dom is None:
+            cr = made.get(dc.domain)
+            if cr is not None and not _run_time_cap(m, creators, dc, cr):
+                c.violate(Finding("%s: beyond what '%s' can give a guest it creates"
+                                  % (head, cr.dom.name), [dc.domain, cr.dom.name], objs))
+            continue                    # otherwise reported with its DOMAIN line
+        pc = next((x for x in dom.caps if x.slot == dc.slot), None)
+        if pc is None and _run_time_cap(m, creators, dc, creators.get(dom.name)):
+            continue                    # its own object made at run time
         if pc is None:
             why = "the policy puts no cap in this slot"
             if dc.object.startswith("#"):

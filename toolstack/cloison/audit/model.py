@@ -111,6 +111,8 @@ class Model:
         self.ram = (0, 0)
         self.tolerated = []         # description diagnostics the audit reports
         self.warnings = []          # description warnings (printed by the cli)
+        self.stores = {}            # domain name -> its store's guest configs (paths)
+        self.sched = {}             # domain name -> (budget_us, period_us, priority)
 
     # -- rights --------------------------------------------------------------
 
@@ -194,8 +196,11 @@ def from_policy(pol, sha256, abi=None, roles=None, filename=""):
 
 def _assign_roles(m):
     hw = {}
+    creates = {}
     for dom in m.domains:
         hw[dom.name] = []
+        creates[dom.name] = [c.obj.label() for c in dom.caps if c.obj.kind == "untyped"
+                             and m.has("untyped", c.mask, "retype_domain")]
         for cap in dom.caps:
             o = cap.obj
             if o.kind == "domain" and o.domain is not None and o.domain is not dom \
@@ -216,6 +221,10 @@ def _assign_roles(m):
         elif over and not dom.managed_by:
             dom.role = "control"
             dom.role_why = "holds lifecycle rights over %s" % over
+        elif creates[dom.name] and not dom.managed_by:
+            dom.role = "control"
+            dom.role_why = ("creates domains at run time from %s"
+                            % ", ".join(creates[dom.name]))
         else:
             dom.role = "driver" if hw[dom.name] else "guest"
             dom.role_why = ("holds %s" % ", ".join(hw[dom.name]) if hw[dom.name]
@@ -234,6 +243,9 @@ def from_compiled(desc, compiled, sha256, abi=None):
     m = from_policy(compiled.policy, sha256, abi, roles, desc.filename)
     m.tolerated = list(getattr(desc, "tolerated", []))
     m.warnings = list(getattr(desc, "warnings", []))
+    m.stores = {d.name: list(d.store or []) for d in desc.domains}
+    m.sched = {d.name: (d.budget_us if d.budget_us is not None else d.period_us,
+                        d.period_us, d.priority) for d in desc.domains}
     return m
 
 

@@ -102,7 +102,7 @@ def run(desc_path, image_path=None, hyp_path=None, image=None, live=None):
             raise InputError("%s: %s" % (live, exc.message)) from None
         a.live = live
     a.checks.append(check_hash(a.model, image, image_info, live, dump))
-    a.checks.append(compare(a.model, dump, live) if dump else not_checked())
+    a.checks.append(compare(a.model, dump, live, a.reach) if dump else not_checked())
     return a
 
 

@@ -12,19 +12,20 @@
              devices, irqs, channels, untyped
   ipas       where device and channel caps are mapped
   (disks.py, beside the compiler: [[disk]], the virtual disks of a
-             block back end)
+             block back end; netports.py: [[uplink]] and [[netport]], the
+             ports of the virtual switch)
   limits     the table sizes the hypervisor's loader accepts (run on the
              data alone, before the rest: see description.parse)
 
 check() runs the others in order and returns every diagnostic found."""
 
 from .. import description as D
-from .. import disks
+from .. import disks, netports
 from . import (channels, cspaces, devices, domains, ipas, irqs, names, objects,
                served, system)
 from .reader import Reader
 
-TOP = ("system", "domain", "disk") + D.OBJECT_KINDS
+TOP = ("system", "domain", "disk", "uplink", "netport") + D.OBJECT_KINDS
 
 
 def check(desc, data, pos):
@@ -43,6 +44,7 @@ def check(desc, data, pos):
     served.check(r)
     channels.ends(r)
     disks.check(r, data)
+    netports.check(r, data)
     cspaces.check(r)
     devices.place(r)
     irqs.check(r)

@@ -5,6 +5,8 @@ CSpace, start-up, audit role and caps.
 Domains are objects too (caps name them for lifecycle rights), so every
 domain is declared, in a first pass, before any object or cap is read."""
 
+import os
+
 from .. import description as D
 from ..errors import show
 from . import caps, names, schedule
@@ -12,7 +14,7 @@ from .system import cspace_ok
 
 FIELDS = ("name", "kind", "image", "kernel", "initramfs", "cmdline", "memory",
           "phys", "vcpus", "budget_us", "period_us", "priority", "cspace_slots",
-          "autostart", "role", "cap")
+          "autostart", "role", "store", "cap")
 LINUX_FIELDS = ("kernel", "initramfs", "cmdline")
 
 
@@ -147,4 +149,12 @@ def read(r, dom):
                   % (ctx, show(role), ", ".join(D.ROLES)))
         else:
             dom.role = role
+    # Guest configs packed for this domain to create guests from at run
+    # time (cloison.store), relative to the description.
+    store = r.strings(t, "store", path, ctx)
+    if store is not None:
+        dom.store_line = r.pos.line(path + ("store",))
+        base = os.path.dirname(os.path.abspath(r.d.filename)) if r.d.filename else "."
+        dom.store = [os.path.join(base, p) for p in store]
+        dom.store_shown = list(store)
     caps.read_all(r, dom, t, path, ctx)

@@ -34,6 +34,10 @@ enum stage2_error {
 };
 
 bool arch_stage2_init(struct arch_stage2 *s2, uint16_t vmid, uint32_t quota_pages);
+/* The same, for a domain made at run time: its tables come from n zeroed
+ * pages of its own at `pages` (carved with it from its builder's pool), not
+ * from the core's allocator, and go back there; the share is n. */
+bool arch_stage2_init_own(struct arch_stage2 *s2, uint16_t vmid, void *pages, uint32_t n);
 /* Would arch_stage2_map(s2, ipa, pa, size, ...) succeed? No side effect:
  * checks alignment, range, overlap and that enough table pages are free. */
 enum stage2_error arch_stage2_check_map(const struct arch_stage2 *s2,

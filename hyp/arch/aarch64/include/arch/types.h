@@ -70,6 +70,10 @@ struct arch_stage2 {
 	/* Table pages this stage 2 holds (root included) and may hold: its
 	 * share of the table pool (arch/stage2.h, arch_stage2_init). */
 	uint32_t tables, quota;
+	/* Pages of its own for tables (arch_stage2_init_own), free ones
+	 * chained through their first word; NULL base: the core's allocator. */
+	uint64_t *own, *own_base;
+	uint32_t own_free;
 };
 
 #endif

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* The learning bridge (bridge.h). */
+#include <domain/core.h>
+
+#include "bridge.h"
+#include "clock.h"
+#include "switch.h"
+
+struct fdb_entry {
+	uint8_t mac[6];
+	uint16_t vid;       /* 0: free */
+	uint32_t port;
+	uint64_t seen;      /* clock ticks */
+};
+
+static struct fdb_entry fdb[FDB_SIZE];
+static uint32_t used, per_port[MAX_PORTS];
+
+static bool bridged(const struct port *p)
+{
+	return !p->guest || p->cfg.mode == MODE_BRIDGE;
+}
+
+static bool expired(const struct fdb_entry *e, uint64_t now)
+{
+	return now - e->seen >= clock_seconds(ports[UPLINK].cfg.ageing_s ? ports[UPLINK].cfg.ageing_s
+									  : 300);
+}
+
+static void drop_entry(struct fdb_entry *e)
+{
+	used--;
+	per_port[e->port]--;
+	e->vid = 0;
+}
+
+static struct fdb_entry *find(uint16_t vid, const uint8_t *mac)
+{
+	uint64_t now = clock_now();
+
+	for (uint32_t i = 0; i < FDB_SIZE; i++) {
+		struct fdb_entry *e = &fdb[i];
+
+		if (e->vid != vid || !mac_eq(e->mac, mac))
+			continue;
+		if (expired(e, now)) {
+			drop_entry(e);
+			return NULL;
+		}
+		return e;
+	}
+	return NULL;
+}
+
+struct port *bridge_lookup(uint16_t vid, const uint8_t *mac)
+{
+	struct fdb_entry *e;
+
+	for (uint32_t i = 1; i < n_ports; i++)
+		if (ports[i].guest && bridged(&ports[i]) && mac_eq(ports[i].cfg.mac, mac))
+			return port_has_vid(&ports[i], vid) ? &ports[i] : NULL;
+	e = find(vid, mac);
+	return e ? &ports[e->port] : NULL;
+}
+
+/* Learn (vid, src) on the uplink. A full table or quota learns nothing:
+ * frames to that MAC are flooded (BR-4). Expired entries are reused. */
+static void learn(const struct pkt *k)
+{
+	struct fdb_entry *e = find(k->vid, pkt_src(k));
+	uint64_t now = clock_now();
+
+	if (e) {
+		/* Station move (BR-5): the entry follows the port. */
+		if (e->port != k->in->index) {
+			per_port[e->port]--;
+			per_port[k->in->index]++;
+			e->port = k->in->index;
+		}
+		e->seen = now;
+		return;
+	}
+	for (uint32_t i = 0; i < FDB_SIZE; i++)
+		if (fdb[i].vid && expired(&fdb[i], now))
+			drop_entry(&fdb[i]);
+	if (used >= FDB_SIZE || per_port[k->in->index] >= FDB_PORT_QUOTA)
+		return;
+	for (uint32_t i = 0; i < FDB_SIZE; i++) {
+		if (fdb[i].vid)
+			continue;
+		memcpy(fdb[i].mac, pkt_src(k), 6);
+		fdb[i].vid = k->vid;
+		fdb[i].port = k->in->index;
+		fdb[i].seen = now;
+		used++;
+		per_port[k->in->index]++;
+		return;
+	}
+}
+
+void bridge_input(struct pkt *k)
+{
+	struct port *q;
+
+	if (!k->in->guest) {
+		/* A configured guest MAC arriving on the uplink is a spoof
+		 * (AS-6): it would poison the table. Never learned. */
+		for (uint32_t i = 1; i < n_ports; i++)
+			if (ports[i].guest && mac_eq(ports[i].cfg.mac, pkt_src(k))) {
+				port_drop(k->in, DROP_SPOOF_MAC);
+				return;
+			}
+		if (!mac_multicast(pkt_src(k)))
+			learn(k);
+	}
+	if (mac_multicast(pkt_dst(k))) {
+		switch_flood(k);
+		return;
+	}
+	q = bridge_lookup(k->vid, pkt_dst(k));
+	if (q == k->in) {
+		/* Never back out of its ingress port (BR-3): a frame for a
+		 * station on the same side is not ours to carry. */
+		return;
+	}
+	if (q && bridged(q))
+		switch_out(q, k);
+	else
+		switch_flood(k);
+}
+
+void bridge_flush(const struct port *p)
+{
+	for (uint32_t i = 0; i < FDB_SIZE; i++)
+		if (fdb[i].vid && (!p || fdb[i].port == p->index))
+			drop_entry(&fdb[i]);
+}
+
+uint32_t bridge_learned(void)
+{
+	return used;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The switch's port table, written by the toolstack from the [[uplink]]
+ * and [[netport]] tables of the system description
+ * (toolstack/cloison/netports.py) into NET_CONFIG_SIZE bytes at
+ * NET_CONFIG_OFFSET below the end of net-dom's RAM, read-only; layout in
+ * docs/net-dom.md. Entry 0 is the uplink.
+ */
+#ifndef NETDOM_CONFIG_H
+#define NETDOM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cloison_start_info;
+
+#define NET_CONFIG_OFFSET 16384u
+#define NET_CONFIG_SIZE 8192u
+#define CONFIG_NAME_LEN 32u
+#define CONFIG_MAX_IPS 4u
+#define CONFIG_MAX_RANGES 12u
+#define CONFIG_MAX_PORTS 51u
+
+enum port_mode { MODE_BRIDGE = 0, MODE_ROUTER = 1, MODE_NAT = 2 };
+
+#define CFG_F_HAS_MAC 1u
+#define CFG_F_DHCP 2u
+#define CFG_F_IPV6 4u
+#define CFG_V_TRUNK 1u
+#define CFG_V_PVID_UNTAGGED 2u
+
+struct config_port {
+	char cap[CONFIG_NAME_LEN];     /* uplink: the NIC's cap; guest: the channel's */
+	char irq_cap[CONFIG_NAME_LEN]; /* uplink: the NIC's IRQ cap */
+	uint8_t mac[6];
+	uint8_t mode;                  /* enum port_mode */
+	uint8_t flags;                 /* CFG_F_* */
+	uint8_t n_ip;
+	uint8_t n_ranges;
+	uint16_t pvid;                 /* 0: no native VLAN */
+	uint16_t vflags;               /* CFG_V_* */
+	uint16_t pad;
+	uint8_t ip[CONFIG_MAX_IPS][4]; /* network order */
+	uint32_t rate_bytes;           /* credit per interval; 0: unlimited */
+	uint32_t rate_us;
+	uint8_t gateway[4];            /* 0.0.0.0: the default */
+	uint32_t ageing_s;             /* uplink: the learning table's ageing */
+	struct {
+		uint16_t lo, hi;
+	} ranges[CONFIG_MAX_RANGES];   /* allowed VIDs */
+};
+
+_Static_assert(sizeof(struct config_port) == 160, "net config entry");
+
+/* Read and check the table (magic, version, count, names terminated, VIDs
+ * and counts in range, the uplink first). Fills out[] and *n; false with
+ * *why otherwise. */
+bool config_read(const struct cloison_start_info *si, struct config_port *out, uint32_t *n,
+		 const char **why);
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * net-dom: the virtual switch (docs/net-dom.md). It owns the uplink NIC
+ * (a virtio-net device: registers and interrupt are caps) and serves one
+ * port per guest channel (docs/net-protocol.md); the ports, their modes
+ * and addresses come from the system description ([[uplink]],
+ * [[netport]]). Guests are served in turn, a bounded batch each, so a
+ * guest that floods waits behind its own frames; one that breaks the
+ * protocol is disabled alone.
+ */
+#include <domain/core.h>
+
+#include "clock.h"
+#include "config.h"
+#include "port.h"
+#include "switch.h"
+#include "uplink.h"
+
+#define NIC_VIRQ 40u
+#define GUEST_VIRQ 41u   /* every port's channel: the handler only wakes us */
+#define STRAY_VIRQ 42u   /* channels the table does not name (C-1) */
+#define BATCH 8u         /* frames taken from one source per round */
+
+uint64_t clock_skew;
+uint64_t stray_notifications;
+void uplink_irq(void);
+
+void irq_handler(uint32_t vintid)
+{
+	if (vintid == NIC_VIRQ)
+		uplink_irq();
+	else if (vintid == STRAY_VIRQ)
+		stray_notifications++;
+}
+
+static bool configured(uint64_t slot)
+{
+	for (uint32_t i = 1; i < n_ports; i++)
+		if (ports[i].slot == slot)
+			return true;
+	return false;
+}
+
+/* C-1: a channel net-dom holds but no port names is never read; its
+ * notifications are only counted. */
+static uint32_t bind_strays(const struct cloison_start_info *si)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < si->n_caps; i++) {
+		const struct cloison_start_info_cap *c = &si->caps[i];
+
+		if (c->type != CLOISON_TYPE_CHANNEL || configured(c->slot))
+			continue;
+		if (cloison_channel_bind(c->slot, STRAY_VIRQ) == CLOISON_ERR_OK)
+			n++;
+	}
+	return n;
+}
+
+int domain_main(const struct cloison_start_info *si)
+{
+	static struct config_port table[CONFIG_MAX_PORTS];
+	const char *why = "";
+	uint32_t n = 0, strays;
+
+	if (!config_read(si, table, &n, &why))
+		runtime_panic("%s", why);
+	ports[UPLINK].cfg = table[0];
+	if (!uplink_init(&why))
+		runtime_panic("cannot drive the uplink NIC: %s", why);
+	n_ports = 1;
+	for (uint32_t i = 1; i < n; i++)
+		if (port_attach(&ports[n_ports], &table[i], n_ports, GUEST_VIRQ))
+			n_ports++;
+	strays = bind_strays(si);
+	irq_enable(GUEST_VIRQ, 0x90);
+	irq_enable(STRAY_VIRQ, 0xa0);
+	print("switching %u port%s, uplink %02x:%02x:%02x:%02x:%02x:%02x%s\n", n_ports,
+	      n_ports == 1 ? "" : "s", ports[0].cfg.mac[0], ports[0].cfg.mac[1], ports[0].cfg.mac[2],
+	      ports[0].cfg.mac[3], ports[0].cfg.mac[4], ports[0].cfg.mac[5],
+	      strays ? " (unconfigured channels ignored)" : "");
+	irq_unmask();
+	for (;;) {
+		bool progress = uplink_poll(BATCH * 4);
+
+		for (uint32_t i = 1; i < n_ports; i++)
+			progress |= port_serve(&ports[i], BATCH);
+		vnet_kick(&nic);
+		for (uint32_t i = 1; i < n_ports; i++)
+			if (ports[i].notify) {
+				ports[i].notify = false;
+				cloison_channel_signal(ports[i].slot);
+			}
+		if (progress)
+			continue;
+		irq_mask();
+		progress = vnet_arm(&nic);
+		for (uint32_t i = 1; i < n_ports; i++) {
+			struct port *p = &ports[i];
+
+			/* A port without room for responses is served again when
+			 * its guest takes them and sends more; it stalls only
+			 * itself. */
+			if (!p->disabled && ring_arm(&p->ring) && port_resp_room(p, 1))
+				progress = true;
+		}
+		if (!progress)
+			__asm__ volatile("wfi");
+		irq_unmask();
+	}
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A guest port's side of the network protocol (port.h,
+ * docs/net-protocol.md): requests are copied once into private memory by
+ * the ring library and checked there. A request that breaks the protocol
+ * (a buffer outside the data area, a receive buffer too small, too many
+ * posted, a malformed message, a forged ring index) disables that port
+ * alone.
+ */
+#include <domain/core.h>
+
+#include "clock.h"
+#include "port.h"
+#include "switch.h"
+
+struct port ports[MAX_PORTS];
+uint32_t n_ports;
+
+const char *const drop_names[DROP_REASONS] = {
+	"spoof-mac", "spoof-ip", "spoof-arp", "ethertype", "vlan", "len", "queue-full",
+	"rate", "arp-pending", "fragment", "nat-quota", "no-mapping", "ttl", "no-route",
+	"disabled",
+};
+
+bool port_has_vid(const struct port *p, uint16_t vid)
+{
+	for (uint32_t r = 0; r < p->cfg.n_ranges; r++)
+		if (vid >= p->cfg.ranges[r].lo && vid <= p->cfg.ranges[r].hi)
+			return true;
+	return false;
+}
+
+bool port_has_ip(const struct port *p, const uint8_t ip[4])
+{
+	for (uint32_t i = 0; i < p->cfg.n_ip; i++)
+		if (p->cfg.ip[i][0] == ip[0] && p->cfg.ip[i][1] == ip[1] &&
+		    p->cfg.ip[i][2] == ip[2] && p->cfg.ip[i][3] == ip[3])
+			return true;
+	return false;
+}
+
+void port_reset_state(struct port *p)
+{
+	p->posted_head = p->posted_n = 0;
+	p->tx_held = 0;
+	port_reset_counters(p);
+}
+
+void port_reset_counters(struct port *p)
+{
+	p->credit = p->cfg.rate_bytes;
+	p->credit_next = 0;
+	p->credit_ticks = clock_us(p->cfg.rate_us);
+	for (uint32_t d = 0; d < DROP_REASONS; d++)
+		p->drops[d] = 0;
+	p->in_frames = p->out_frames = p->in_bytes = p->out_bytes = 0;
+	p->hdr_copied = p->payload_copied = 0;
+	p->first_in = p->last_in = 0;
+}
+
+bool port_attach(struct port *p, const struct config_port *c, uint32_t index, uint32_t vintid)
+{
+	const struct cloison_start_info_cap *cap = si_find(c->cap);
+	uint64_t badge = 0, pa = 0, size = 0;
+
+	p->index = index;
+	p->cfg = *c;
+	p->guest = true;
+	if (!cap || cap->type != CLOISON_TYPE_CHANNEL || cap->ipa == ~0ull) {
+		print("port %s: no mapped channel cap of that name\n", c->cap);
+		return false;
+	}
+	p->slot = cap->slot;
+	p->vintid = vintid;
+	if (cloison_cap_identify(p->slot, NULL, NULL, &badge) != CLOISON_ERR_OK ||
+	    badge != NETIF_BACKEND_END ||
+	    cloison_memory_phys(p->slot, &pa, &size) != CLOISON_ERR_OK ||
+	    size <= NETIF_DATA_OFFSET || size != cap->size) {
+		print("port %s: the channel is not a back-end end with a data area\n", c->cap);
+		return false;
+	}
+	p->data = (volatile uint8_t *)(uintptr_t)(cap->ipa + NETIF_DATA_OFFSET);
+	p->data_pa = pa + NETIF_DATA_OFFSET;
+	p->data_size = size - NETIF_DATA_OFFSET;
+	ring_init(&p->ring, (void *)(uintptr_t)cap->ipa, NETIF_BACKEND_END, false);
+	port_reset_state(p);
+	cloison_channel_bind(p->slot, vintid);
+	return true;
+}
+
+void port_disable(struct port *p, const char *why)
+{
+	if (p->disabled)
+		return;
+	p->disabled = true;
+	p->why = why;
+	p->posted_n = 0;
+	print("port %s disabled: %s\n", p->cfg.cap, why);
+}
+
+bool port_resp_room(struct port *p, uint32_t n)
+{
+	return !p->disabled && ring_space(&p->ring) >= p->tx_held + n;
+}
+
+void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uint32_t len)
+{
+	struct netif_rsp r = { op, status, len, NETIF_VERSION, { 0 }, 0, 0 };
+	bool n = false;
+
+	if (p->disabled)
+		return;
+	if (op == NETIF_RSP_INFO) {
+		memcpy(r.mac, p->cfg.mac, 6);
+		r.mtu = NETIF_MTU;
+	}
+	if (ring_send(&p->ring, &r, sizeof(r), id, &n) == RING_OK && n)
+		p->notify = true;
+}
+
+bool port_credit(struct port *p, uint32_t len)
+{
+	uint64_t now;
+
+	if (!p->cfg.rate_bytes)
+		return true;
+	now = clock_now();
+	/* Xen's credit scheduler: a full credit each interval, never more. */
+	if (now >= p->credit_next) {
+		p->credit = p->cfg.rate_bytes;
+		p->credit_next = now + p->credit_ticks;
+	}
+	if (len > p->credit)
+		return false;
+	p->credit -= len;
+	return true;
+}
+
+/* A buffer [offset, offset + len) inside the data area, without overflow. */
+static bool inside(const struct port *p, uint64_t offset, uint32_t len)
+{
+	return offset <= p->data_size && len <= p->data_size - offset;
+}
+
+static void transmit(struct port *p, const struct netif_req *r, uint32_t id)
+{
+	static struct pkt k;
+	enum fate f = FATE_DROPPED;
+
+	if (!inside(p, r->offset, r->len)) {
+		port_disable(p, "TX buffer outside the data area");
+		return;
+	}
+	k.in = p;
+	k.src_id = id;
+	if (r->len < ETH_HLEN || r->len > NETIF_FRAME_MAX ||
+	    !pkt_parse(&k, p->data + r->offset, p->data_pa + r->offset, r->len))
+		port_drop(p, DROP_LEN);
+	else
+		f = switch_input(&k, r->len);
+	if (f == FATE_HELD)
+		p->tx_held++;
+	else
+		port_respond(p, NETIF_RSP_TX_DONE, id, f == FATE_DONE ? NETIF_OK : NETIF_DROPPED, 0);
+}
+
+bool port_serve(struct port *p, uint32_t budget)
+{
+	bool progress = false;
+	struct ring_msg m;
+	struct netif_req r;
+
+	while (!p->disabled && budget && port_resp_room(p, 1)) {
+		enum ring_status st = ring_recv(&p->ring, &m);
+
+		if (st == RING_DEAD) {
+			port_disable(p, p->ring.why);
+			break;
+		}
+		if (st != RING_OK)
+			break;
+		progress = true;
+		if (m.len != sizeof(r)) {
+			port_disable(p, "a request that is not a netif_req");
+			break;
+		}
+		memcpy(&r, m.data, sizeof(r));
+		switch (r.op) {
+		case NETIF_OP_TX:
+			budget--;
+			transmit(p, &r, m.id);
+			break;
+		case NETIF_OP_RX_POST:
+			if (r.len < NETIF_BUF_MIN || !inside(p, r.offset, r.len) ||
+			    p->posted_n == POSTED_MAX) {
+				port_disable(p, r.len < NETIF_BUF_MIN ? "receive buffer too small"
+						: p->posted_n == POSTED_MAX ? "too many receive buffers posted"
+						: "receive buffer outside the data area");
+				break;
+			}
+			p->posted[(p->posted_head + p->posted_n++) % POSTED_MAX] =
+				(struct posted){ m.id, r.offset, r.len };
+			break;
+		case NETIF_OP_INFO:
+			port_respond(p, NETIF_RSP_INFO, m.id, NETIF_OK, 0);
+			break;
+		default:
+			port_respond(p, r.op, m.id, NETIF_UNSUPP, 0);
+			break;
+		}
+	}
+	if (p->ring.dead)
+		port_disable(p, p->ring.why);
+	return progress;
+}

@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: MIT
+"""Guests made at run time on QEMU, driven from the host as a user would
+script it: `toolstack/run --ctl SOCKET` boots tests/system/systems/create.toml
+(dom0 with a typed pool, a console cap it may hand on and a store of guest
+configs) and cloison.ctl sends dom0's shell commands over the console.
+
+- 100 guests created, stopped and destroyed in a row: each create, stop and
+  destroy succeeds, the core zeroes each guest's memory (its line for each),
+  and the core's object count, its free pages and dom0's pool are back at
+  the baseline afterwards;
+- the pool running out part way through a create, a budget beyond dom0's
+  own, an unknown config: each refused with the field named, and the census
+  unchanged;
+- `cloison ctl` itself: the output of one command and its exit status.
+These boot QEMU: they need the build tests/run made (CLOISON_BUILD)."""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import support
+
+sys.path.insert(0, os.path.join(support.ROOT, "toolstack"))
+from cloison import ctl  # noqa: E402
+
+BUILD = os.environ.get("CLOISON_BUILD", os.path.join(support.ROOT, "build"))
+IMAGE = os.path.join(BUILD, "tests/system/test-create.elf")
+CENSUS = re.compile(r"stats: core (\d+) objects, (\d+) of (\d+) pages free; "
+                    r"pool (\d+) of (\d+) bytes free")
+
+
+class RunTimeGuests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.sock = os.path.join(cls.tmp.name, "ctl.sock")
+        cls.log = os.path.join(cls.tmp.name, "console.log")
+        # A disk of its own: the default one may be in use by another run.
+        cls.qemu = subprocess.Popen(
+            [os.path.join(support.ROOT, "toolstack/run"), "--ctl", cls.sock, "--log", cls.log,
+             IMAGE], env=dict(os.environ, CLOISON_BUILD=BUILD,
+                              CLOISON_DISK=os.path.join(cls.tmp.name, "disk.img")),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            cls.con = ctl.Console(cls.sock, 60)
+            cls.con.settle(1.0, 60)
+            deadline = time.monotonic() + 60
+            while cls.con.run("help", 1.0) is None:
+                if time.monotonic() > deadline:
+                    raise AssertionError("dom0 did not answer on the console")
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.qemu.kill()
+        cls.qemu.wait()
+        cls.tmp.cleanup()
+
+    def run_ok(self, command, ok=True):
+        res = self.con.run(command, 60)
+        self.assertIsNotNone(res, "no answer to %r" % command)
+        self.assertEqual(res[0], ok, "%r: %s" % (command, res[1]))
+        return res[1]
+
+    def census(self):
+        lines = self.run_ok("stats")
+        m = CENSUS.fullmatch(lines[0])
+        self.assertTrue(m, lines)
+        return tuple(int(x) for x in m.groups())
+
+    def log_text(self):
+        with open(self.log, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def test_1_a_hundred_guests_leave_the_core_and_the_pool_as_they_were(self):
+        base = self.census()
+        zeroed0 = self.log_text().count("cloison: domain hello1 destroyed; its 4096 KiB zeroed")
+        for i in range(100):
+            self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])
+            if i % 25 == 0:
+                line = [x for x in self.run_ok("list") if x.startswith("hello1 ")]
+                self.assertEqual(len(line), 1)
+                self.assertRegex(line[0], r"running .* memory 4 MiB, budget 1000/10000 us, "
+                                 r"priority 100, image sha256 [0-9a-f]{64}$")
+            self.run_ok("stop hello1")
+            self.run_ok("destroy hello1")
+        self.assertEqual(self.census(), base)
+        # Each guest's memory was zeroed by the core when it was destroyed.
+        self.assertEqual(self.log_text().count(
+            "cloison: domain hello1 destroyed; its 4096 KiB zeroed") - zeroed0, 100)
+
+    def test_2_every_refusal_names_the_field_and_changes_nothing(self):
+        base = self.census()
+        out = self.run_ok("create big", ok=False)
+        self.assertRegex(out[0], r"^create big: memory: 16 MiB does not fit")
+        out = self.run_ok("create greedy", ok=False)
+        self.assertRegex(out[0], r"^create greedy: budget_us 5000, period_us 10000, "
+                         r"priority 100: refused")
+        out = self.run_ok("create nosuch", ok=False)
+        self.assertRegex(out[0], r"^create: no config named 'nosuch' in the store")
+        self.assertEqual(self.run_ok("create hello2"), ["create hello2: running"])
+        out = self.run_ok("create hello2", ok=False)
+        self.assertRegex(out[0], r"a guest of that name exists")
+        self.run_ok("destroy hello2")
+        self.assertEqual(self.census(), base)
+
+    def live_audit(self):
+        """dom0's `audit`, then `cloison audit --live` on the console log."""
+        n = self.log_text().count("CLOISON-CAPDUMP END")
+        self.run_ok("audit")
+        deadline = time.monotonic() + 30
+        while self.log_text().count("CLOISON-CAPDUMP END") == n:
+            self.assertLess(time.monotonic(), deadline, "no capability dump")
+            time.sleep(0.1)
+        snap = os.path.join(self.tmp.name, "snap.log")
+        with open(snap, "w") as f:
+            f.write(self.log_text())
+        return subprocess.run(
+            [os.path.join(support.ROOT, "toolstack/bin/cloison"), "audit",
+             os.path.join(support.ROOT, "tests/system/systems/create.toml"), "--live", snap,
+             "--hyp", os.path.join(BUILD, "hyp/hyp-test.elf"), "--image-path",
+             os.path.join(BUILD, "domains/dom0") + ":" + os.path.join(BUILD, "domains/guests")],
+            capture_output=True, text=True, timeout=120)
+
+    def test_25_the_live_audit_holds_after_creation_and_after_destruction(self):
+        self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])
+        out = self.live_audit()
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("[held] live-subset", out.stdout)
+        self.assertIn("domain 'hello1'", out.stdout)
+        self.assertIn("was made at run time by 'dom0'", out.stdout)
+        self.run_ok("destroy hello1")
+        out = self.live_audit()
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("[held] live-subset", out.stdout)
+        self.assertNotIn("hello1", out.stdout.split("[held] live-subset")[1])
+
+    def test_3_the_command_line_tool(self):
+        # A second client on the same socket: the test's connection first
+        # lets go (QEMU serves one at a time).
+        self.con.sock.close()
+        try:
+            out = subprocess.run([os.path.join(support.ROOT, "toolstack/bin/cloison"), "ctl",
+                                  "--socket", self.sock, "create", "nosuch"],
+                                 capture_output=True, text=True, timeout=120)
+            self.assertEqual(out.returncode, 1, out.stderr)
+            self.assertIn("create: no config named 'nosuch'", out.stdout)
+            out = subprocess.run([os.path.join(support.ROOT, "toolstack/bin/cloison"), "ctl",
+                                  "--socket", self.sock, "list"],
+                                 capture_output=True, text=True, timeout=120)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn("store: hello1 hello2 big greedy", out.stdout)
+        finally:
+            type(self).con = ctl.Console(self.sock, 60)
+
+
+if __name__ == "__main__":
+    unittest.main()

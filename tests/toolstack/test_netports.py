@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: MIT
+"""The switch's port configuration ([[uplink]], [[netport]]: docs/net-dom.md):
+the xl VLAN grammar accepted and refused (VLAN-1), every bad field reported
+with its line, the field and the valid values, router ports without
+addresses refused (RT-1), NAT refused until built, and the port table the
+compiler hands net-dom."""
+import struct
+import unittest
+
+try:
+    from . import support  # noqa: F401  (puts the toolstack on sys.path)
+except ImportError:
+    import support  # noqa: F401
+from cloison import description as D
+from cloison import netports
+
+BASE = """\
+[[device]]
+name = "nic"
+base = 0x0a000000
+size = "4K"
+
+[[irq]]
+name = "nic-irq"
+intid = 48
+trigger = "level"
+
+[[channel]]
+name = "g-net"
+size = "68K"
+
+[[uplink]]
+device = "nic"
+irq = "nic-irq"
+ip = "10.0.2.15"
+gateway = "10.0.2.2"
+
+[[netport]]
+channel = "g-net"
+PORTLINES
+
+[[domain]]
+name = "net"
+image = "net-dom"
+memory = "4M"
+  [[domain.cap]]
+  name = "uplink"
+  object = "nic"
+  rights = ["read", "write"]
+  [[domain.cap]]
+  name = "uplink-irq"
+  object = "nic-irq"
+  rights = ["receive"]
+  [[domain.cap]]
+  name = "g"
+  object = "g-net"
+  rights = ["read", "write"]
+
+[[domain]]
+name = "g"
+image = "guest-hello"
+memory = "2M"
+  [[domain.cap]]
+  name = "net"
+  object = "g-net"
+  rights = ["read", "write"]
+"""
+PORT_LINE = BASE.splitlines().index("PORTLINES") + 1
+
+
+def check(*lines):
+    if not any(x.startswith("mac =") for x in lines):
+        lines = ('mac = "02:00:00:00:00:10"',) + lines
+    desc, diags = D.parse("sys.toml", BASE.replace("PORTLINES", "\n".join(lines)))
+    return desc, [(d.line, d.kind, d.message) for d in diags if not d.warning]
+
+
+class Vlan(unittest.TestCase):
+    def test_VLAN_1_grammar_accepted(self):
+        for text, native_none, vids, pvid, trunk, untagged in (
+                ("10", False, [10], 10, False, True),
+                ("10p", False, [10], 10, False, True),
+                ("10p/20", False, [10, 20], 10, True, False),
+                ("10pu/20", False, [10, 20], 10, True, True),
+                ("100-103", True, [100, 101, 102, 103], 0, True, False),
+                ("5p/100+10x4", False, [5, 100, 110, 120, 130], 5, True, False),
+                ("10/20", True, [10, 20], 0, True, False),
+                ("1/4094p", False, [1, 4094], 4094, True, False)):
+            v = netports.parse_vlan(text, native_none)
+            self.assertEqual((v.vids, v.pvid, v.trunk, v.pvid_untagged),
+                             (vids, pvid, trunk, untagged), text)
+
+    def test_VLAN_1_grammar_refused(self):
+        for text, native_none, reason in (
+                ("0", False, "outside 1-4094"), ("4095", False, "outside 1-4094"),
+                ("10/20", False, "exactly one PVID"), ("10p/20p", False, "exactly one PVID"),
+                ("10/10p", False, "listed twice"), ("20-10", False, "backwards"),
+                ("10+0x3", False, "must not be 0"), ("ten", False, "not a VID"),
+                ("10p/20", True, "contradict"), ("10pu/20u", False, "PVID only"),
+                ("4090+2x4", False, "outside 1-4094"), ("", False, "not a VID")):
+            with self.assertRaises(ValueError, msg=text) as cm:
+                netports.parse_vlan(text, native_none)
+            self.assertIn(reason, str(cm.exception), text)
+
+
+class PortErrors(unittest.TestCase):
+    def test_good_description_accepted_and_table(self):
+        desc, errs = check('ip = ["10.0.0.10"]', 'vlan = "10p/20"', 'rate = "1M/s@20ms"')
+        self.assertEqual(errs, [])
+        net = desc.domains[0]
+        blob = netports.config_blob(desc, net)
+        magic, version, count = netports.CONFIG_HEADER.unpack_from(blob)
+        self.assertEqual((magic, version, count), (b"CLNTCFG1", 1, 2))
+        up, g = (netports.CONFIG_ENTRY.unpack_from(blob, 16 + i * 160) for i in range(2))
+        self.assertEqual(up[0].rstrip(b"\0"), b"uplink")
+        self.assertEqual(up[1].rstrip(b"\0"), b"uplink-irq")
+        self.assertEqual(g[0].rstrip(b"\0"), b"g")
+        self.assertEqual(g[2], bytes.fromhex("020000000010"))
+        self.assertEqual((g[7], g[8]), (10, netports.V_TRUNK))          # pvid, flags
+        self.assertEqual((g[11], g[12]), ((1 << 20) * 20000 // 1000000, 20000))
+        self.assertEqual(g[15][:8], struct.pack("<HHHH", 10, 10, 20, 20))
+        self.assertIsNone(netports.config_blob(desc, desc.domains[1]))
+
+    def test_each_bad_field_reported_with_line_and_valid_values(self):
+        cases = [
+            ('mac = "02:00:00:00:10"', "mac", "six hex bytes"),
+            ('mac = "01:00:5e:00:00:01"', "mac", "multicast"),
+            ('ip = ["10.0.0.300"]', "ip", "not a dotted IPv4"),
+            ('ip = ["224.0.0.1"]', "ip", "not a unicast host"),
+            ('ip = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"]', "ip",
+             "at most 4"),
+            ('vlan = "0"', "vlan", "xl grammar"),
+            ('vlan = "10/20"', "vlan", "exactly one PVID"),
+            ('native = "yes"', "native", 'the only valid value is "none"'),
+            ('mode = "switch"', "mode", "valid values are bridge, router, nat"),
+            ('mode = "nat"', "mode", "not built yet"),
+            ('rate = "fast"', "rate", "BYTES/s@INTERVAL"),
+            ('rate = "10/s@50ms"', "rate", "64 bytes..4 GiB"),
+            ('gateway = "10.0.0"', "gateway", "not a dotted IPv4"),
+            ('dhcp = "yes"', "dhcp", "true or false"),
+            ('colour = "red"', "colour", "unknown field"),
+        ]
+        for line, field, text in cases:
+            _, errs = check(line)
+            self.assertEqual(len(errs), 1, "%s: %s" % (line, errs))
+            self.assertEqual(errs[0][0], PORT_LINE + (not line.startswith("mac")), line)
+            self.assertIn(field, errs[0][2], line)
+            self.assertIn(text, errs[0][2], line)
+
+    def test_RT_1_router_port_needs_addresses(self):
+        _, errs = check('mode = "router"')
+        self.assertEqual(len(errs), 1)
+        self.assertIn("mode \"router\" needs 'ip'", errs[0][2])
+        _, errs = check('mode = "router"', 'ip = ["10.0.2.50"]')
+        self.assertEqual(errs, [])
+
+    def test_port_on_a_channel_net_dom_does_not_hold(self):
+        text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"').replace(
+            'channel = "g-net"\nmac', 'channel = "nothing"\nmac')
+        _, diags = D.parse("sys.toml", text)
+        self.assertIn("no channel of that name", " ".join(d.message for d in diags))
+
+    def test_uplink_errors(self):
+        text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"').replace('ip = "10.0.2.15"', 'ip = "x"').replace(
+            'irq = "nic-irq"', 'irq = "nic-irq"\nageing = 0')
+        _, diags = D.parse("sys.toml", text)
+        msgs = [d.message for d in diags]
+        self.assertTrue(any("ageing 0 s: valid values are 1..1000000" in m for m in msgs), msgs)
+        self.assertTrue(any("ip 'x' is not a dotted IPv4" in m for m in msgs), msgs)
+
+
+if __name__ == "__main__":
+    unittest.main()

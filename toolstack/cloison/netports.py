@@ -1,0 +1,390 @@
+# SPDX-License-Identifier: MIT
+"""The virtual switch's ports: [[uplink]] and [[netport]] tables of the
+system description (docs/net-dom.md, docs/net-protocol.md).
+
+    [[uplink]]
+    device = "net0-mmio"      # the NIC ([[device]]); its holder is the switch
+    irq = "net0-irq"          # the NIC's [[irq]], held by the same domain
+    ip = "10.0.2.15"          # the switch's address on the uplink (router mode)
+    gateway = "10.0.2.2"      # next hop of routed traffic
+    vlan = "1"                # the uplink's VLANs (xl grammar, below)
+
+    [[netport]]
+    channel = "guest1-net"    # a declared [[channel]]: end 0 = the switch
+    mac = "52:54:00:00:01:01" # the guest's MAC (anti-spoofing, static entry)
+    ip = ["10.0.2.16"]        # its IPv4 addresses (router mode: required)
+    vlan = "10"               # access port in VLAN 10
+    mode = "bridge"           # bridge | router | nat
+    rate = "1M/s@50ms"        # TX credit: bytes per second, replenish interval
+
+VLAN grammar (xl-network-configuration's `vlan=`): VIDs 1..4094 separated
+by '/'; an item is `N`, `N-M` (a range) or `N+SxC` (C VIDs from N in steps
+of S); `p` after a single VID marks the PVID, `u` after the PVID makes it
+leave untagged on a trunk. One VID alone is an access port (untagged, that
+VID). Several VIDs make a trunk, which needs exactly one `p`, or
+`native = "none"` (then no `p`: untagged ingress is dropped). The compiler
+hands the switch its table (config_blob) as a read-only segment of its
+image, NET_CONFIG_OFFSET below the end of its RAM, NET_CONFIG_SIZE long.
+"""
+import ipaddress
+import re
+import struct
+
+from . import disks
+
+UPLINK_KEYS = ("device", "irq", "mac", "ip", "gateway", "vlan", "native", "ageing",
+               "rate")
+PORT_KEYS = ("channel", "mac", "ip", "vlan", "native", "mode", "rate", "gateway",
+             "dhcp", "ipv6")
+MODES = {"bridge": 0, "router": 1}
+# Modes the switch will have once written; refused with a reason until then.
+MODES_NOT_BUILT = {"nat": "NAT mode is not built yet (net-dom/nat.c)"}
+VID_MIN, VID_MAX = 1, 4094
+MAX_IPS = 4
+MAX_RANGES = 12
+AGEING_MAX = 1000000
+# The table: 8 KiB below the block back end's configuration page (start-
+# info is the last page of RAM, that one the page before it), so one domain
+# could hold both.
+NET_CONFIG_OFFSET = 16384
+NET_CONFIG_SIZE = 8192
+CONFIG_MAGIC = b"CLNTCFG1"
+CONFIG_VERSION = 1
+CONFIG_HEADER = struct.Struct("<8sII")                 # magic, version, count
+# cap, irq cap, mac, mode, flags, n_ip, n_ranges, pvid, vflags, pad,
+# ip[4], rate bytes, rate us, gateway, ageing s, ranges[12] (lo, hi)
+CONFIG_ENTRY = struct.Struct("<32s32s6sBBBBHHH16sIIII48s")
+CONFIG_MAX = (NET_CONFIG_SIZE - CONFIG_HEADER.size) // CONFIG_ENTRY.size
+F_HAS_MAC, F_DHCP, F_IPV6 = 1, 2, 4
+V_TRUNK, V_PVID_UNTAGGED = 1, 2
+MAC_RE = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
+RATE_RE = re.compile(r"(\d{1,12})([KMG]?)(?:B)?/s(?:@(\d{1,9})(ms|us))?")
+RATE_RULE = ("'BYTES/s@INTERVAL', e.g. \"1M/s@50ms\" (BYTES with an optional K, M or "
+             "G; INTERVAL in ms or us, default 50ms)")
+VLAN_RULE = ("xl grammar: VIDs 1-4094 separated by '/', each 'N', 'N-M' or 'N+SxC', "
+             "'p' after the PVID, 'u' after a PVID that leaves untagged")
+
+
+class Vlan:
+    def __init__(self):
+        self.pvid = 1           # 0: no native VLAN
+        self.trunk = False
+        self.pvid_untagged = True
+        self.vids = [1]
+
+
+def parse_vlan(text, native_none):
+    """Vlan, or raise ValueError with the reason."""
+    vids, pvids, untagged = [], [], []
+    for item in text.split("/"):
+        m = re.fullmatch(r"(\d{1,4})([pu]{0,2})", item)
+        if m and len(set(m.group(2))) == len(m.group(2)):
+            v = int(m.group(1))
+            new = [v]
+            if "p" in m.group(2):
+                pvids.append(v)
+            if "u" in m.group(2):
+                untagged.append(v)
+        elif re.fullmatch(r"\d{1,4}-\d{1,4}", item):
+            lo, hi = (int(x) for x in item.split("-"))
+            if lo > hi:
+                raise ValueError("range %s runs backwards" % item)
+            new = list(range(lo, hi + 1))
+        elif re.fullmatch(r"\d{1,4}\+\d{1,4}x\d{1,4}", item):
+            a, rest = item.split("+")
+            s, c = (int(x) for x in rest.split("x"))
+            if s == 0 or c == 0:
+                raise ValueError("%s: step and count must not be 0" % item)
+            new = [int(a) + s * i for i in range(c)]
+        else:
+            raise ValueError("%r is not a VID, a range or a sequence" % item)
+        for v in new:
+            if not VID_MIN <= v <= VID_MAX:
+                raise ValueError("VID %d is outside 1-4094 (0 is the priority tag, "
+                                 "4095 reserved)" % v)
+            if v in vids:
+                raise ValueError("VID %d is listed twice" % v)
+            vids.append(v)
+    out = Vlan()
+    out.vids = sorted(vids)
+    out.trunk = len(vids) > 1 or native_none
+    if len(pvids) > 1:
+        raise ValueError("%d VIDs marked 'p': a port has exactly one PVID" % len(pvids))
+    if native_none:
+        if pvids or untagged:
+            raise ValueError("native = \"none\" and a 'p' or 'u' VID contradict each other")
+        out.pvid, out.pvid_untagged = 0, False
+    elif out.trunk:
+        if not pvids:
+            raise ValueError("a trunk needs exactly one PVID marked 'p', or "
+                             "native = \"none\"")
+        out.pvid = pvids[0]
+        if untagged and untagged != pvids:
+            raise ValueError("'u' applies to the PVID only")
+        out.pvid_untagged = bool(untagged)
+    else:
+        out.pvid, out.pvid_untagged = vids[0], True
+    return out
+
+
+def vid_ranges(vids):
+    out = []
+    for v in vids:
+        if out and out[-1][1] + 1 == v:
+            out[-1][1] = v
+        else:
+            out.append([v, v])
+    return out
+
+
+class Port:
+    def __init__(self, line, uplink=False):
+        self.line = line
+        self.uplink = uplink
+        self.channel = None     # guest port: the channel Object
+        self.device = self.irq = None   # uplink: the NIC's Objects
+        self.mac = None
+        self.ips = []
+        self.vlan = Vlan()
+        self.mode = "bridge"
+        self.rate = (0, 0)      # bytes per interval, interval in us; 0: none
+        self.gateway = None
+        self.dhcp = self.ipv6 = False
+        self.ageing = 300
+
+    def switch(self):
+        """The switch domain: the holder of end 0 or of the NIC."""
+        if self.uplink:
+            return self.device.holder.domain if self.device else None
+        return self.channel.ends[0].domain if self.channel else None
+
+
+def _mac(r, t, path, ctx):
+    v = r.string(t, "mac", path, ctx)
+    if v is None:
+        return None
+    if not MAC_RE.fullmatch(v):
+        r.err(path + ("mac",), "bad-netport", "%s: mac %r is not six hex bytes "
+              "separated by ':' (e.g. \"52:54:00:00:01:01\")" % (ctx, v))
+        return None
+    mac = bytes(int(x, 16) for x in v.split(":"))
+    if mac[0] & 1:
+        r.err(path + ("mac",), "bad-netport", "%s: mac %s is a multicast address "
+              "(the first byte's low bit is set); a port's MAC must be unicast" % (ctx, v))
+        return None
+    return mac
+
+
+def _ip(r, where, ctx, text, what):
+    try:
+        a = ipaddress.IPv4Address(text)
+    except ValueError:
+        r.err(where, "bad-netport", "%s: %s %r is not a dotted IPv4 address" % (ctx, what, text))
+        return None
+    if a.is_multicast or a.is_unspecified or int(a) == 0xffffffff:
+        r.err(where, "bad-netport", "%s: %s %s is not a unicast host address" % (ctx, what, a))
+        return None
+    return a
+
+
+def _rate(r, t, path, ctx):
+    v = r.string(t, "rate", path, ctx)
+    if v is None:
+        return (0, 0)
+    m = RATE_RE.fullmatch(v)
+    if not m:
+        r.err(path + ("rate",), "bad-netport", "%s: rate %r: valid form %s" % (ctx, v, RATE_RULE))
+        return (0, 0)
+    per_s = int(m.group(1)) * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2)]
+    us = int(m.group(3)) * (1000 if m.group(4) == "ms" else 1) if m.group(3) else 50000
+    credit = per_s * us // 1000000
+    if not 1 <= us <= 10000000 or not 64 <= credit < 1 << 32:
+        r.err(path + ("rate",), "bad-netport", "%s: rate %r gives %d bytes per %d us; the "
+              "interval must be 1 us..10 s and the credit per interval 64 bytes..4 GiB"
+              % (ctx, v, credit, us))
+        return (0, 0)
+    return (credit, us)
+
+
+def _vlan(r, t, path, ctx, port):
+    native = r.string(t, "native", path, ctx)
+    if native is not None and native != "none":
+        r.err(path + ("native",), "bad-vlan", "%s: native %r: the only valid value is "
+              "\"none\" (a trunk without a native VLAN)" % (ctx, native))
+        native = None
+    v = t.get("vlan")
+    if isinstance(v, int) and not isinstance(v, bool):
+        v = str(v)
+    elif v is not None and not isinstance(v, str):
+        r.err(path + ("vlan",), "type", "%s: 'vlan' must be a string or an integer" % ctx)
+        return
+    if v is None:
+        if native is not None:
+            r.err(path + ("native",), "bad-vlan", "%s: native = \"none\" needs a vlan list" % ctx)
+        return
+    try:
+        port.vlan = parse_vlan(v, native == "none")
+    except ValueError as exc:
+        r.err(path + ("vlan",), "bad-vlan", "%s: vlan %r: %s (%s)" % (ctx, v, exc, VLAN_RULE))
+        return
+    if len(vid_ranges(port.vlan.vids)) > MAX_RANGES:
+        r.err(path + ("vlan",), "bad-vlan", "%s: vlan %r makes %d runs of VIDs; at most %d"
+              % (ctx, v, len(vid_ranges(port.vlan.vids)), MAX_RANGES))
+        port.vlan = Vlan()
+
+
+def _object(r, d, t, key, kind, path, ctx):
+    name = r.string(t, key, path, ctx, required=True)
+    if name is None:
+        return None
+    obj = d.by_name.get(name)
+    if obj is None or obj.kind != kind:
+        r.err(path + (key,), "bad-netport", "%s: no %s named %r is declared" % (ctx, kind, name))
+        return None
+    holders = [c for dom in d.domains for c in dom.caps if c.obj is obj]
+    if len(holders) != 1:
+        return None     # the device/irq checks say why
+    obj.holder = holders[0]
+    return obj
+
+
+def check(checker, data):
+    """Fill checker.d.netports from [[uplink]] and [[netport]]."""
+    d = checker.d
+    d.netports = []
+    for n, t in enumerate(checker.tables(data, "uplink", (), "the top level")):
+        path, ctx = ("uplink", n), "uplink #%d" % (n + 1)
+        checker.fields(t, path, UPLINK_KEYS, ctx)
+        p = Port(checker.pos.line(path), uplink=True)
+        p.device = _object(checker, d, t, "device", "device", path, ctx)
+        p.irq = _object(checker, d, t, "irq", "irq", path, ctx)
+        p.mac = _mac(checker, t, path, ctx)
+        ip = checker.string(t, "ip", path, ctx)
+        if ip is not None:
+            a = _ip(checker, path + ("ip",), ctx, ip, "ip")
+            p.ips = [a] if a else []
+        gw = checker.string(t, "gateway", path, ctx)
+        if gw is not None:
+            p.gateway = _ip(checker, path + ("gateway",), ctx, gw, "gateway")
+        _vlan(checker, t, path, ctx, p)
+        p.rate = _rate(checker, t, path, ctx)
+        ageing = checker.integer(t, "ageing", path, ctx)
+        if ageing is not None:
+            if not 1 <= ageing <= AGEING_MAX:
+                checker.err(path + ("ageing",), "bad-netport", "%s: ageing %d s: valid "
+                            "values are 1..%d" % (ctx, ageing, AGEING_MAX))
+            else:
+                p.ageing = ageing
+        if n > 0:
+            checker.err(path, "bad-netport", "%s: a switch has one uplink; this "
+                        "description declares more" % ctx)
+        elif p.device and p.irq and p.irq.holder.domain is not p.device.holder.domain:
+            checker.err(path + ("irq",), "bad-netport", "%s: the irq is held by domain "
+                        "'%s', the device by '%s': the switch needs both"
+                        % (ctx, p.irq.holder.domain.name, p.device.holder.domain.name))
+        else:
+            d.netports.append(p)
+    uplink = d.netports[0] if d.netports else None
+    for n, t in enumerate(checker.tables(data, "netport", (), "the top level")):
+        path = ("netport", n)
+        ctx = "netport #%d" % (n + 1)
+        checker.fields(t, path, PORT_KEYS, ctx)
+        p = Port(checker.pos.line(path))
+        cname = checker.string(t, "channel", path, ctx, required=True)
+        if cname is not None:
+            ctx = "netport on channel '%s'" % cname
+            p.channel = disks.backend_channel(checker, cname, path, ctx, "bad-netport",
+                                              "a switch port", "another port",
+                                              d.netports)
+        p.mac = _mac(checker, t, path, ctx)
+        if p.mac is None and "mac" not in t:
+            checker.require(t, "mac", path, ctx)
+        ips = checker.strings(t, "ip", path, ctx)
+        for i, s in enumerate(ips):
+            a = _ip(checker, path + ("ip",), ctx, s, "ip")
+            if a is not None:
+                p.ips.append(a)
+        if len(ips) > MAX_IPS:
+            checker.err(path + ("ip",), "bad-netport", "%s: ip lists %d addresses; at most %d"
+                        % (ctx, len(ips), MAX_IPS))
+        mode = checker.string(t, "mode", path, ctx)
+        if mode is not None:
+            if mode in MODES_NOT_BUILT:
+                checker.err(path + ("mode",), "bad-netport", "%s: mode %r: %s; valid "
+                            "values now: %s" % (ctx, mode, MODES_NOT_BUILT[mode],
+                                                ", ".join(MODES)))
+            elif mode not in MODES:
+                checker.err(path + ("mode",), "bad-netport", "%s: mode %r: valid values "
+                            "are %s" % (ctx, mode, ", ".join(list(MODES) + list(MODES_NOT_BUILT))))
+            else:
+                p.mode = mode
+        if p.mode == "router" and not ips and "ip" not in t:
+            checker.err(path, "bad-netport", "%s: mode \"router\" needs 'ip' (the guest's "
+                        "/32 routes)" % ctx)
+        _vlan(checker, t, path, ctx, p)
+        if p.mode != "bridge" and "vlan" in t:
+            checker.err(path + ("vlan",), "bad-vlan", "%s: VLANs apply to bridge ports "
+                        "only (router ports are routed at layer 3)" % ctx)
+        p.rate = _rate(checker, t, path, ctx)
+        gw = checker.string(t, "gateway", path, ctx)
+        if gw is not None:
+            p.gateway = _ip(checker, path + ("gateway",), ctx, gw, "gateway")
+        p.dhcp = checker.boolean(t, "dhcp", path, ctx, False)
+        p.ipv6 = checker.boolean(t, "ipv6", path, ctx, False)
+        if p.channel is None:
+            continue
+        if uplink is None:
+            checker.err(path, "bad-netport", "%s: no [[uplink]] names the switch's NIC" % ctx)
+            continue
+        if uplink.device and p.switch() is not uplink.switch():
+            checker.err(path + ("channel",), "bad-netport", "%s: end 0 is held by domain "
+                        "'%s', the uplink by '%s': a port's end 0 belongs to the switch"
+                        % (ctx, p.switch().name, uplink.switch().name))
+            continue
+        if p.mode == "router" and not uplink.ips:
+            checker.err(path + ("mode",), "bad-netport", "%s: mode \"router\" needs the "
+                        "uplink's 'ip'" % ctx)
+            continue
+        for o in d.netports[1:]:
+            if o.mac == p.mac and p.mac is not None:
+                checker.err(path + ("mac",), "bad-netport", "%s: mac already belongs to the "
+                            "port on channel '%s' (line %d)" % (ctx, o.channel.name, o.line))
+                break
+        else:
+            d.netports.append(p)
+    if uplink and uplink.device:
+        uplink.switch().serves_net = True
+        ports = [p for p in d.netports if not p.uplink]
+        if len(ports) + 1 > CONFIG_MAX:
+            checker.err(ports[CONFIG_MAX - 1].line, "bad-netport",
+                        "the switch has %d ports; at most %d" % (len(ports) + 1, CONFIG_MAX))
+
+
+def _ip_bytes(ips):
+    return b"".join(a.packed for a in ips).ljust(16, b"\0")
+
+
+def _entry(p):
+    cap = (p.device.holder.name if p.uplink else p.channel.ends[0].name).encode()
+    irq = p.irq.holder.name.encode() if p.uplink and p.irq else b""
+    flags = (F_HAS_MAC if p.mac else 0) | (F_DHCP if p.dhcp else 0) | (F_IPV6 if p.ipv6 else 0)
+    ranges = vid_ranges(p.vlan.vids)
+    vflags = (V_TRUNK if p.vlan.trunk else 0) | (V_PVID_UNTAGGED if p.vlan.pvid_untagged else 0)
+    gw = p.gateway.packed if p.gateway else b"\0\0\0\0"
+    return CONFIG_ENTRY.pack(
+        cap, irq, p.mac or bytes(6), MODES[p.mode], flags, len(p.ips), len(ranges),
+        p.vlan.pvid, vflags, 0, _ip_bytes(p.ips), p.rate[0], p.rate[1],
+        struct.unpack("<I", gw)[0], p.ageing,
+        b"".join(struct.pack("<HH", lo, hi) for lo, hi in ranges).ljust(48, b"\0"))
+
+
+def config_blob(desc, dom):
+    """The switch's port table (bytes), or None if `dom` is no switch.
+    Layout: docs/net-dom.md, "The switch's configuration"."""
+    ports = getattr(desc, "netports", [])
+    if not ports or not ports[0].uplink or ports[0].switch() is not dom:
+        return None
+    out = bytearray(CONFIG_HEADER.pack(CONFIG_MAGIC, CONFIG_VERSION, len(ports)))
+    for p in ports:
+        out += _entry(p)
+    return bytes(out)
