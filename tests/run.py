@@ -8,7 +8,7 @@ tests/toolstack), runner (the system-test runner's own tests), loader (the
 hypervisor's policy loader booted on corrupted policies), crash (storage-dom's
 flushed writes across 24 kills of QEMU), system (QEMU
 scenarios in tests/system/scenarios and domains/tests/scenarios), net (net-dom
-on the network test rig: tests/net), linux (the
+on the network test rig, and the network guests: tests/net), linux (the
 Linux guest fetched and checked by toolstack/lib/deps.sh, then booted:
 tests/linux), fuzz (meson suite 'fuzz': bounded
 libFuzzer runs). The last line is "N passed, N failed"; the exit status is 1 if

@@ -202,6 +202,35 @@ TEST(irq, preserves_registers)
 	EXPECT_EQ(fpsr, 0x8000000);
 }
 
+/* vtimer_wait_us: the full time with no other interrupt; back at once,
+ * false, when one is taken (a notification bound to a virtual interrupt,
+ * signalled before the wait while IRQs are masked: pending, not lost). */
+TEST(vtimer, wait_ends_on_interrupt)
+{
+	uint64_t note = si_cap("note"), t0, us;
+	int was;
+
+	t0 = vtimer_now();
+	EXPECT(vtimer_wait_us(20000));
+	us = vtimer_ticks_to_us(vtimer_now() - t0);
+	EXPECT(us >= 20000);
+	ASSERT_OK(cloison_cap_mint(note, CLOISON_SLOT_NONE, 33,
+				   CLOISON_RIGHT_NOTIFICATION_SIGNAL, 1));
+	ASSERT_OK(irq_enable(VINTID, 0x80));
+	ASSERT_OK(cloison_notification_bind(note, VINTID));
+	irq_flag = 0;
+	was = irq_mask();
+	ASSERT_OK(cloison_notification_signal(33));
+	t0 = vtimer_now();
+	EXPECT(!vtimer_wait_us(1000000));
+	us = vtimer_ticks_to_us(vtimer_now() - t0);
+	irq_restore(was);
+	EXPECT_EQ(irq_flag, VINTID);
+	EXPECT(us < 500000);
+	if (us >= 500000)
+		TEST_FAIL("the wait lasted %llu us after the interrupt", (unsigned long long)us);
+}
+
 /* Each runtime-fault domain is stopped by the hypervisor, having done
  * what its name says (the scenario checks the reason printed). */
 TEST(protection, faulters_stopped)

@@ -20,7 +20,7 @@ end and the image files, so the output is byte-for-byte reproducible.
 import hashlib
 
 from . import abi as abi_mod
-from . import disks, netports
+from . import disks, netguest, netports
 from . import store
 from . import limits
 from . import policy as fmt
@@ -56,6 +56,10 @@ def _config_blobs(desc, dom):
     cfg = netports.config_blob(desc, dom)
     if cfg is not None:
         out.append((cfg, netports.NET_CONFIG_OFFSET, netports.NET_CONFIG_SIZE))
+    # A network guest's address (cloison.netguest, docs/net-guests.md).
+    cfg = netguest.config_blob(desc, dom)
+    if cfg is not None:
+        out.append((cfg, netguest.NETGUEST_CONFIG_OFFSET, netguest.NETGUEST_CONFIG_SIZE))
     return out
 
 
@@ -93,7 +97,8 @@ def _image_data(desc, images_off):
                              "domain": dom.index})
                 data += blob
             # A block back end's extent table (cloison.disks), read-only.
-            # The switch's port table (cloison.netports), read-only.
+            # The switch's port table (cloison.netports), a network
+            # guest's address page (cloison.netguest), read-only.
             for cfg, off, size in _config_blobs(desc, dom):
                 h.update(cfg)
                 data += bytes(_align(len(data), fmt.IMAGE_DATA_ALIGN) - len(data))

@@ -23,6 +23,7 @@ CLOISON_DEPS=(
   "dot:graphviz"     # the audit report's graph (cloison audit --html)
   "chromium:chromium"  # the tests check the audit report in a headless browser
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"  # text in its screenshots and PDFs
+  "ab:apache2-utils"  # the network test: Apache Bench against a guest's HTTP server
 )
 
 cloison_install_deps() {
@@ -51,10 +52,17 @@ cloison_install_deps() {
 # everything (the cross build, native unit tests, fuzzers, benchmarks) when
 # none is named.
 cloison_build() {
+  cloison_fetch_lwip || return 1
   if [[ ! -f $CLOISON_BUILD/build.ninja ]]; then
     echo "cloison: configuring $CLOISON_BUILD (meson setup, once)" >&2
-    meson setup "$CLOISON_BUILD" "$CLOISON_ROOT" \
+    meson setup "$CLOISON_BUILD" "$CLOISON_ROOT" -Dlwip_dir="$CLOISON_LWIP_DIR" \
       --cross-file "$CLOISON_ROOT/toolstack/cross/aarch64-linux-gnu.ini" >&2 || return 1
+  elif ! grep -qF "\"$CLOISON_LWIP_DIR\"" "$CLOISON_BUILD/meson-info/intro-buildoptions.json" 2>/dev/null; then
+    # A build directory configured before lwIP (or with another cache):
+    # --reconfigure, since `meson configure` refuses an option it has not
+    # read yet.
+    meson setup --reconfigure "$CLOISON_BUILD" "$CLOISON_ROOT" -Dlwip_dir="$CLOISON_LWIP_DIR" >&2 ||
+      return 1
   fi
   local todo
   todo=$(ninja -C "$CLOISON_BUILD" -n "$@" 2>/dev/null | grep -c '^\[' || true)
@@ -109,4 +117,46 @@ cloison_fetch_linux_guest() {
   done <"$pins"
   PYTHONPATH=$CLOISON_ROOT/toolstack python3 -m cloison.guest.fetch \
     --out "$CLOISON_BUILD/linux-guest" "${found[@]}" >&2
+}
+
+# lwIP, the TCP/IP stack of the network guests (docs/net-guests.md): Debian
+# 12's source package `lwip`, its upstream tarball exactly as Debian ships it
+# (the Debian patches touch PPP and the Unix port, which are not built),
+# fetched with apt-get source through private lists (deb-src of the same
+# mirror the machine uses), checked against the pin below and never
+# modified; unpacked into the cache once. Meson builds the parts the guests
+# use (domains/lib/lwip/meson.build). Every build needs it, so cloison_build
+# calls this; it downloads only when the cache lacks the pinned tarball.
+CLOISON_LWIP_SRC_VERSION=2.1.3+dfsg1-2
+CLOISON_LWIP_TARBALL=lwip_2.1.3+dfsg1.orig.tar.xz
+CLOISON_LWIP_SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
+CLOISON_LWIP_DIR=$CLOISON_CACHE/lwip-${CLOISON_LWIP_SHA256:0:16}/lwip-2.1.3
+
+cloison_fetch_lwip() {
+  local top=${CLOISON_LWIP_DIR%/*} srcs=$CLOISON_CACHE/src apt_dir=$CLOISON_CACHE/apt-src
+  local file=$CLOISON_CACHE/src/$CLOISON_LWIP_TARBALL tmp
+  [[ -f $top/.complete ]] && return 0
+  mkdir -p "$srcs"
+  if [[ ! -f $file ]]; then
+    echo "cloison: fetching lwIP's Debian source ($CLOISON_LWIP_SRC_VERSION; private apt lists in $apt_dir)" >&2
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+    local mirror
+    mirror=$(grep -rhoE 'https?://deb\.debian\.org/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | head -1)
+    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror:-http://deb.debian.org/debian} bookworm main" \
+      >"$apt_dir/sources.list"
+    local apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+      -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+      -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+    apt-get "${apt_opts[@]}" -qq update >&2 || return 1
+    tmp=$(mktemp -d "$srcs/.fetch.XXXXXX")
+    (cd "$tmp" && apt-get "${apt_opts[@]}" -qq source --download-only "lwip=$CLOISON_LWIP_SRC_VERSION" >&2) || {
+      rm -rf "$tmp"; return 1; }
+    mv "$tmp/$CLOISON_LWIP_TARBALL" "$file" && rm -rf "$tmp"
+  fi
+  if ! echo "$CLOISON_LWIP_SHA256  $file" | sha256sum --quiet -c - >&2; then
+    echo "cloison: $file does not match its pinned SHA-256 (toolstack/lib/deps.sh)" >&2
+    return 1
+  fi
+  rm -rf "$top" && mkdir -p "$top" && tar -xJf "$file" -C "$top" && [[ -d $CLOISON_LWIP_DIR/src/core ]] &&
+    touch "$top/.complete"
 }

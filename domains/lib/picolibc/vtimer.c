@@ -21,13 +21,14 @@ void vtimer_irq(void)
 	fired = true;
 }
 
-void vtimer_sleep_us(uint64_t us)
+/* Arm the timer `us` from now and WFI until it fires, or, when
+ * `any_irq`, until any interrupt is taken. */
+static bool sleep(uint64_t us, bool any_irq)
 {
-	uint64_t f = vtimer_freq(), ticks;
+	uint64_t f = vtimer_freq(), ticks, before;
+	bool timer;
 	int was;
 
-	if (us == 0)
-		return;
 	if (!configured) {
 		if (irq_enable(CLOISON_VIRQ_VTIMER, 0x80) != CLOISON_ERR_OK)
 			runtime_panic("vgic_configure refused the virtual timer");
@@ -38,18 +39,32 @@ void vtimer_sleep_us(uint64_t us)
 		ticks = 1;
 	was = irq_mask();
 	fired = false;
+	before = irq_count();
 	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
 			 : : "r"(ticks), "r"(CNTV_ENABLE));
 	/* WFI with IRQs masked still wakes on a pending interrupt; opening
 	 * the mask for an instant then takes it (no lost wake-up between the
 	 * check and the WFI). */
-	while (!fired) {
+	while (!fired && !(any_irq && irq_count() != before)) {
 		__asm__ volatile("wfi");
 		irq_unmask();
 		irq_mask();
 	}
+	timer = fired;
 	__asm__ volatile("msr cntv_ctl_el0, xzr; isb");
 	irq_restore(was);
+	return timer;
+}
+
+void vtimer_sleep_us(uint64_t us)
+{
+	if (us)
+		sleep(us, false);
+}
+
+bool vtimer_wait_us(uint64_t us)
+{
+	return us ? sleep(us, true) : true;
 }
 
 void vtimer_sleep_ms(uint64_t ms)

@@ -44,6 +44,12 @@ const struct runtime_layout *runtime_layout(void);
 void vtimer_sleep_us(uint64_t us);
 void vtimer_sleep_ms(uint64_t ms);
 
+/* The same, but also back as soon as any other interrupt is taken (a
+ * channel bound to a virtual interrupt: an event loop with timeouts).
+ * True when the time ran out (us == 0: at once). Call with IRQs masked
+ * and check for work first: an interrupt pending at the call ends it. */
+bool vtimer_wait_us(uint64_t us);
+
 /* stdin: bytes typed on the console, for a domain whose "console" cap has
  * the input right. Blocks (yielding the CPU) until a byte arrives; -1
  * without the right. */

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/* Network front end (netfront.h, netif.h). */
+#include "netfront.h"
+
+#include <cloison/std/string.h>
+
+#define INFO_ID 0u
+
+static int die(struct netfront *f, const char *why)
+{
+	if (!f->dead) {
+		f->dead = true;
+		f->why = why;
+	}
+	return -1;
+}
+
+static uint64_t buf_offset(uint32_t buf)
+{
+	return (uint64_t)buf * NETFRONT_BUF_SIZE;
+}
+
+static bool request(struct netfront *f, uint32_t op, uint32_t len, uint64_t offset, uint32_t id)
+{
+	struct netif_req r;
+	bool notify = false;
+
+	memset(&r, 0, sizeof(r));
+	r.op = op;
+	r.len = len;
+	r.offset = offset;
+	if (ring_send(&f->ring, &r, sizeof(r), id, &notify) != RING_OK)
+		return false;
+	f->kick |= notify;
+	return true;
+}
+
+bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
+		    uint32_t data_size, uint32_t rx_bufs, void (*notify)(void *), void *arg,
+		    const char **why)
+{
+	uint32_t n = data_size / NETFRONT_BUF_SIZE;
+
+	memset(f, 0, sizeof(*f));
+	if (n > NETFRONT_BUFS_MAX)
+		n = NETFRONT_BUFS_MAX;
+	if (n < 2) {
+		*why = "the channel's data area holds fewer than two buffers";
+		return false;
+	}
+	if (rx_bufs == 0 || rx_bufs > n / 2)
+		rx_bufs = n / 2;
+	f->data = data;
+	f->data_size = data_size;
+	f->nbufs = n;
+	f->rx_bufs = rx_bufs;
+	f->notify = notify;
+	f->notify_arg = arg;
+	if (ring_init(&f->ring, ring_page, NETIF_FRONTEND_END, false) != RING_OK) {
+		*why = "ring setup failed";
+		return false;
+	}
+	if (!request(f, NETIF_OP_INFO, 0, 0, INFO_ID)) {
+		*why = "the ring has no room for INFO";
+		return false;
+	}
+	f->info_sent = true;
+	netfront_kick(f);
+	return true;
+}
+
+void netfront_kick(struct netfront *f)
+{
+	if (f->kick && !f->dead) {
+		f->kick = false;
+		f->st.notifies++;
+		if (f->notify)
+			f->notify(f->notify_arg);
+	}
+}
+
+/* Offer every idle RX buffer while the ring has room. */
+static void post_rx(struct netfront *f)
+{
+	for (uint32_t b = 0; b < f->rx_bufs && !f->down; b++) {
+		if (f->state[b] != NETFRONT_IDLE)
+			continue;
+		if (!request(f, NETIF_OP_RX_POST, NETFRONT_BUF_SIZE, buf_offset(b), b + 1))
+			break;
+		f->state[b] = NETFRONT_POSTED;
+	}
+}
+
+static int info(struct netfront *f, uint32_t id, const struct netif_rsp *r)
+{
+	if (id != INFO_ID || !f->info_sent)
+		return die(f, "an INFO response nobody asked for");
+	if (r->status != NETIF_OK)
+		return die(f, "the back end refused INFO");
+	if (r->mtu < 576u || r->mtu > NETIF_MTU)
+		return die(f, "INFO: an MTU outside 576..1500");
+	if ((r->mac[0] & 1u) ||
+	    !(r->mac[0] | r->mac[1] | r->mac[2] | r->mac[3] | r->mac[4] | r->mac[5]))
+		return die(f, "INFO: a multicast or zero MAC");
+	memcpy(f->mac, r->mac, sizeof(f->mac));
+	f->mtu = r->mtu;
+	f->info = true;
+	f->info_sent = false;
+	return 0;
+}
+
+static int tx_done(struct netfront *f, uint32_t id, const struct netif_rsp *r)
+{
+	uint32_t b = id - 1u;
+
+	if (id == 0 || b < f->rx_bufs || b >= f->nbufs || f->state[b] != NETFRONT_INFLIGHT)
+		return die(f, "TX_DONE for a buffer not in flight");
+	f->state[b] = NETFRONT_IDLE;
+	if (r->status == NETIF_OK) {
+		f->st.tx_done++;
+	} else {
+		f->st.tx_dropped++;
+		if (r->status == NETIF_DOWN || r->status == NETIF_INVALID)
+			f->down = true;
+	}
+	return 0;
+}
+
+static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfront_rx_fn fn,
+	      void *arg)
+{
+	uint32_t b = id - 1u;
+
+	if (id == 0 || b >= f->rx_bufs || f->state[b] != NETFRONT_POSTED)
+		return die(f, "RX for a buffer not posted");
+	if (r->status != NETIF_OK) {
+		/* Given back unused (the port went down): keep it until the
+		 * port is up again. */
+		f->state[b] = NETFRONT_IDLE;
+		f->st.rx_returned++;
+		f->down = true;
+		return 0;
+	}
+	if (r->len < 14u || r->len > NETIF_FRAME_MAX || r->len > NETFRONT_BUF_SIZE)
+		return die(f, "RX: a frame length outside 14..1518");
+	f->state[b] = NETFRONT_IDLE;
+	f->st.rx++;
+	if (fn)
+		fn(arg, f->data + buf_offset(b), r->len);
+	return 0;
+}
+
+int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned budget)
+{
+	int done = 0;
+
+	if (f->dead)
+		return -1;
+	while ((unsigned)done < budget) {
+		struct ring_msg m;
+		struct netif_rsp r;
+		enum ring_status st = ring_recv(&f->ring, &m);
+		int bad;
+
+		if (st == RING_EMPTY)
+			break;
+		if (st != RING_OK)
+			return die(f, f->ring.why ? f->ring.why : "the ring is dead");
+		if (m.len != sizeof(r))
+			return die(f, "a response of the wrong size");
+		memcpy(&r, m.data, sizeof(r));
+		if (r.version != NETIF_VERSION)
+			return die(f, "a response of another protocol version");
+		switch (r.op) {
+		case NETIF_RSP_INFO:
+			bad = info(f, m.id, &r);
+			break;
+		case NETIF_RSP_TX_DONE:
+			bad = tx_done(f, m.id, &r);
+			break;
+		case NETIF_RSP_RX:
+			bad = rx(f, m.id, &r, fn, arg);
+			break;
+		default:
+			bad = die(f, "a response with an unknown op");
+		}
+		if (bad)
+			return -1;
+		done++;
+	}
+	if (f->info)
+		post_rx(f);
+	netfront_kick(f);
+	return done;
+}
+
+volatile uint8_t *netfront_tx_begin(struct netfront *f, uint32_t *buf)
+{
+	if (f->dead || !f->info)
+		return NULL;
+	for (uint32_t b = f->rx_bufs; b < f->nbufs; b++)
+		if (f->state[b] == NETFRONT_IDLE) {
+			f->state[b] = NETFRONT_FILLING;
+			*buf = b;
+			return f->data + buf_offset(b);
+		}
+	f->st.tx_full++;
+	return NULL;
+}
+
+bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kick)
+{
+	if (buf < f->rx_bufs || buf >= f->nbufs || f->state[buf] != NETFRONT_FILLING)
+		return false;
+	f->state[buf] = NETFRONT_IDLE;
+	if (f->dead || len < 14u || len > NETIF_FRAME_MAX)
+		return false;
+	if (!request(f, NETIF_OP_TX, len, buf_offset(buf), buf + 1)) {
+		f->st.tx_full++;
+		return false;
+	}
+	f->state[buf] = NETFRONT_INFLIGHT;
+	f->st.tx++;
+	if (kick)
+		netfront_kick(f);
+	return true;
+}
+
+bool netfront_send(struct netfront *f, const void *frame, uint32_t len)
+{
+	uint32_t b;
+	volatile uint8_t *p;
+
+	if (len > NETFRONT_BUF_SIZE)
+		return false;
+	p = netfront_tx_begin(f, &b);
+	if (!p)
+		return false;
+	for (uint32_t i = 0; i < len; i++)
+		p[i] = ((const uint8_t *)frame)[i];
+	return netfront_tx_commit(f, b, len, true);
+}
+
+bool netfront_arm(struct netfront *f)
+{
+	return !f->dead && ring_arm(&f->ring);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The network front end (domains/lib/netfront.c) against a hostile back
+ * end: each input is a stream of responses (op, status, id, length,
+ * version, MTU, MAC drawn from the input, biased towards plausible
+ * values) and of front-end sends and polls. The data area is an
+ * exact-size heap block, so ASan catches any access outside it. Checked
+ * after every step: a frame handed to the caller lies inside one RX buffer
+ * and has a protocol length; a dead front end stays dead and hands out
+ * nothing; the buffers' states stay those the front end can be in.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netfront.h"
+
+#define DATA_SIZE (24u * NETFRONT_BUF_SIZE)
+
+static struct netfront f;
+static struct ring_end be;
+static struct ring_page *page;
+static uint8_t *data;
+
+static void on_rx(void *arg, const volatile uint8_t *frame, uint32_t len)
+{
+	uintptr_t off = (uintptr_t)(frame - (const volatile uint8_t *)data);
+
+	(void)arg;
+	if (off % NETFRONT_BUF_SIZE || off / NETFRONT_BUF_SIZE >= f.rx_bufs || len < 14 ||
+	    len > NETIF_FRAME_MAX)
+		abort();
+	volatile uint8_t sink = 0;
+
+	for (uint32_t i = 0; i < len; i++)
+		sink ^= frame[i];
+	(void)sink;
+}
+
+struct in {
+	const uint8_t *d;
+	size_t n;
+};
+
+static uint8_t take(struct in *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->d++;
+}
+
+static uint32_t take32(struct in *in)
+{
+	return (uint32_t)take(in) | (uint32_t)take(in) << 8 | (uint32_t)take(in) << 16 |
+	       (uint32_t)take(in) << 24;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
+{
+	struct in in = { d, size };
+	const char *why = NULL;
+	uint8_t frame[320] = { 0 };
+
+	if (!page) {
+		page = malloc(sizeof(*page));
+		data = malloc(DATA_SIZE);
+		if (!page || !data)
+			abort();
+	}
+	memset(data, 0, DATA_SIZE);
+	ring_init(&be, page, NETIF_BACKEND_END, true);
+	if (!netfront_setup(&f, page, data, DATA_SIZE, take(&in) % 20u, NULL, NULL, &why))
+		abort();
+	while (in.n) {
+		uint8_t what = take(&in);
+
+		if (what < 0x40) {
+			struct netif_rsp r;
+			uint8_t msg[RING_DATA] = { 0 };
+			bool n;
+			uint32_t id;
+
+			memset(&r, 0, sizeof(r));
+			r.op = what % 5u;
+			r.status = take(&in) % 6u == 0 ? take(&in) : NETIF_OK;
+			r.len = take(&in) & 1 ? take32(&in) : 14u + take(&in) * 6u;
+			r.version = take(&in) == 0xee ? take32(&in) : NETIF_VERSION;
+			r.mtu = (uint16_t)(take(&in) & 1 ? 1500 : take(&in) * 16);
+			for (int i = 0; i < 6; i++)
+				r.mac[i] = take(&in);
+			id = take(&in) & 1 ? take32(&in) : take(&in) % 40u;
+			memcpy(msg, &r, sizeof(r));
+			ring_send(&be, msg, take(&in) == 0xaa ? take(&in) % RING_DATA : sizeof(r), id,
+				  &n);
+		} else if (what < 0x80) {
+			struct ring_msg m;
+
+			while (ring_recv(&be, &m) == RING_OK) /* the back end takes requests */
+				;
+		} else if (what < 0xc0) {
+			bool dead = f.dead;
+
+			if (netfront_poll(&f, on_rx, NULL, 1u + what % 32u) >= 0 && dead)
+				abort();
+		} else if (what < 0xf0) {
+			bool dead = f.dead;
+
+			if (netfront_send(&f, frame, 14u + what) && dead)
+				abort();
+		} else {
+			/* The back end writes its producer index. */
+			page->dir[NETIF_BACKEND_END].prod = take32(&in);
+		}
+		for (uint32_t b = 0; b < f.nbufs; b++)
+			if (b < f.rx_bufs ? f.state[b] > NETFRONT_POSTED
+					  : f.state[b] != NETFRONT_IDLE && f.state[b] != NETFRONT_INFLIGHT)
+				abort();
+		if (f.dead && (netfront_poll(&f, on_rx, NULL, 16) != -1 ||
+			       netfront_send(&f, frame, sizeof(frame))))
+			abort();
+	}
+	return 0;
+}

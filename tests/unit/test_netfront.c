@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The network front end (domains/lib/netfront.c) against a fake back end
+ * on an in-memory ring page: INFO, RX buffers kept posted, TX with
+ * completion, batched notifications; and a hostile back end, one test per
+ * kind of bad response: each disconnects the front end with a reason, and
+ * nothing is read or written outside the data area (an exact-size heap
+ * block, under AddressSanitizer) or handed to the caller.
+ */
+#include "netfront.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define DATA_SIZE (32u * NETFRONT_BUF_SIZE)
+
+static struct ring_page *page;
+static uint8_t *data;
+static struct ring_end be; /* the fake back end: end 0 */
+static struct netfront f;
+static unsigned notified;
+static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+
+/* What the rx callback saw. */
+static unsigned frames;
+static uint32_t last_len;
+static uint8_t last[NETFRONT_BUF_SIZE];
+
+static void on_notify(void *arg)
+{
+	(void)arg;
+	notified++;
+}
+
+static void on_rx(void *arg, const volatile uint8_t *frame, uint32_t len)
+{
+	(void)arg;
+	ASSERT(len <= sizeof(last));
+	/* The frame must lie inside the data area. */
+	ASSERT((const volatile uint8_t *)data <= frame && frame + len <= data + DATA_SIZE);
+	for (uint32_t i = 0; i < len; i++)
+		last[i] = frame[i];
+	last_len = len;
+	frames++;
+}
+
+static void be_reply(uint32_t id, uint32_t op, uint32_t status, uint32_t len)
+{
+	struct netif_rsp r;
+	bool n;
+
+	memset(&r, 0, sizeof(r));
+	r.op = op;
+	r.status = status;
+	r.len = len;
+	r.version = NETIF_VERSION;
+	memcpy(r.mac, mac, 6);
+	r.mtu = NETIF_MTU;
+	ASSERT_EQ(ring_send(&be, &r, sizeof(r), id, &n), RING_OK);
+}
+
+static bool be_take(struct netif_req *q, uint32_t *id)
+{
+	struct ring_msg m;
+
+	if (ring_recv(&be, &m) != RING_OK || m.len != sizeof(*q))
+		return false;
+	memcpy(q, m.data, sizeof(*q));
+	*id = m.id;
+	return true;
+}
+
+/* posted[i]: request id of the i-th RX_POST the back end holds. */
+static uint32_t posted[64], nposted;
+static uint64_t posted_off[64];
+
+static void be_drain_posts(void)
+{
+	struct netif_req q;
+	uint32_t id;
+
+	while (be_take(&q, &id)) {
+		ASSERT_EQ(q.op, NETIF_OP_RX_POST);
+		posted_off[nposted] = q.offset;
+		posted[nposted++] = id;
+	}
+}
+
+/* A front end that has its INFO answer and its RX buffers posted. */
+static void fresh(void)
+{
+	const char *why = NULL;
+	struct netif_req q;
+	uint32_t id;
+
+	free(page);
+	free(data);
+	page = malloc(sizeof(*page));
+	data = malloc(DATA_SIZE);
+	ASSERT(page && data);
+	memset(data, 0, DATA_SIZE);
+	ASSERT_EQ(ring_init(&be, page, NETIF_BACKEND_END, true), RING_OK);
+	notified = frames = 0;
+	nposted = 0;
+	ASSERT(netfront_setup(&f, page, data, DATA_SIZE, 0, on_notify, NULL, &why));
+	ASSERT(be_take(&q, &id));
+	EXPECT_EQ(q.op, NETIF_OP_INFO);
+	be_reply(id, NETIF_RSP_INFO, NETIF_OK, 0);
+	ASSERT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	ASSERT(f.info);
+	be_drain_posts();
+}
+
+static uint32_t id_of_posted(unsigned i)
+{
+	return posted[i];
+}
+
+TEST(netfront_info_gives_mac_and_mtu_then_rx_buffers_are_posted)
+{
+	fresh();
+	EXPECT(memcmp(f.mac, mac, 6) == 0);
+	EXPECT_EQ(f.mtu, NETIF_MTU);
+	EXPECT_EQ(nposted, DATA_SIZE / NETFRONT_BUF_SIZE / 2); /* half the buffers */
+	for (unsigned i = 0; i < nposted; i++) {
+		EXPECT(posted_off[i] + NETFRONT_BUF_SIZE <= DATA_SIZE);
+		for (unsigned j = 0; j < i; j++)
+			EXPECT(posted_off[i] != posted_off[j]);
+	}
+}
+
+TEST(netfront_setup_refuses_a_data_area_under_two_buffers)
+{
+	struct ring_page *p = calloc(1, sizeof(*p));
+	const char *why = NULL;
+
+	ASSERT(p);
+	EXPECT(!netfront_setup(&f, p, data, NETFRONT_BUF_SIZE, 0, NULL, NULL, &why));
+	EXPECT(why != NULL);
+	free(p);
+}
+
+TEST(netfront_tx_goes_out_and_completes)
+{
+	uint8_t frame[60];
+	struct netif_req q;
+	uint32_t id;
+
+	fresh();
+	for (unsigned i = 0; i < sizeof(frame); i++)
+		frame[i] = (uint8_t)(i * 7);
+	ASSERT(netfront_send(&f, frame, sizeof(frame)));
+	ASSERT(be_take(&q, &id));
+	EXPECT_EQ(q.op, NETIF_OP_TX);
+	EXPECT_EQ(q.len, sizeof(frame));
+	ASSERT(q.offset + q.len <= DATA_SIZE);
+	EXPECT(memcmp(data + q.offset, frame, sizeof(frame)) == 0);
+	EXPECT_EQ(f.st.tx, 1);
+	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	EXPECT_EQ(f.st.tx_done, 1);
+	EXPECT(!f.dead);
+}
+
+TEST(netfront_rx_delivers_the_frame_and_posts_the_buffer_again)
+{
+	struct netif_req q;
+	uint32_t id;
+
+	fresh();
+	ASSERT(nposted > 0);
+	memset(data + posted_off[3], 0xab, 100);
+	be_reply(id_of_posted(3), NETIF_RSP_RX, NETIF_OK, 100);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	EXPECT_EQ(frames, 1);
+	EXPECT_EQ(last_len, 100);
+	EXPECT_EQ(last[0], 0xab);
+	EXPECT_EQ(last[99], 0xab);
+	ASSERT(be_take(&q, &id));
+	EXPECT_EQ(q.op, NETIF_OP_RX_POST);
+	EXPECT_EQ(id, id_of_posted(3));
+	EXPECT_EQ(q.offset, posted_off[3]);
+}
+
+TEST(netfront_tx_refuses_bad_lengths_and_keeps_the_buffer)
+{
+	uint8_t frame[NETIF_FRAME_MAX + 1];
+	uint32_t b;
+
+	fresh();
+	memset(frame, 1, sizeof(frame));
+	EXPECT(!netfront_send(&f, frame, 13));
+	EXPECT(!netfront_send(&f, frame, NETIF_FRAME_MAX + 1));
+	EXPECT(netfront_send(&f, frame, NETIF_FRAME_MAX));
+	EXPECT_EQ(f.st.tx, 1);
+	/* The refused sends gave their buffers back. */
+	ASSERT(netfront_tx_begin(&f, &b) != NULL);
+	EXPECT(!netfront_tx_commit(&f, b + 1, 60, true)); /* not the buffer taken */
+	EXPECT(netfront_tx_commit(&f, b, 60, true));
+	EXPECT(!netfront_tx_commit(&f, b, 60, true));     /* already sent */
+}
+
+TEST(netfront_tx_runs_out_of_buffers_then_recovers)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t id, sent = 0;
+
+	fresh();
+	/* 16 TX buffers, 16 ring slots: drain as the back end would. */
+	while (netfront_send(&f, frame, sizeof(frame))) {
+		ASSERT(be_take(&q, &id));
+		sent++;
+		ASSERT(sent <= 16);
+	}
+	EXPECT_EQ(sent, f.nbufs - f.rx_bufs);
+	EXPECT(f.st.tx_full >= 1);
+	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	EXPECT(netfront_send(&f, frame, sizeof(frame)));
+}
+
+TEST(netfront_notifications_are_batched)
+{
+	uint8_t frame[64] = { 0 };
+	uint32_t b;
+	volatile uint8_t *p;
+
+	fresh();
+	/* The back end waits for requests: it asks to be told. */
+	EXPECT(!ring_arm(&be));
+	notified = 0;
+	for (int i = 0; i < 8; i++) {
+		p = netfront_tx_begin(&f, &b);
+		ASSERT(p != NULL);
+		p[0] = frame[0];
+		ASSERT(netfront_tx_commit(&f, b, sizeof(frame), false));
+	}
+	EXPECT_EQ(notified, 0);
+	netfront_kick(&f);
+	EXPECT_EQ(notified, 1);
+	netfront_kick(&f);
+	EXPECT_EQ(notified, 1);
+	/* A back end that did not ask is not told. */
+	EXPECT(netfront_send(&f, frame, sizeof(frame)));
+	EXPECT_EQ(notified, 1);
+}
+
+TEST(netfront_rx_returned_unused_marks_the_port_down)
+{
+	fresh();
+	be_reply(id_of_posted(0), NETIF_RSP_RX, NETIF_DOWN, 0);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	EXPECT_EQ(frames, 0);
+	EXPECT_EQ(f.st.rx_returned, 1);
+	EXPECT(f.down);
+	EXPECT(!f.dead);
+}
+
+/* A hostile response: the front end disconnects, says why, hands nothing
+ * to the caller, and refuses everything afterwards. */
+static void expect_disconnect(const char *why_part)
+{
+	uint8_t frame[64] = { 0 };
+	uint32_t b;
+
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), -1);
+	EXPECT(f.dead);
+	EXPECT(f.why != NULL && strstr(f.why, why_part) != NULL);
+	if (f.why && !strstr(f.why, why_part))
+		printf("# reason: %s\n", f.why);
+	EXPECT_EQ(frames, 0);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), -1);
+	EXPECT(netfront_tx_begin(&f, &b) == NULL);
+	EXPECT(!netfront_send(&f, frame, sizeof(frame)));
+}
+
+TEST(netfront_hostile_rx_for_an_unknown_buffer)
+{
+	fresh();
+	be_reply(1000, NETIF_RSP_RX, NETIF_OK, 60);
+	expect_disconnect("not posted");
+}
+
+TEST(netfront_hostile_rx_for_a_tx_buffer)
+{
+	fresh();
+	be_reply(f.rx_bufs + 1, NETIF_RSP_RX, NETIF_OK, 60);
+	expect_disconnect("not posted");
+}
+
+TEST(netfront_hostile_rx_for_id_zero)
+{
+	fresh();
+	be_reply(0, NETIF_RSP_RX, NETIF_OK, 60);
+	expect_disconnect("not posted");
+}
+
+TEST(netfront_hostile_rx_twice_for_one_buffer)
+{
+	/* Two answers for one posting, in one batch: the second finds the
+	 * buffer back in the front end's hands. */
+	fresh();
+	be_reply(id_of_posted(0), NETIF_RSP_RX, NETIF_OK, 60);
+	be_reply(id_of_posted(0), NETIF_RSP_RX, NETIF_OK, 60);
+	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 16), -1);
+	EXPECT(f.dead);
+	EXPECT(f.why != NULL && strstr(f.why, "not posted") != NULL);
+}
+
+TEST(netfront_hostile_rx_length_beyond_the_buffer)
+{
+	fresh();
+	be_reply(id_of_posted(nposted - 1), NETIF_RSP_RX, NETIF_OK, 5000);
+	expect_disconnect("frame length");
+}
+
+TEST(netfront_hostile_rx_length_beyond_the_largest_frame)
+{
+	fresh();
+	be_reply(id_of_posted(0), NETIF_RSP_RX, NETIF_OK, NETIF_FRAME_MAX + 1);
+	expect_disconnect("frame length");
+}
+
+TEST(netfront_hostile_rx_length_under_a_header)
+{
+	fresh();
+	be_reply(id_of_posted(0), NETIF_RSP_RX, NETIF_OK, 13);
+	expect_disconnect("frame length");
+}
+
+TEST(netfront_hostile_tx_done_for_a_buffer_not_in_flight)
+{
+	fresh();
+	be_reply(f.rx_bufs + 1, NETIF_RSP_TX_DONE, NETIF_OK, 0);
+	expect_disconnect("not in flight");
+}
+
+TEST(netfront_hostile_tx_done_twice)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t id;
+
+	fresh();
+	ASSERT(netfront_send(&f, frame, sizeof(frame)));
+	ASSERT(be_take(&q, &id));
+	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
+	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
+	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 1), 1);
+	expect_disconnect("not in flight");
+}
+
+TEST(netfront_hostile_tx_done_for_an_rx_buffer)
+{
+	fresh();
+	be_reply(id_of_posted(0), NETIF_RSP_TX_DONE, NETIF_OK, 0);
+	expect_disconnect("not in flight");
+}
+
+TEST(netfront_hostile_response_of_the_wrong_size)
+{
+	bool n;
+
+	fresh();
+	ASSERT_EQ(ring_send(&be, "xx", 2, id_of_posted(0), &n), RING_OK);
+	expect_disconnect("wrong size");
+}
+
+TEST(netfront_hostile_unknown_op)
+{
+	fresh();
+	be_reply(id_of_posted(0), 77, NETIF_OK, 60);
+	expect_disconnect("unknown op");
+}
+
+TEST(netfront_hostile_other_version)
+{
+	struct netif_rsp r;
+	bool n;
+
+	fresh();
+	memset(&r, 0, sizeof(r));
+	r.op = NETIF_RSP_RX;
+	r.len = 60;
+	r.version = NETIF_VERSION + 1;
+	ASSERT_EQ(ring_send(&be, &r, sizeof(r), id_of_posted(0), &n), RING_OK);
+	expect_disconnect("version");
+}
+
+TEST(netfront_hostile_unsolicited_info)
+{
+	fresh();
+	be_reply(0, NETIF_RSP_INFO, NETIF_OK, 0);
+	expect_disconnect("INFO");
+}
+
+static void info_with(const uint8_t m[6], uint16_t mtu, uint32_t status)
+{
+	const char *why = NULL;
+	struct netif_req q;
+	struct netif_rsp r;
+	uint32_t id;
+	bool n;
+
+	free(page);
+	page = malloc(sizeof(*page));
+	ASSERT(page);
+	ASSERT_EQ(ring_init(&be, page, NETIF_BACKEND_END, true), RING_OK);
+	frames = 0;
+	ASSERT(netfront_setup(&f, page, data, DATA_SIZE, 0, on_notify, NULL, &why));
+	ASSERT(be_take(&q, &id));
+	memset(&r, 0, sizeof(r));
+	r.op = NETIF_RSP_INFO;
+	r.status = status;
+	r.version = NETIF_VERSION;
+	memcpy(r.mac, m, 6);
+	r.mtu = mtu;
+	ASSERT_EQ(ring_send(&be, &r, sizeof(r), id, &n), RING_OK);
+}
+
+TEST(netfront_hostile_info_multicast_mac)
+{
+	const uint8_t mc[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
+
+	fresh();
+	info_with(mc, NETIF_MTU, NETIF_OK);
+	expect_disconnect("MAC");
+	EXPECT(!f.info);
+}
+
+TEST(netfront_hostile_info_zero_mac)
+{
+	const uint8_t z[6] = { 0 };
+
+	fresh();
+	info_with(z, NETIF_MTU, NETIF_OK);
+	expect_disconnect("MAC");
+}
+
+TEST(netfront_hostile_info_mtu_too_large)
+{
+	fresh();
+	info_with(mac, 9000, NETIF_OK);
+	expect_disconnect("MTU");
+}
+
+TEST(netfront_hostile_info_refused)
+{
+	fresh();
+	info_with(mac, NETIF_MTU, NETIF_INVALID);
+	expect_disconnect("refused INFO");
+}
+
+TEST(netfront_hostile_ring_index_jump)
+{
+	fresh();
+	page->dir[NETIF_BACKEND_END].prod += 1000; /* the back end's producer index */
+	expect_disconnect("");
+	EXPECT(f.ring.dead);
+}
+
+TEST(netfront_hostile_data_rewritten_after_delivery_changes_nothing_taken)
+{
+	/* The caller's copy is what it keeps: rewriting the buffer after the
+	 * RX response changes neither the copy nor the length. */
+	fresh();
+	memset(data + posted_off[2], 0x11, 64);
+	be_reply(id_of_posted(2), NETIF_RSP_RX, NETIF_OK, 64);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	memset(data + posted_off[2], 0x22, 64);
+	EXPECT_EQ(last[0], 0x11);
+	EXPECT_EQ(last_len, 64);
+}
+
+int main(int argc, char **argv)
+{
+	int r = harness_main(argc, argv);
+
+	free(page);
+	free(data);
+	return r;
+}
