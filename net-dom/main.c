@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "natport.h"
 #include "port.h"
 #include "switch.h"
 #include "uplink.h"
@@ -61,10 +62,11 @@ static uint32_t bind_strays(const struct cloison_start_info *si)
 int domain_main(const struct cloison_start_info *si)
 {
 	static struct config_port table[CONFIG_MAX_PORTS];
+	static struct config_nat nat;
 	const char *why = "";
 	uint32_t n = 0, strays;
 
-	if (!config_read(si, table, &n, &why))
+	if (!config_read(si, table, &n, &nat, &why))
 		runtime_panic("%s", why);
 	ports[UPLINK].cfg = table[0];
 	if (!uplink_init(&why))
@@ -73,6 +75,8 @@ int domain_main(const struct cloison_start_info *si)
 	for (uint32_t i = 1; i < n; i++)
 		if (port_attach(&ports[n_ports], &table[i], n_ports, GUEST_VIRQ))
 			n_ports++;
+	if (!natport_init(table, &nat, &why))
+		runtime_panic("%s", why);
 	strays = bind_strays(si);
 	irq_enable(GUEST_VIRQ, 0x90);
 	irq_enable(STRAY_VIRQ, 0xa0);
