@@ -14,6 +14,7 @@
 #include "config.h"
 #include "natport.h"
 #include "port.h"
+#include "stats.h"
 #include "switch.h"
 #include "uplink.h"
 
@@ -24,12 +25,15 @@
 
 uint64_t clock_skew;
 uint64_t stray_notifications;
+static volatile bool console_input;
 void uplink_irq(void);
 
 void irq_handler(uint32_t vintid)
 {
 	if (vintid == NIC_VIRQ)
 		uplink_irq();
+	else if (vintid == CLOISON_VIRQ_CONSOLE_INPUT)
+		console_input = true;
 	else if (vintid == STRAY_VIRQ)
 		stray_notifications++;
 }
@@ -78,6 +82,7 @@ int domain_main(const struct cloison_start_info *si)
 	if (!natport_init(table, &nat, &why))
 		runtime_panic("%s", why);
 	strays = bind_strays(si);
+	stats_init();
 	irq_enable(GUEST_VIRQ, 0x90);
 	irq_enable(STRAY_VIRQ, 0xa0);
 	print("switching %u port%s, uplink %02x:%02x:%02x:%02x:%02x:%02x%s\n", n_ports,
@@ -90,6 +95,10 @@ int domain_main(const struct cloison_start_info *si)
 
 		for (uint32_t i = 1; i < n_ports; i++)
 			progress |= port_serve(&ports[i], BATCH);
+		if (console_input) {
+			console_input = false;
+			stats_input();
+		}
 		vnet_kick(&nic);
 		for (uint32_t i = 1; i < n_ports; i++)
 			if (ports[i].notify) {
@@ -99,7 +108,7 @@ int domain_main(const struct cloison_start_info *si)
 		if (progress)
 			continue;
 		irq_mask();
-		progress = vnet_arm(&nic);
+		progress = vnet_arm(&nic) || console_input;
 		for (uint32_t i = 1; i < n_ports; i++) {
 			struct port *p = &ports[i];
 
