@@ -164,6 +164,21 @@ class WebThroughNetDom(unittest.TestCase):
             with urllib.request.urlopen(url, timeout=30) as r:
                 body = r.read().decode()
             self.assertIn("Hello from a Cloison guest", body)
+            # The front end's counters: every frame sent completed or in
+            # flight, notifications batched (never more than requests
+            # queued), and the figures per frame for docs/net-guests.md.
+            with urllib.request.urlopen(url + "stats", timeout=30) as r:
+                st = dict(line.split() for line in r.read().decode().splitlines())
+            st = {k: int(v) for k, v in st.items()}
+            self.assertGreaterEqual(st["served"], REQUESTS)
+            self.assertLessEqual(st["tx_done"], st["tx"])
+            self.assertGreaterEqual(st["tx_done"], st["tx"] - 64)
+            self.assertGreater(st["rx"], REQUESTS)
+            self.assertLessEqual(st["notifies"], st["tx"] + st["rx"])
+            print("%s mode: %d frames sent, %d received, %.2f notifications to net-dom and "
+                  "%.2f interrupts per frame" % (mode, st["tx"], st["rx"],
+                  st["notifies"] / (st["tx"] + st["rx"]),
+                  st["interrupts"] / (st["tx"] + st["rx"])), file=sys.stderr)
             with self.assertRaises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(url + "nothing-here", timeout=30)
             self.assertEqual(e.exception.code, 404)

@@ -149,8 +149,17 @@ cloison_fetch_lwip() {
       -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
     apt-get "${apt_opts[@]}" -qq update >&2 || return 1
     tmp=$(mktemp -d "$srcs/.fetch.XXXXXX")
-    (cd "$tmp" && apt-get "${apt_opts[@]}" -qq source --download-only "lwip=$CLOISON_LWIP_SRC_VERSION" >&2) || {
+    # The pinned Debian revision, or, once a stable update replaced it,
+    # the current one: the upstream tarball (and its pin) stays the same.
+    (cd "$tmp" && { apt-get "${apt_opts[@]}" -qq source --download-only \
+        "lwip=$CLOISON_LWIP_SRC_VERSION" >&2 ||
+      apt-get "${apt_opts[@]}" -qq source --download-only lwip >&2; }) || {
       rm -rf "$tmp"; return 1; }
+    if [[ ! -f $tmp/$CLOISON_LWIP_TARBALL ]]; then
+      echo "cloison: Debian's lwip source no longer ships $CLOISON_LWIP_TARBALL" \
+        "(toolstack/lib/deps.sh pins it)" >&2
+      rm -rf "$tmp"; return 1
+    fi
     mv "$tmp/$CLOISON_LWIP_TARBALL" "$file" && rm -rf "$tmp"
   fi
   if ! echo "$CLOISON_LWIP_SHA256  $file" | sha256sum --quiet -c - >&2; then

@@ -3,9 +3,10 @@
  * Example network guest (docs/net-guests.md): lwIP on the network front end
  * of its port "net", with the address its configuration page gives. It
  * serves a small static page over HTTP on port 80 (one request per
- * connection, HTTP/1.0 style: what `ab` without keep-alive sends), answers
- * ping (lwIP's ICMP), and pings the address the configuration names (the
- * uplink's gateway) three times at start, printing each reply.
+ * connection, HTTP/1.0 style: what `ab` without keep-alive sends) and its
+ * front end's counters at /stats, answers ping (lwIP's ICMP), and pings the
+ * address the configuration names (the uplink's gateway) three times at
+ * start, printing each reply.
  */
 #include <domain/runtime.h>
 #include <stdlib.h>
@@ -80,11 +81,30 @@ static err_t answer(struct tcp_pcb *pcb, struct conn *c)
 	err_t e;
 
 	c->answered = true;
-	const char *r = !get ? bad_request
-			: strncmp(path, "/ ", 2) == 0 || strncmp(path, "/index.html ", 12) == 0
-			? ok_answer : not_found;
+	if (get && strncmp(path, "/stats ", 7) == 0) {
+		/* The front end's counters, as text (copied: the buffer is the
+		 * connection's). */
+		char body[256], all[400];
+		int n = snprintf(body, sizeof(body),
+				 "served %llu\ntx %llu\ntx_done %llu\nrx %llu\nnotifies %llu\n"
+				 "interrupts %llu\n",
+				 (unsigned long long)served, (unsigned long long)port.nf.st.tx,
+				 (unsigned long long)port.nf.st.tx_done,
+				 (unsigned long long)port.nf.st.rx,
+				 (unsigned long long)port.nf.st.notifies,
+				 (unsigned long long)irq_count());
+		int m = snprintf(all, sizeof(all),
+				 "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+				 "Content-Length: %d\r\nConnection: close\r\n\r\n%s", n, body);
 
-	e = tcp_write(pcb, r, (u16_t)strlen(r), 0);
+		e = tcp_write(pcb, all, (u16_t)m, TCP_WRITE_FLAG_COPY);
+	} else {
+		const char *r = !get ? bad_request
+				: strncmp(path, "/ ", 2) == 0 || strncmp(path, "/index.html ", 12) == 0
+				? ok_answer : not_found;
+
+		e = tcp_write(pcb, r, (u16_t)strlen(r), 0);
+	}
 	if (e != ERR_OK) {
 		tcp_abort(pcb);
 		conn_free(NULL, c);
