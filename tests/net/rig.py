@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -307,3 +308,29 @@ class Rig:
     def relay_command(self, port, cmd):
         p = BY_NAME[port]
         self.send(port, eth(BCAST, p.mac, ETH_RELAY_CMD, bytes([cmd])))
+
+
+class RigCase(unittest.TestCase):
+    """A test class on one rig boot, the switch's state reset before each
+    test (tests/net/test_netdom.py, tests/net/test_nat.py)."""
+    rig = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rig = Rig()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rig.close()
+
+    def setUp(self):
+        self.rig.reset()
+
+    def only(self, got, where):
+        """Frames arrived exactly on the ports of `where` ({port: [frames]})."""
+        for p in PORTS:
+            self.assertEqual(got[p.name], where.get(p.name, []),
+                             "frames on %s" % p.name)
+
+    def drops(self, port, reason):
+        return self.rig.counters(port)[reason]

@@ -13,8 +13,8 @@ import socket
 import struct
 import unittest
 
-from rig import (BCAST, BY_NAME, GW_SIDE_MAC, IMAGE, PORTS, UP_MAC, Rig, arp, csum, eth,
-                 icmp_echo, parse)
+from rig import (BCAST, BY_NAME, GW_SIDE_MAC, IMAGE, UP_MAC, RigCase, arp, csum, eth, icmp_echo,
+                 parse)
 
 GW = bytes.fromhex("0200000000a9")     # the emulated SLIRP gateway 10.0.2.2
 OUT = "10.0.2.15"                      # the uplink address every NAT guest shares
@@ -70,27 +70,7 @@ def addrs(frame):
 
 
 @unittest.skipUnless(os.path.exists(IMAGE), "test-net-rig.elf not built")
-class Nat(unittest.TestCase):
-    rig = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.rig = Rig()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.rig.close()
-
-    def setUp(self):
-        self.rig.reset()
-
-    def only(self, got, where):
-        for p in PORTS:
-            self.assertEqual(got[p.name], where.get(p.name, []), "frames on %s" % p.name)
-
-    def drops(self, port, reason):
-        return self.rig.counters(port)[reason]
-
+class Nat(RigCase):
     def checked(self, frame):
         """The IPv4 packet of frame, its IPv4 and TCP/UDP/ICMP checksums
         verified by full recomputation."""
@@ -248,6 +228,16 @@ class Nat(unittest.TestCase):
 
     # -- NAT-7 --------------------------------------------------------------
 
+    def tcp_open(self, remote, sport, established):
+        """A TCP flow from n0:sport to remote:80 (its SYN out; with
+        `established`, the SYN-ACK in): its external port."""
+        syn = from_guest("n0", remote, 6, tcp(N0, remote, sport, 80, TCP_SYN))
+        ext = ports_of(self.out1("n0", syn))[0]
+        if established:
+            synack = from_outside(remote, 6, tcp(remote, OUT, 80, ext, TCP_SYN | TCP_ACK))
+            self.assertEqual(len(self.rig.exchange("up", synack)["n0"]), 1)
+        return ext
+
     def alive(self, src, sport, ext, proto=17):
         return len(self.inbound(src, sport, ext, proto)["n0"]) == 1
 
@@ -264,17 +254,13 @@ class Nat(unittest.TestCase):
         self.rig.advance(100)
         self.assertTrue(self.alive("4.4.4.4", 53, ext))
         # TCP transitory: 240 s by default.
-        syn = from_guest("n0", "4.4.4.4", 6, tcp(N0, "4.4.4.4", 7200, 80, TCP_SYN))
-        ext = ports_of(self.out1("n0", syn))[0]
+        ext = self.tcp_open("4.4.4.4", 7200, False)
         self.rig.advance(239)
         self.assertTrue(self.alive("4.4.4.4", 80, ext, 6))
         self.rig.advance(2)
         self.assertFalse(self.alive("4.4.4.4", 80, ext, 6))
         # TCP established: 7,440 s by default.
-        syn = from_guest("n0", "4.4.4.4", 6, tcp(N0, "4.4.4.4", 7201, 80, TCP_SYN))
-        ext = ports_of(self.out1("n0", syn))[0]
-        synack = from_outside("4.4.4.4", 6, tcp("4.4.4.4", OUT, 80, ext, TCP_SYN | TCP_ACK))
-        self.assertEqual(len(self.rig.exchange("up", synack)["n0"]), 1)
+        ext = self.tcp_open("4.4.4.4", 7201, True)
         self.rig.advance(7439)
         self.assertTrue(self.alive("4.4.4.4", 80, ext, 6))
         self.rig.advance(2)
@@ -284,8 +270,7 @@ class Nat(unittest.TestCase):
     # -- NAT-8 --------------------------------------------------------------
 
     def test_NAT_8_tcp_state_syn_fin_rst_simultaneous_open(self):
-        syn = from_guest("n0", "5.5.5.5", 6, tcp(N0, "5.5.5.5", 7300, 80, TCP_SYN))
-        ext = ports_of(self.out1("n0", syn))[0]
+        ext = self.tcp_open("5.5.5.5", 7300, False)
         # Simultaneous open: the peer's SYN crosses ours.
         peer_syn = from_outside("5.5.5.5", 6, tcp("5.5.5.5", OUT, 80, ext, TCP_SYN))
         got = self.rig.exchange("up", peer_syn)
@@ -300,10 +285,7 @@ class Nat(unittest.TestCase):
         self.rig.advance(241)
         self.assertFalse(self.alive("5.5.5.5", 80, ext, 6))
         # FIN after an open handshake: transitory too.
-        syn = from_guest("n0", "5.5.5.5", 6, tcp(N0, "5.5.5.5", 7301, 80, TCP_SYN))
-        ext = ports_of(self.out1("n0", syn))[0]
-        synack = from_outside("5.5.5.5", 6, tcp("5.5.5.5", OUT, 80, ext, TCP_SYN | TCP_ACK))
-        self.assertEqual(len(self.rig.exchange("up", synack)["n0"]), 1)
+        ext = self.tcp_open("5.5.5.5", 7301, True)
         fin = from_guest("n0", "5.5.5.5", 6, tcp(N0, "5.5.5.5", 7301, 80, TCP_FIN | TCP_ACK))
         self.out1("n0", fin)
         self.rig.advance(241)
