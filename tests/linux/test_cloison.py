@@ -36,11 +36,16 @@ class CloisonLinux(unittest.TestCase):
         self.con.expect("cloison: policy ", 10)
         self.con.expect(guest.READY_MARKER, 60)
         self.con.expect("Enter 'help' for a list of built-in commands.", 20)
-        # The prompt has no line end: the hypervisor's line-buffered
-        # console holds it, so give the shell a moment to reach its read;
-        # a command's echo and output come with their line ends.
-        time.sleep(0.5)
+        self.prompt()
         return time.monotonic() - t0
+
+    def prompt(self):
+        """Wait for the shell's prompt: the VMM holds the console input, so
+        the hypervisor shows its partial line as it is written. Keys typed
+        before the shell reads its terminal are lost, as for a person who
+        types before the prompt."""
+        self.con.expect("[linux] / # ", 30)
+        time.sleep(0.3)
 
     def run_cmd(self, cmd, timeout=20):
         """Type cmd; return its output lines (between the echo and the
@@ -64,7 +69,7 @@ class CloisonLinux(unittest.TestCase):
         self.con.expect("vmm: guest asked for a reset (PSCI SYSTEM_RESET): restarting it", 30)
         self.con.expect(guest.READY_MARKER, 60)
         self.con.expect("Enter 'help' for a list of built-in commands.", 20)
-        time.sleep(0.5)
+        self.prompt()
         # A fresh initramfs: nothing of the first boot is left.
         out = self.run_cmd("cat /tmp/mark 2>&1; cat /proc/uptime")
         self.assertIn("No such file or directory", out)

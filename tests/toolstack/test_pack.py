@@ -11,6 +11,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import tomllib
 import unittest
 
 try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
@@ -18,6 +19,7 @@ try:  # as tests.toolstack.X (-t .) or as a top-level module (-s only)
 except ImportError:
     import support
 from cloison import elf, inspect
+from cloison.guest import mkguest
 from cloison import policy as fmt
 
 
@@ -71,9 +73,22 @@ class PackTest(support.WorkDirTest):
         # Every domain segment's bytes are in the bundle where the policy says.
         pol = fmt.decode_policy(blob)
         bundle = img.segment_bytes(seg)
+        with open(support.DEFAULT_TOML, "rb") as f:
+            linux = {d["name"]: d for d in tomllib.load(f)["domain"]
+                     if d.get("kind") == "linux"}
         for d in pol["domains"]:
-            src = elf.Elf(support.read(os.path.join(self.images, d["image"] + ".elf")))
             segs = pol["segments"][d["seg_first"]:d["seg_first"] + d["seg_count"]]
+            if d["name"] in linux:
+                # a Linux guest's image is made by pack (cloison.guest.mkguest)
+                # from its kernel, initramfs and command line
+                with open(os.path.join(self.images, "Image"), "rb") as f:
+                    kernel = f.read()
+                with open(os.path.join(self.images, "initramfs.cpio"), "rb") as f:
+                    initrd = f.read()
+                src = elf.Elf(mkguest.make(kernel, initrd, d["mem_size"],
+                                           linux[d["name"]]["cmdline"])[0])
+            else:
+                src = elf.Elf(support.read(os.path.join(self.images, d["image"] + ".elf")))
             if d["name"] == "storage":
                 # the block back end's extent table (cloison.disks), after its image
                 cfg = segs[-1]
@@ -99,7 +114,7 @@ class PackTest(support.WorkDirTest):
         self.assertEqual(data["bundle"]["base"], seg.paddr)
         self.assertEqual([c["name"] for c in data["domains"][0]["caps"]],
                          ["console", "guest1", "guest2", "echo", "pinger", "storage", "logger",
-                          "system"])
+                          "linux", "linux-guest", "system"])
         # The bare policy is readable too, with the same policy content.
         status, js2, err = support.run("inspect", "--json", pol_path)
         self.assertEqual(status, 0)

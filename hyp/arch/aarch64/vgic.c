@@ -37,7 +37,6 @@
 #define MAINTENANCE_INTID 25u /* PPI 9 */
 #define CNTV_CTL_IMASK (1ull << 1)
 #define CNTV_CTL_ENABLE (1ull << 0)
-#define CNTV_CTL_ISTATUS (1ull << 2)
 
 static unsigned nr_lrs;
 static bool uie_on; /* ICH_HCR_EL2.UIE as last written (per CPU) */
@@ -126,11 +125,7 @@ void arch_vgic_sync(struct arch_vcpu *v, struct vgic *g)
 			continue;
 		}
 		if (state == 0) {
-			/* Acknowledged and EOIed: done. The virtual timer's
-			 * physical PPI, if it came with the HW bit, was
-			 * deactivated by that EOI. */
-			if (id == VGIC_VTIMER && (lr & LR_HW))
-				g->hw_pintid[id] = 0;
+			/* Acknowledged and EOIed: done. */
 			g->in_lr &= ~(1ull << id);
 			lr_write(n, 0);
 			v->vgic.lr_used &= ~(1u << n);
@@ -215,25 +210,6 @@ void arch_vgic_restore(const struct arch_vcpu *v)
 			lr_write(n, v->vgic.lr[n]);
 	write_sysreg(ICH_VMCR_EL2, v->vgic.vmcr);
 	write_sysreg(ICH_AP1R0_EL2, v->vgic.ap1r0);
-}
-
-void arch_vtimer_release(struct arch_vcpu *v, uint32_t pintid)
-{
-	/* Its LR (if it got one) becomes a software interrupt with the same
-	 * state and the physical PPI is deactivated. A timer whose condition
-	 * still holds (CNTV_CTL.ISTATUS, Arm ARM D11.2.4) is masked first, as
-	 * one that fires while switched out is (Linux unmasks it when it
-	 * programs the next event); one already programmed for later is left
-	 * as it is, or its next event would never come. */
-	for (unsigned n = 0; v->vgic.lr_used >> n; n++) {
-		uint64_t lr = lr_read(n);
-
-		if ((v->vgic.lr_used & (1u << n)) && (lr & LR_VINTID_MASK) == VGIC_VTIMER)
-			lr_write(n, lr & ~(LR_HW | (0x1fffull << LR_PINTID_SHIFT)));
-	}
-	if (read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS)
-		arch_vtimer_mask_live();
-	arch_irq_deactivate(pintid);
 }
 
 void arch_vtimer_mask_live(void)

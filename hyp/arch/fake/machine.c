@@ -165,12 +165,6 @@ void arch_vtimer_mask_live(void)
 {
 }
 
-void arch_vtimer_release(struct arch_vcpu *v, uint32_t pintid)
-{
-	(void)v;
-	(void)pintid;
-}
-
 uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v)
 {
 	(void)v;

@@ -146,10 +146,8 @@ void irq_handle(void)
 	}
 	if (intid == arch_timer_intid())
 		clock_tick();
-	else if (intid == irq_vtimer_intid && sched_vtimer_irq(intid)) {
-		arch_irq_drop(intid); /* the guest's EOI deactivates it */
-		return;
-	}
+	else if (intid == irq_vtimer_intid)
+		sched_vtimer_irq();
 	else if (intid == irq_uart_intid)
 		console_input_irq();
 	else if (intid == arch_vgic_maintenance_intid())

@@ -83,17 +83,6 @@ static bool runnable(const struct vcpu *v)
  * stretch of a destroy near 21,000 instructions (docs/benchmarks.md). */
 #define REAP_ZERO_CHUNK (32u * 1024u)
 
-/* The physical PPI handed to v (sched_vtimer_irq) is still active, for an
- * interrupt v has not ended: end it here and keep v's as a software one,
- * its timer masked, before anything else runs on this CPU's timer. */
-static void vtimer_release(struct vcpu *v)
-{
-	if (v->vgic.hw_pintid[VGIC_VTIMER]) {
-		arch_vtimer_release(&v->arch, v->vgic.hw_pintid[VGIC_VTIMER]);
-		v->vgic.hw_pintid[VGIC_VTIMER] = 0;
-	}
-}
-
 /*
  * A destroyed domain is taken off the CPU and its stage 2 freed at once
  * (bounded: its tables are its share of the pool), here, before anything
@@ -106,7 +95,6 @@ static void unload(struct vm *vm)
 	if (loaded == &vm->vcpu) {
 		/* Its list registers may still hold interrupts it took and
 		 * never EOIed: nothing of it may reach the next vCPU. */
-		vtimer_release(&vm->vcpu);
 		arch_vcpu_discard(&vm->vcpu.arch);
 		loaded = NULL;
 	}
@@ -331,8 +319,6 @@ static struct vcpu *decide(void)
 static void load(struct vcpu *next)
 {
 	if (loaded != next) {
-		if (loaded)
-			vtimer_release(loaded);
 		arch_vcpu_switch(loaded ? &loaded->arch : NULL, &next->arch, &next->vm->s2);
 		loaded = next;
 		next->switches_in++;
@@ -387,23 +373,11 @@ void sched_wake(struct vcpu *v)
 	epoch++;
 }
 
-bool sched_vtimer_irq(uint32_t pintid)
+void sched_vtimer_irq(void)
 {
-	/* The loaded vCPU's timer fired. When its vINTID 27 is enabled it gets
-	 * it with the list register's HW bit (IHI 0069 §12.5.10, ICH_LR<n>.HW,
-	 * pINTID): the physical PPI stays active until the guest's EOI
-	 * deactivates it, so it cannot fire again meanwhile and the guest's
-	 * CNTV_CTL stays as the guest set it. Otherwise it is masked there,
-	 * as for a timer that fired while its vCPU was switched out. */
-	if (loaded && (loaded->vgic.enabled >> VGIC_VTIMER) & 1) {
-		loaded->vgic.hw_pintid[VGIC_VTIMER] = (uint16_t)pintid;
-		sched_raise_virq(loaded, VGIC_VTIMER);
-		return true;
-	}
 	arch_vtimer_mask_live();
 	if (loaded)
 		sched_raise_virq(loaded, VGIC_VTIMER);
-	return false;
 }
 
 uint64_t sched_virqs(void)

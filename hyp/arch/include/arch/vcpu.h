@@ -59,10 +59,6 @@ uint32_t arch_vgic_maintenance_intid(void);
 /* The loaded vCPU's virtual timer fired: mask it so the physical PPI stops
  * (the domain unmasks it when it programs the timer again). */
 void arch_vtimer_mask_live(void);
-/* The virtual timer's PPI pintid was handed to v with the HW bit and is
- * still active: turn v's LR for it into a software one, mask the live timer,
- * deactivate the PPI. */
-void arch_vtimer_release(struct arch_vcpu *v, uint32_t pintid);
 /* Deadline (physical counter) of a switched-out vCPU's virtual timer, or
  * UINT64_MAX; and mask it in the saved state once it has been delivered. */
 uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v);
