@@ -40,12 +40,12 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 9 domains, 15 objects, 24 caps (images not "
+        self.assertEqual(out, "%s: OK: 9 domains, 16 objects, 26 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 9 domains, 15 objects, 24 caps\n"
+        self.assertEqual(out, "%s: OK: 9 domains, 16 objects, 26 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
@@ -67,7 +67,9 @@ class CompileTest(support.WorkDirTest):
             (7, "logger", "domain", "logger", ["query"]),
             (8, "linux", "domain", "linux", ["query"]),
             (9, "linux-guest", "domain", "linux-guest", ["query"]),
-            (10, "system", "system", "system", ["audit"])])
+            (10, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain"]),
+            (11, "guest-console", "console", "console", ["grant", "write"]),
+            (12, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
                 (1, "console", "console", "console", ["write"])])
@@ -155,10 +157,10 @@ class CompileTest(support.WorkDirTest):
                 self.assertLessEqual(s["ipa"] + s["mem_size"], d["mem_ipa"] + d["mem_size"])
                 self.assertLessEqual(s["offset"] + s["file_size"], pol["bundle_size"])
         for o in pol["objects"]:
-            if o["type"] == 8:      # channels, checked by name below too
+            if o["type"] in (1, 8):     # pools and channels, checked by name below too
                 ranges.append((o["phys"], o["phys"] + o["size"]))
         self.assertEqual([o["name"] for o in pol["objects"] if "phys" in o and o["size"]],
-                         ["disk0-mmio", "ping", "logger-disk"])
+                         ["disk0-mmio", "ping", "logger-disk", "guestpool"])
         ranges.sort()
         for (a, b), (c, _) in zip(ranges, ranges[1:]):
             self.assertLessEqual(b, c)

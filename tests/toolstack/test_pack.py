@@ -95,6 +95,12 @@ class PackTest(support.WorkDirTest):
                 self.assertEqual(cfg["ipa"], d["mem_ipa"] + d["mem_size"] - 8192)
                 self.assertEqual(bundle[cfg["offset"]:cfg["offset"] + 8], b"CLBKCFG1")
                 segs = segs[:-1]
+            if d["name"] == "dom0":
+                # the guest store (cloison.store), at half its RAM
+                st = segs[-1]
+                self.assertEqual(st["ipa"], d["mem_ipa"] + d["mem_size"] // 2)
+                self.assertEqual(bundle[st["offset"]:st["offset"] + 8], b"CLSTORE1")
+                segs = segs[:-1]
             self.assertEqual(len(segs), len(src.loads()))
             for rec, s in zip(segs, src.loads()):
                 self.assertEqual((rec["ipa"], rec["file_size"], rec["mem_size"]),
@@ -114,7 +120,7 @@ class PackTest(support.WorkDirTest):
         self.assertEqual(data["bundle"]["base"], seg.paddr)
         self.assertEqual([c["name"] for c in data["domains"][0]["caps"]],
                          ["console", "guest1", "guest2", "echo", "pinger", "storage", "logger",
-                          "linux", "linux-guest", "system"])
+                          "linux", "linux-guest", "pool", "guest-console", "system"])
         # The bare policy is readable too, with the same policy content.
         status, js2, err = support.run("inspect", "--json", pol_path)
         self.assertEqual(status, 0)

@@ -301,6 +301,9 @@ class OwnImageTest(support.WorkDirTest):
         super().setUpClass()
         with open(support.DEFAULT_TOML) as f:
             text = f.read()
+        # The store's configs are found beside the description.
+        shutil.copytree(os.path.join(os.path.dirname(support.DEFAULT_TOML), "store"),
+                        os.path.join(cls.tmp, "store"))
         cls.desc = os.path.join(cls.tmp, "small.toml")
         with open(cls.desc, "w") as f:
             f.write(text.replace('name = "default"', 'name = "small"')

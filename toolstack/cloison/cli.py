@@ -263,8 +263,8 @@ def parser():
     sp.add_argument("--socket", metavar="PATH",
                     help="the console socket (default $CLOISON_CTL, else "
                     "$CLOISON_BUILD/cloison-ctl.sock, build/ by default)")
-    sp.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                    help="seconds to wait for dom0 (default 30)")
+    sp.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                    help="seconds to wait for dom0 (default 60)")
     sp.set_defaults(func=cmd_ctl)
     return p
 

@@ -7,7 +7,8 @@
 connects to it and sends each command as "@SEQ COMMAND" (a line dom0's
 shell runs in its machine-readable mode): dom0 answers "@SEQ begin", the
 command's own lines, then "@SEQ end ok" or "@SEQ end error". ctl prints the
-command's lines (dom0's, without the "[dom0] " prefix: other domains' lines
+command's lines (a line another domain's output broke and the console showed
+again is kept once) (dom0's, without the "[dom0] " prefix: other domains' lines
 and the hypervisor's are not the command's) and exits 0 for ok, 1 for
 error, 2 when it gets no answer.
 
@@ -79,19 +80,26 @@ class Console:
         self.seq += 1
         tag = "@%d" % self.seq
         self.sock.sendall(("%s %s\r" % (tag, command)).encode())
-        lines, inside = [], False
+        lines, inside, between = [], False, False
         for line in self._lines(time.monotonic() + timeout):
             if not line.startswith(PREFIX):
+                between = True
                 continue
             text = line[len(PREFIX):]
+            # The console shows dom0's line as it is written; another
+            # domain's line breaks it, and it is shown again whole after
+            # (hyp/core/kernel/console.c): keep the whole one.
+            if between and lines and text.startswith(lines[-1]):
+                lines.pop()
+            between = False
             if text == tag + " begin":
                 inside = True
             elif inside and re.fullmatch(re.escape(tag) + r" end (ok|error)", text):
+                for kept in lines if out is not None else ():
+                    print(kept, file=out, flush=True)
                 return text.endswith("ok"), lines
             elif inside and not text.startswith("dom0>"):
                 lines.append(text)
-                if out is not None:
-                    print(text, file=out, flush=True)
         return None
 
 

@@ -265,7 +265,11 @@ uint64_t hc_decode_domain_install(struct hc_ctx *ctx)
 	err = hypercall_lookup(ctx, ctx->args[0], &src);
 	if (err)
 		return err;
-	if (cap_type(&src->cap) == CLOISON_TYPE_CNODE || cap_type(&src->cap) == CLOISON_TYPE_UNTYPED)
+	/* Never a CNode (a way to the guest's caps after start), a pool (memory
+	 * it could make more of) or a domain (lifecycle rights over a domain
+	 * the builder made, or over itself). */
+	if (cap_type(&src->cap) == CLOISON_TYPE_CNODE || cap_type(&src->cap) == CLOISON_TYPE_UNTYPED ||
+	    cap_type(&src->cap) == CLOISON_TYPE_DOMAIN)
 		return CLOISON_ERR_WRONG_TYPE;
 	/* Handing a cap to another domain is a grant. */
 	if (!cap_has_rights(&src->cap, CLOISON_RIGHT_GRANT))

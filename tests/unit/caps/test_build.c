@@ -14,7 +14,7 @@
  * - after finish_build every build call is refused (bad_state) and nothing
  *   changes; before it, each refusal (no right, wrong pool, bad size, limits
  *   beyond dom0's own, a source outside dom0's RAM, a cap without grant, a
- *   CNode cap) changes nothing;
+ *   CNode, pool or domain cap) changes nothing;
  * - finish_build refuses while a cap to the guest's CSpace CNode exists
  *   besides the domain's own;
  * - the pool running out at domain_set_memory: no_memory, nothing carved.
@@ -379,6 +379,8 @@ TEST(each_refusal_before_start_changes_nothing)
 	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_INSTALL, S_CN, 1, CLOISON_RIGHT_CNODE_READ, cname, 0),
 		  CLOISON_ERR_WRONG_TYPE);
 	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_INSTALL, S_POOL, 1, 0, cname, 0), CLOISON_ERR_WRONG_TYPE);
+	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_INSTALL, S_DOM, 1, CLOISON_RIGHT_DOMAIN_STOP, cname, 0),
+		  CLOISON_ERR_WRONG_TYPE);
 	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_INSTALL, S_CONSOLE, 99, CLOISON_RIGHT_CONSOLE_WRITE, cname, 0),
 		  CLOISON_ERR_INVALID_SLOT);
 	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_BUILD_QUERY), CLOISON_ERR_OK);

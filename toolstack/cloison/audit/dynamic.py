@@ -14,8 +14,8 @@ what it could ever create is bounded by
   what the core lets it give: the pool, its own CPU share and priority.
 
 check_dynamic turns that into a bound on every reachable state and checks
-it: no device, irq, frame, pool, CNode or another domain's channel end can
-ever reach a created guest, and every config can be created. The live check
+it: no device, irq, frame or another domain's channel end can ever reach a
+created guest (the core never installs a CNode, pool or domain cap), and every config can be created. The live check
 (live.py) then accepts a dump's run-time domains and objects exactly within
 this bound.
 """
@@ -27,7 +27,7 @@ from .checks import HELD, Check, Finding, plural
 BUILD_OVERHEAD = 0x1000 + 0x2000 + 8 * 0x1000
 MIB2 = 2 << 20
 # What domain_install refuses whatever the rights (object/build.c).
-NEVER_INSTALLED = ("cnode", "untyped")
+NEVER_INSTALLED = ("cnode", "untyped", "domain")
 
 
 class Creator:
@@ -56,6 +56,12 @@ def creators(m, reach):
                 c.grants.append((cap.obj, cap.mask))
         out.append(c)
     return out
+
+
+def made_kinds(cr):
+    """What a guest of cr can hold made at run time: its pools' types but
+    the ones the core never installs."""
+    return sorted(k for k in cr.kinds if k not in NEVER_INSTALLED)
 
 
 def _configs(m, dom):
@@ -90,11 +96,6 @@ def check_dynamic(m, reach):
                                   "creates: an end of a declared channel would change hands "
                                   "at run time" % (dom.name, obj.label()),
                                   [dom.name], [obj.name]))
-            elif obj.kind == "domain" and mask & ~m.bit("domain", "query") & ~m.bit(
-                    "domain", "grant"):
-                c.violate(Finding("domain '%s' may hand lifecycle rights on %s [%s] to the "
-                                  "guests it creates" % (dom.name, obj.label(), names),
-                                  [dom.name], [obj.name]))
         grants = ", ".join("%s [%s]" % (o.label(), ",".join(m.names(o.kind, mk)))
                            for o, mk in cr.grants) or "nothing"
         c.notes.append(
@@ -102,7 +103,8 @@ def check_dynamic(m, reach):
             "once; a guest it creates can hold only objects made from those pools (%s) and "
             "what it may hand on: %s"
             % (dom.name, ", ".join(o.label() for o, _ in cr.pools), _size(pool_bytes),
-               pool_bytes // (MIB2 + BUILD_OVERHEAD), ", ".join(sorted(cr.kinds)), grants))
+               pool_bytes // (MIB2 + BUILD_OVERHEAD), ", ".join(made_kinds(cr)) or "none",
+               grants))
         budget, period, prio = m.sched.get(dom.name, (0, 1, 0))
         for path, cfg, exc in _configs(m, dom):
             if exc is not None:
@@ -125,7 +127,7 @@ def check_dynamic(m, reach):
     if c.status == HELD:
         c.summary = ("no domain can create domains at run time" if not cs else
                      "%s can create domains; what they create can hold no device, irq, "
-                     "frame, pool, CNode or declared channel end"
+                     "frame or declared channel end (and never a CNode, pool or domain cap)"
                      % plural(len(cs), "domain"))
     return c
 

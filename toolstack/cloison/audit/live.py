@@ -165,6 +165,7 @@ def _source(prefix):
 
 
 def _run_time_cap(m, creators, dc, holder_creator):
+    from .dynamic import NEVER_INSTALLED
     """Why a cap not in the policy is within what a domain that creates
     guests could have made (dynamic.py), or None. holder_creator: the
     Creator of the domain holding it (for its own slots) or of the domain
@@ -173,7 +174,10 @@ def _run_time_cap(m, creators, dc, holder_creator):
     if cr is None:
         return None
     if dc.object.startswith("#"):
-        if dc.type in cr.kinds:
+        # The creator's own slots may hold anything its pools make; a
+        # guest's, only what the core installs.
+        own = dc.domain == cr.dom.name
+        if dc.type in cr.kinds and (own or dc.type not in NEVER_INSTALLED):
             return "a %s made at run time from the pools of '%s'" % (dc.type, cr.dom.name)
         return None
     for obj, mask in cr.grants:
