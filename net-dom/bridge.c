@@ -10,11 +10,27 @@ struct fdb_entry {
 	uint8_t mac[6];
 	uint16_t vid;       /* 0: free */
 	uint32_t port;
+	uint16_t next;      /* its hash chain: the next entry's index + 1; 0 ends */
 	uint64_t seen;      /* clock ticks */
 };
 
+/* Entries are found through FDB_HASH chains by (VID, MAC), so a lookup
+ * costs a few compares whatever the table holds (a frame to an unknown
+ * station no longer walks all of it). */
+#define FDB_HASH 256u
+
 static struct fdb_entry fdb[FDB_SIZE];
+static uint16_t bucket[FDB_HASH]; /* first entry's index + 1; 0: empty */
 static uint32_t used, per_port[MAX_PORTS];
+
+static uint32_t hash(uint16_t vid, const uint8_t *mac)
+{
+	uint32_t h = vid;
+
+	for (int i = 0; i < 6; i++)
+		h = h * 31u + mac[i];
+	return (h ^ h >> 8) & (FDB_HASH - 1);
+}
 
 static bool bridged(const struct port *p)
 {
@@ -29,17 +45,25 @@ static bool expired(const struct fdb_entry *e, uint64_t now)
 
 static void drop_entry(struct fdb_entry *e)
 {
+	uint16_t *link = &bucket[hash(e->vid, e->mac)];
+	uint16_t self = (uint16_t)(e - fdb + 1);
+
+	while (*link && *link != self)
+		link = &fdb[*link - 1].next;
+	if (*link)
+		*link = e->next;
 	used--;
 	per_port[e->port]--;
 	e->vid = 0;
+	e->next = 0;
 }
 
 static struct fdb_entry *find(uint16_t vid, const uint8_t *mac)
 {
 	uint64_t now = clock_now();
 
-	for (uint32_t i = 0; i < FDB_SIZE; i++) {
-		struct fdb_entry *e = &fdb[i];
+	for (uint16_t i = bucket[hash(vid, mac)]; i; i = fdb[i - 1].next) {
+		struct fdb_entry *e = &fdb[i - 1];
 
 		if (e->vid != vid || !mac_eq(e->mac, mac))
 			continue;
@@ -88,10 +112,14 @@ static void learn(const struct pkt *k)
 	for (uint32_t i = 0; i < FDB_SIZE; i++) {
 		if (fdb[i].vid)
 			continue;
+		uint32_t h = hash(k->vid, pkt_src(k));
+
 		memcpy(fdb[i].mac, pkt_src(k), 6);
 		fdb[i].vid = k->vid;
 		fdb[i].port = k->in->index;
 		fdb[i].seen = now;
+		fdb[i].next = bucket[h];
+		bucket[h] = (uint16_t)(i + 1);
 		used++;
 		per_port[k->in->index]++;
 		return;

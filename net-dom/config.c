@@ -4,7 +4,7 @@
 
 #include "config.h"
 
-#define CONFIG_VERSION 1u
+#define CONFIG_VERSION 2u
 
 struct config_header {
 	char magic[8]; /* "CLNTCFG1" */
@@ -28,7 +28,7 @@ static bool entry_ok(const struct config_port *p)
 }
 
 bool config_read(const struct cloison_start_info *si, struct config_port *out, uint32_t *n,
-		 const char **why)
+		 struct config_nat *nat, const char **why)
 {
 	const uint8_t *page =
 		(const uint8_t *)(uintptr_t)(si->mem_ipa + si->mem_size - NET_CONFIG_OFFSET);
@@ -53,6 +53,17 @@ bool config_read(const struct cloison_start_info *si, struct config_port *out, u
 		*why = "port table: the first entry is not the uplink";
 		return false;
 	}
+	memcpy(nat, page + CONFIG_NAT_OFFSET, sizeof(*nat));
+	if (nat->n_forwards > CONFIG_NAT_FORWARDS || nat->filter > 1) {
+		*why = "port table: NAT settings out of range";
+		return false;
+	}
+	for (uint32_t i = 0; i < nat->n_forwards; i++)
+		if (nat->fwd[i].port == 0 || nat->fwd[i].port >= h.count ||
+		    out[nat->fwd[i].port].mode != MODE_NAT || out[nat->fwd[i].port].n_ip == 0) {
+			*why = "port table: a NAT forward names no NAT port";
+			return false;
+		}
 	*n = h.count;
 	return true;
 }

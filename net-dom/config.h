@@ -19,7 +19,9 @@ struct cloison_start_info;
 #define CONFIG_NAME_LEN 32u
 #define CONFIG_MAX_IPS 4u
 #define CONFIG_MAX_RANGES 12u
-#define CONFIG_MAX_PORTS 51u
+#define CONFIG_MAX_PORTS 47u
+#define CONFIG_NAT_OFFSET 7680u /* struct config_nat, in the table */
+#define CONFIG_NAT_FORWARDS 16u
 
 enum port_mode { MODE_BRIDGE = 0, MODE_ROUTER = 1, MODE_NAT = 2 };
 
@@ -39,7 +41,7 @@ struct config_port {
 	uint8_t n_ranges;
 	uint16_t pvid;                 /* 0: no native VLAN */
 	uint16_t vflags;               /* CFG_V_* */
-	uint16_t pad;
+	uint16_t quota;                /* NAT: mappings the guest may hold; 0: default */
 	uint8_t ip[CONFIG_MAX_IPS][4]; /* network order */
 	uint32_t rate_bytes;           /* credit per interval; 0: unlimited */
 	uint32_t rate_us;
@@ -52,10 +54,33 @@ struct config_port {
 
 _Static_assert(sizeof(struct config_port) == 160, "net config entry");
 
+/* NAT mode's settings (docs/net-nat.md), one block for the switch. */
+struct config_nat {
+	uint8_t n_forwards;
+	uint8_t filter;                /* enum nat_filter */
+	uint8_t inbound_refresh;
+	uint8_t pad;
+	uint16_t mtu;                  /* the uplink's, for NAT-12 */
+	uint16_t pad2;
+	uint32_t udp_s, tcp_est_s, tcp_trans_s, icmp_s;
+	uint8_t gateway[4];            /* the inside gateway every NAT port shares */
+	struct {
+		uint8_t proto;         /* 6 TCP, 17 UDP */
+		uint8_t port;          /* the guest port's index in the table */
+		uint16_t ext_port, inside_port, pad;
+	} fwd[CONFIG_NAT_FORWARDS];
+};
+
+_Static_assert(sizeof(struct config_nat) == 28 + 8 * CONFIG_NAT_FORWARDS, "nat config");
+_Static_assert(16 + CONFIG_MAX_PORTS * sizeof(struct config_port) <= CONFIG_NAT_OFFSET &&
+		       CONFIG_NAT_OFFSET + sizeof(struct config_nat) <= NET_CONFIG_SIZE,
+	       "net config layout");
+
 /* Read and check the table (magic, version, count, names terminated, VIDs
- * and counts in range, the uplink first). Fills out[] and *n; false with
+ * and counts in range, the uplink first, NAT forwards naming NAT ports).
+ * Fills out[], *n and *nat; false with
  * *why otherwise. */
 bool config_read(const struct cloison_start_info *si, struct config_port *out, uint32_t *n,
-		 const char **why);
+		 struct config_nat *nat, const char **why);
 
 #endif

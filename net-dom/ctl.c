@@ -4,6 +4,7 @@
 
 #include "bridge.h"
 #include "clock.h"
+#include "natport.h"
 #include "ctl.h"
 #include "port.h"
 #include "router.h"
@@ -19,8 +20,12 @@ static void put64(uint8_t *p, uint64_t v)
 
 static void reply(const struct pkt *k, uint8_t cmd, const struct port *p)
 {
+	/* The counters follow the 16-byte header from private memory (more
+	 * than the TX scratch holds); one answer at a time, the rig waits
+	 * for each. */
+	static _Alignas(64) uint8_t body[(DROP_REASONS + 16) * 8];
 	uint8_t *s = vnet_tx_scratch(&nic);
-	uint32_t n = 16;
+	uint32_t n = 0;
 
 	if (!s)
 		return;
@@ -36,11 +41,11 @@ static void reply(const struct pkt *k, uint8_t cmd, const struct port *p)
 				 stray_notifications };
 
 		for (uint32_t d = 0; d < DROP_REASONS; d++, n += 8)
-			put64(s + n, p->drops[d]);
+			put64(body + n, p->drops[d]);
 		for (uint32_t i = 0; i < sizeof(v) / sizeof(v[0]); i++, n += 8)
-			put64(s + n, v[i]);
+			put64(body + n, v[i]);
 	}
-	vnet_tx(&nic, n, 0, 0, TAG_NONE);
+	vnet_tx(&nic, 16, n ? si_ram_pa(body) : 0, n, TAG_NONE);
 }
 
 void ctl_input(const struct pkt *k)
@@ -54,6 +59,7 @@ void ctl_input(const struct pkt *k)
 		clock_skew = 0;
 		bridge_flush(NULL);
 		router_reset();
+		natport_reset();
 		for (uint32_t i = 0; i < n_ports; i++)
 			port_reset_counters(&ports[i]);
 		reply(k, cmd[0], NULL);

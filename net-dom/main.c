@@ -12,7 +12,9 @@
 
 #include "clock.h"
 #include "config.h"
+#include "natport.h"
 #include "port.h"
+#include "stats.h"
 #include "switch.h"
 #include "uplink.h"
 
@@ -23,14 +25,32 @@
 
 uint64_t clock_skew;
 uint64_t stray_notifications;
+static volatile bool console_input;
 void uplink_irq(void);
 
 void irq_handler(uint32_t vintid)
 {
 	if (vintid == NIC_VIRQ)
 		uplink_irq();
+	else if (vintid == CLOISON_VIRQ_CONSOLE_INPUT)
+		console_input = true;
+	else if (vintid == CLOISON_VIRQ_VTIMER) /* lower the (level) output (D11.2) */
+		__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(3ull));
 	else if (vintid == STRAY_VIRQ)
 		stray_notifications++;
+}
+
+/* WFI, and with `poll` no longer than a millisecond: the EL1 virtual
+ * timer (Arm ARM D11.2: CNTV_TVAL_EL0 counts down, CNTV_CTL_EL0 bit 0
+ * ENABLE, bit 1 IMASK) wakes us then. */
+static void sleep(bool poll)
+{
+	if (poll)
+		__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb"
+				 : : "r"(clock_us(1000)), "r"(1ull));
+	__asm__ volatile("wfi");
+	if (poll)
+		__asm__ volatile("msr cntv_ctl_el0, xzr; isb");
 }
 
 static bool configured(uint64_t slot)
@@ -61,10 +81,11 @@ static uint32_t bind_strays(const struct cloison_start_info *si)
 int domain_main(const struct cloison_start_info *si)
 {
 	static struct config_port table[CONFIG_MAX_PORTS];
+	static struct config_nat nat;
 	const char *why = "";
 	uint32_t n = 0, strays;
 
-	if (!config_read(si, table, &n, &why))
+	if (!config_read(si, table, &n, &nat, &why))
 		runtime_panic("%s", why);
 	ports[UPLINK].cfg = table[0];
 	if (!uplink_init(&why))
@@ -73,19 +94,27 @@ int domain_main(const struct cloison_start_info *si)
 	for (uint32_t i = 1; i < n; i++)
 		if (port_attach(&ports[n_ports], &table[i], n_ports, GUEST_VIRQ))
 			n_ports++;
+	if (!natport_init(table, &nat, &why))
+		runtime_panic("%s", why);
 	strays = bind_strays(si);
+	stats_init();
 	irq_enable(GUEST_VIRQ, 0x90);
 	irq_enable(STRAY_VIRQ, 0xa0);
+	irq_enable(CLOISON_VIRQ_VTIMER, 0xb0);
 	print("switching %u port%s, uplink %02x:%02x:%02x:%02x:%02x:%02x%s\n", n_ports,
 	      n_ports == 1 ? "" : "s", ports[0].cfg.mac[0], ports[0].cfg.mac[1], ports[0].cfg.mac[2],
 	      ports[0].cfg.mac[3], ports[0].cfg.mac[4], ports[0].cfg.mac[5],
 	      strays ? " (unconfigured channels ignored)" : "");
 	irq_unmask();
 	for (;;) {
-		bool progress = uplink_poll(BATCH * 4);
+		bool stalled, progress = uplink_poll(BATCH * 4);
 
 		for (uint32_t i = 1; i < n_ports; i++)
 			progress |= port_serve(&ports[i], BATCH);
+		if (console_input) {
+			console_input = false;
+			stats_input();
+		}
 		vnet_kick(&nic);
 		for (uint32_t i = 1; i < n_ports; i++)
 			if (ports[i].notify) {
@@ -95,18 +124,26 @@ int domain_main(const struct cloison_start_info *si)
 		if (progress)
 			continue;
 		irq_mask();
-		progress = vnet_arm(&nic);
+		progress = vnet_arm(&nic) || console_input;
+		stalled = false;
 		for (uint32_t i = 1; i < n_ports; i++) {
 			struct port *p = &ports[i];
 
-			/* A port without room for responses is served again when
-			 * its guest takes them and sends more; it stalls only
-			 * itself. */
-			if (!p->disabled && ring_arm(&p->ring) && port_resp_room(p, 1))
-				progress = true;
+			/* A port with requests but no room for their responses
+			 * waits for its guest to take some. A front end that
+			 * found the ring full signals once it has
+			 * (docs/net-protocol.md); one that does not is polled
+			 * each millisecond meanwhile, so it stalls only itself
+			 * and only for so long. */
+			if (!p->disabled && ring_arm(&p->ring)) {
+				if (port_resp_room(p, 1))
+					progress = true;
+				else
+					stalled = true;
+			}
 		}
 		if (!progress)
-			__asm__ volatile("wfi");
+			sleep(stalled);
 		irq_unmask();
 	}
 }

@@ -65,6 +65,18 @@ bool pkt_parse(struct pkt *k, const volatile uint8_t *frame, uint64_t pa, uint32
 	return true;
 }
 
+void pkt_pull(struct pkt *k, uint32_t n)
+{
+	if (n > k->rest_len)
+		n = k->rest_len;
+	if (n > PKT_HDR_MAX - k->hdr_len)
+		n = PKT_HDR_MAX - k->hdr_len;
+	pull(k, k->rest, n);
+	k->rest += n;
+	k->rest_pa += n;
+	k->rest_len -= n;
+}
+
 uint32_t pkt_write_hdr(const struct pkt *k, uint8_t *out, bool tag)
 {
 	uint32_t n = 0;

@@ -17,7 +17,7 @@
 struct port;
 
 #define ETH_HLEN 14u
-#define PKT_HDR_MAX 128u
+#define PKT_HDR_MAX 176u /* Ethernet + what NAT rewrites (NAT_HDR_MAX, 148) */
 #define ETH_P_IP 0x0800u
 #define ETH_P_ARP 0x0806u
 #define ETH_P_8021Q 0x8100u
@@ -88,6 +88,10 @@ static inline bool mac_multicast(const uint8_t *m)
  * place. False if the frame is too short for what its headers announce.
  */
 bool pkt_parse(struct pkt *k, const volatile uint8_t *frame, uint64_t pa, uint32_t len);
+
+/* Copy up to n more bytes of the frame into k->hdr (as far as the frame
+ * and PKT_HDR_MAX allow): headers NAT reads or rewrites. */
+void pkt_pull(struct pkt *k, uint32_t n);
 
 /* Byte offset of the L3 header in hdr (always ETH_HLEN: the tag is out). */
 #define L3 ETH_HLEN

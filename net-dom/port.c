@@ -19,7 +19,7 @@ uint32_t n_ports;
 const char *const drop_names[DROP_REASONS] = {
 	"spoof-mac", "spoof-ip", "spoof-arp", "ethertype", "vlan", "len", "queue-full",
 	"rate", "arp-pending", "fragment", "nat-quota", "no-mapping", "ttl", "no-route",
-	"disabled",
+	"disabled", "nat-proto", "too-big",
 };
 
 bool port_has_vid(const struct port *p, uint16_t vid)

@@ -37,6 +37,8 @@ enum drop {
 	DROP_TTL,
 	DROP_NO_ROUTE,
 	DROP_DISABLED,
+	DROP_NAT_PROTO,     /* NAT: not TCP, UDP or ICMP echo / error */
+	DROP_TOO_BIG,       /* NAT: DF set, larger than the uplink MTU (ICMP 3/4 sent) */
 	DROP_REASONS
 };
 

@@ -3,12 +3,13 @@
 #include <domain/core.h>
 
 #include "clock.h"
+#include "natport.h"
 #include "port.h"
 #include "router.h"
 #include "switch.h"
 #include "uplink.h"
 
-static const uint8_t guest_side_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+const uint8_t guest_side_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 struct arp_entry {
@@ -91,7 +92,7 @@ static void ip_csum(uint8_t *ip)
 }
 
 /* Send k (headers private, rest where it is) out of q with new MACs. */
-static void send(struct port *q, struct pkt *k, const uint8_t *dst, const uint8_t *src)
+void router_send(struct port *q, struct pkt *k, const uint8_t *dst, const uint8_t *src)
 {
 	memcpy(k->hdr, dst, 6);
 	memcpy(k->hdr + 6, src, 6);
@@ -100,7 +101,7 @@ static void send(struct port *q, struct pkt *k, const uint8_t *dst, const uint8_
 }
 
 /* A frame net-dom makes itself: an ARP packet (RFC 826). */
-static void arp_send(struct port *q, uint16_t op, const uint8_t *sha, const uint8_t *spa,
+void router_arp(struct port *q, uint16_t op, const uint8_t *sha, const uint8_t *spa,
 		     const uint8_t *tha, const uint8_t *tpa, const uint8_t *dst)
 {
 	static struct pkt a;
@@ -121,12 +122,12 @@ static void arp_send(struct port *q, uint16_t op, const uint8_t *sha, const uint
 	memcpy(p + 14, spa, 4);
 	memcpy(p + 18, tha, 6);
 	memcpy(p + 24, tpa, 4);
-	send(q, &a, dst, sha);
+	router_send(q, &a, dst, sha);
 }
 
 /* ICMP echo request to net-dom: answer it in place (C-6): addresses
  * swapped, TTL 64, type 0, checksums updated; payload untouched. */
-static bool echo(struct port *p, struct pkt *k, const uint8_t *our_mac)
+bool router_echo(struct port *p, struct pkt *k, const uint8_t *our_mac)
 {
 	uint8_t *ip = k->hdr + L3, *icmp, tmp[6];
 	uint32_t ihl = (ip[0] & 0xfu) * 4u;
@@ -147,7 +148,7 @@ static bool echo(struct port *p, struct pkt *k, const uint8_t *our_mac)
 	csum_update(icmp + 2, 8u << 8, 0);
 	memcpy(tmp, pkt_src(k), 6);
 	k->reflect = true;
-	send(p, k, tmp, our_mac);
+	router_send(p, k, tmp, our_mac);
 	return true;
 }
 
@@ -217,7 +218,7 @@ static void pend(struct arp_entry *e, const struct pkt *k)
 	e->slot[e->n_pending++] = s;
 }
 
-static void to_uplink(struct pkt *k)
+void router_to_uplink(struct pkt *k)
 {
 	struct port *u = uplink();
 	const uint8_t *dip = k->hdr + L3 + 16;
@@ -227,7 +228,7 @@ static void to_uplink(struct pkt *k)
 
 	memcpy(k->hdr + 6, u->cfg.mac, 6);
 	if (e && e->resolved) {
-		send(u, k, e->mac, u->cfg.mac);
+		router_send(u, k, e->mac, u->cfg.mac);
 		return;
 	}
 	if (!e) {
@@ -253,12 +254,25 @@ static void to_uplink(struct pkt *k)
 		*e = (struct arp_entry){ .used = true };
 		memcpy(e->ip, hop, 4);
 		e->when = now;
-		arp_send(u, 1, u->cfg.mac, u->cfg.ip[0], (const uint8_t[6]){ 0 }, hop, bcast);
+		router_arp(u, 1, u->cfg.mac, u->cfg.ip[0], (const uint8_t[6]){ 0 }, hop, bcast);
 	} else if (now - e->when >= clock_seconds(1)) {
 		e->when = now; /* ask again, at most once a second */
-		arp_send(u, 1, u->cfg.mac, u->cfg.ip[0], (const uint8_t[6]){ 0 }, hop, bcast);
+		router_arp(u, 1, u->cfg.mac, u->cfg.ip[0], (const uint8_t[6]){ 0 }, hop, bcast);
 	}
 	pend(e, k);
+}
+
+bool router_ttl(struct pkt *k)
+{
+	uint8_t *ip = k->hdr + L3;
+
+	if (ip[8] <= 1) {
+		port_drop(k->in, DROP_TTL);
+		return false;
+	}
+	csum_update(ip + 10, (uint16_t)(ip[8] << 8 | ip[9]), (uint16_t)((ip[8] - 1) << 8 | ip[9]));
+	ip[8]--;
+	return true;
 }
 
 /* Forward an IPv4 packet to its route (RT-4): TTL and checksum. */
@@ -268,18 +282,14 @@ static void forward(struct pkt *k)
 	struct port *q = route(ip + 16);
 	struct port *in = k->in;
 
-	if (ip[8] <= 1) {
-		port_drop(in, DROP_TTL);
+	if (!router_ttl(k))
 		return;
-	}
-	csum_update(ip + 10, (uint16_t)(ip[8] << 8 | ip[9]), (uint16_t)((ip[8] - 1) << 8 | ip[9]));
-	ip[8]--;
 	if (q == in)
 		return;
 	if (q)
-		send(q, k, q->cfg.mac, guest_side_mac);
+		router_send(q, k, q->cfg.mac, guest_side_mac);
 	else if (in->guest)
-		to_uplink(k);
+		router_to_uplink(k);
 	else
 		port_drop(in, DROP_NO_ROUTE);
 }
@@ -293,7 +303,7 @@ static bool from_guest(struct pkt *k)
 		/* Only a request for the gateway is answered (RT-2); never one
 		 * for the guest's own address (duplicate-address detection). */
 		if (get16(l3 + 6) == 1 && ip_eq(l3 + 24, gateway_of(p)) && !port_has_ip(p, l3 + 24))
-			arp_send(p, 2, guest_side_mac, l3 + 24, l3 + 8, l3 + 14, pkt_src(k));
+			router_arp(p, 2, guest_side_mac, l3 + 24, l3 + 8, l3 + 14, pkt_src(k));
 		return true;
 	}
 	if (k->type != ETH_P_IP)
@@ -302,7 +312,7 @@ static bool from_guest(struct pkt *k)
 	if (mac_multicast(pkt_dst(k)))
 		return true;
 	if (own_ip(l3 + 16)) {
-		echo(p, k, guest_side_mac);
+		router_echo(p, k, guest_side_mac);
 		return true;
 	}
 	forward(k);
@@ -328,19 +338,21 @@ static bool from_uplink(struct pkt *k)
 		/* Proxy ARP (RT-3): for routed guests' /32s and net-dom's own
 		 * address, nothing else. */
 		if (get16(l3 + 6) == 1 && (route(l3 + 24) || (u->cfg.n_ip && ip_eq(l3 + 24, u->cfg.ip[0]))))
-			arp_send(u, 2, u->cfg.mac, l3 + 24, l3 + 8, l3 + 14, pkt_src(k));
+			router_arp(u, 2, u->cfg.mac, l3 + 24, l3 + 8, l3 + 14, pkt_src(k));
 		return to_us;
 	}
 	if (!to_us || k->type != ETH_P_IP || k->hdr_len < ETH_HLEN + 20)
 		return to_us;
-	/* A routed guest's address as a source from outside is a spoof
-	 * (AS-6, Qubes' second rule). */
-	if (route(l3 + 12)) {
+	/* A routed or NAT guest's address as a source from outside is a
+	 * spoof (AS-6, Qubes' second rule). */
+	if (route(l3 + 12) || natport_owner(l3 + 12)) {
 		port_drop(u, DROP_SPOOF_IP);
 		return true;
 	}
 	if (u->cfg.n_ip && ip_eq(l3 + 16, u->cfg.ip[0])) {
-		echo(u, k, u->cfg.mac);
+		if (natport_from_uplink(k))
+			return true;
+		router_echo(u, k, u->cfg.mac);
 		return true;
 	}
 	forward(k);
@@ -349,6 +361,8 @@ static bool from_uplink(struct pkt *k)
 
 bool router_input(struct pkt *k)
 {
+	if (k->in->guest && k->in->cfg.mode == MODE_NAT)
+		return natport_from_guest(k);
 	if (k->in->guest)
 		return k->in->cfg.mode == MODE_ROUTER ? from_guest(k) : false;
 	return from_uplink(k);

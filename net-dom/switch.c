@@ -16,6 +16,11 @@
  * access is Device memory, -mstrict-align). */
 static void copy(volatile uint8_t *dst, const volatile uint8_t *src, uint32_t n)
 {
+	/* Equally misaligned (a frame's payload after its 34-byte headers,
+	 * in both buffers): bytes up to the boundary, then words. */
+	if ((((uintptr_t)dst ^ (uintptr_t)src) & 7) == 0)
+		for (; n && ((uintptr_t)dst & 7); n--)
+			*dst++ = *src++;
 	if ((((uintptr_t)dst | (uintptr_t)src) & 7) == 0)
 		for (; n >= 8; n -= 8, dst += 8, src += 8)
 			*(volatile uint64_t *)(volatile void *)dst =

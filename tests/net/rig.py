@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -39,7 +40,7 @@ ETH_BARRIER = 0x88B5
 ETH_RELAY_CMD = 0x88B6
 DROPS = ["spoof-mac", "spoof-ip", "spoof-arp", "ethertype", "vlan", "len", "queue-full",
          "rate", "arp-pending", "fragment", "nat-quota", "no-mapping", "ttl", "no-route",
-         "disabled"]
+         "disabled", "nat-proto", "too-big"]
 FIELDS = ["disabled", "in_frames", "in_bytes", "out_frames", "out_bytes", "hdr_copied",
           "payload_copied", "first_in", "last_in", "freq", "learned", "posted", "stray"]
 
@@ -70,6 +71,9 @@ PORTS = [
     Port("h0", 9, 16, "02:00:00:00:01:00", ["10.0.0.100"], [10], 10),
     Port("h1", 10, 17, "02:00:00:00:01:01", ["10.0.0.101"], [10], 10),
     Port("h2", 11, 18, "02:00:00:00:01:02", ["10.0.0.102"], [10], 10),
+    Port("n0", 12, 19, "02:00:00:00:02:00", ["192.168.1.10"], [1], 1, router=True),
+    Port("n1", 13, 20, "02:00:00:00:02:01", ["192.168.1.11"], [1], 1, router=True),
+    Port("n2", 14, 21, "02:00:00:00:02:02", ["192.168.1.12"], [1], 1, router=True),
 ]
 BY_NAME = {p.name: p for p in PORTS}
 RATE_BYTES, RATE_US = 64 * 1024 * 50000 // 1000000, 50000   # h0: "64K/s@50ms"
@@ -144,9 +148,9 @@ class Rig:
                         threading.Thread(target=self._frames, daemon=True)]
         for t in self.threads:
             t.start()
-        self.wait_console("relaying 3 ports")
         self.wait_console("relaying 8 ports")
-        self.wait_console("switching 12 ports")
+        self.wait_console("relaying 6 ports")
+        self.wait_console("switching 15 ports")
         # Every relay has posted its receive buffers: the rig is ready.
         deadline = time.monotonic() + TIMEOUT
         while any(self.counters(p.name)["posted"] < 16 for p in PORTS[1:]):
@@ -304,3 +308,29 @@ class Rig:
     def relay_command(self, port, cmd):
         p = BY_NAME[port]
         self.send(port, eth(BCAST, p.mac, ETH_RELAY_CMD, bytes([cmd])))
+
+
+class RigCase(unittest.TestCase):
+    """A test class on one rig boot, the switch's state reset before each
+    test (tests/net/test_netdom.py, tests/net/test_nat.py)."""
+    rig = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rig = Rig()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rig.close()
+
+    def setUp(self):
+        self.rig.reset()
+
+    def only(self, got, where):
+        """Frames arrived exactly on the ports of `where` ({port: [frames]})."""
+        for p in PORTS:
+            self.assertEqual(got[p.name], where.get(p.name, []),
+                             "frames on %s" % p.name)
+
+    def drops(self, port, reason):
+        return self.rig.counters(port)[reason]

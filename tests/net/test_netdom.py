@@ -8,7 +8,7 @@ import struct
 import unittest
 
 from rig import (BCAST, BY_NAME, GW_SIDE_MAC, IMAGE, PORTS, RATE_BYTES, RATE_US, UP_MAC,
-                 Rig, arp, csum, eth, icmp_echo, ipv4, parse, udp)
+                 RigCase, arp, csum, eth, icmp_echo, ipv4, parse, udp)
 
 X = bytes.fromhex("0200000000a1")      # stations on the uplink's side
 Y = bytes.fromhex("0200000000a2")
@@ -28,29 +28,7 @@ def tagged(frame, vid, pcp=0):
 
 
 @unittest.skipUnless(os.path.exists(IMAGE), "test-net-rig.elf not built")
-class NetDom(unittest.TestCase):
-    rig = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.rig = Rig()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.rig.close()
-
-    def setUp(self):
-        self.rig.reset()
-
-    def only(self, got, where):
-        """Frames arrived exactly on the ports of `where` ({port: [frames]})."""
-        for p in PORTS:
-            self.assertEqual(got[p.name], where.get(p.name, []),
-                             "frames on %s" % p.name)
-
-    def drops(self, port, reason):
-        return self.rig.counters(port)[reason]
-
+class NetDom(RigCase):
     # -- common ------------------------------------------------------------
 
     def test_C_1_unconfigured_channel_ignored_and_counted(self):

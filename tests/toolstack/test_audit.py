@@ -30,7 +30,7 @@ AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")
 HEADER = re.compile(r"^# (violates|expect): (.*)$", re.M)
 CHECK_IDS = ["device-exclusive", "memory-exclusive", "derived-rights",
              "control-domain", "guest-paths", "channel-ends", "dynamic-bound",
-             "policy-hash", "live-subset"]
+             "net-relay", "policy-hash", "live-subset"]
 
 
 def read_fixture(path):
@@ -74,8 +74,19 @@ class FixtureTest(unittest.TestCase):
             if len(v) == 1:
                 alone.setdefault(v[0], []).append(os.path.basename(p))
         for ident in ("device-exclusive", "memory-exclusive", "control-domain",
-                      "guest-paths", "channel-ends", "dynamic-bound"):
+                      "guest-paths", "channel-ends", "dynamic-bound", "net-relay"):
             self.assertIn(ident, alone)
+
+    def test_switch_ports_shown(self):
+        """The audit shows the switch's uplink and ports with their modes
+        and addresses, as the net-relay check's notes."""
+        a = audit.run(os.path.join(AUDIT, "net-switch.toml"))
+        self.assertEqual(a.check("net-relay").notes, [
+            "switch 'net': uplink device 'nic' (ip 10.0.2.15; vlan 1; gateway 10.0.2.2)",
+            "switch 'net': port channel 'g-net' -> domain 'web' (nat; mac "
+            "02:00:00:00:00:10; ip 192.168.1.10; inside gateway 192.168.1.1; quota default; "
+            "forward tcp:8080->80)"])
+        self.assertEqual(a.check("net-relay").summary, "1 switch port, none relayed to a device")
 
 
 def _add_fixture_tests():
@@ -395,7 +406,7 @@ class OutputTest(unittest.TestCase):
         a = audit.run(os.path.join(AUDIT, "storage.toml"))
         status, out, err = support.run("audit", os.path.join(AUDIT, "storage.toml"))
         self.assertEqual((status, out, err), (0, audit_report.text(a), ""))
-        self.assertTrue(out.endswith("\nResult: 7 of 9 invariants held, 2 not checked "
+        self.assertTrue(out.endswith("\nResult: 8 of 10 invariants held, 2 not checked "
                                      "(policy-hash, live-subset)\n"))
 
 

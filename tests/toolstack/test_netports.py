@@ -2,8 +2,9 @@
 """The switch's port configuration ([[uplink]], [[netport]]: docs/net-dom.md):
 the xl VLAN grammar accepted and refused (VLAN-1), every bad field reported
 with its line, the field and the valid values, router ports without
-addresses refused (RT-1), NAT refused until built, and the port table the
-compiler hands net-dom."""
+addresses refused (RT-1), NAT ports' fields (inside address, gateway,
+quota, forwards, the uplink's timeouts, filter and MTU), and the port
+table the compiler hands net-dom."""
 import struct
 import unittest
 
@@ -110,7 +111,7 @@ class PortErrors(unittest.TestCase):
         net = desc.domains[0]
         blob = netports.config_blob(desc, net)
         magic, version, count = netports.CONFIG_HEADER.unpack_from(blob)
-        self.assertEqual((magic, version, count), (b"CLNTCFG1", 1, 2))
+        self.assertEqual((magic, version, count), (b"CLNTCFG1", 2, 2))
         up, g = (netports.CONFIG_ENTRY.unpack_from(blob, 16 + i * 160) for i in range(2))
         self.assertEqual(up[0].rstrip(b"\0"), b"uplink")
         self.assertEqual(up[1].rstrip(b"\0"), b"uplink-irq")
@@ -133,7 +134,14 @@ class PortErrors(unittest.TestCase):
             ('vlan = "10/20"', "vlan", "exactly one PVID"),
             ('native = "yes"', "native", 'the only valid value is "none"'),
             ('mode = "switch"', "mode", "valid values are bridge, router, nat"),
-            ('mode = "nat"', "mode", "not built yet"),
+            ('quota = 4', "quota", 'applies to mode "nat" ports only'),
+            ('mode = "nat"\nip = ["192.168.1.10"]\nquota = 0', "quota", "1..512"),
+            ('mode = "nat"\nip = ["192.168.1.10"]\nforward = ["tcp:80"]', "forward",
+             "PROTO:EXTERNAL:INSIDE"),
+            ('mode = "nat"\nip = ["192.168.1.10"]\nforward = ["sctp:1:2"]', "forward",
+             "tcp or udp"),
+            ('mode = "nat"\nip = ["192.168.1.10"]\ngateway = "192.168.1.10"', "gateway",
+             "must differ"),
             ('rate = "fast"', "rate", "BYTES/s@INTERVAL"),
             ('rate = "10/s@50ms"', "rate", "64 bytes..4 GiB"),
             ('gateway = "10.0.0"', "gateway", "not a dotted IPv4"),
@@ -143,7 +151,9 @@ class PortErrors(unittest.TestCase):
         for line, field, text in cases:
             _, errs = check(line)
             self.assertEqual(len(errs), 1, "%s: %s" % (line, errs))
-            self.assertEqual(errs[0][0], PORT_LINE + (not line.startswith("mac")), line)
+            # the bad field is the case's last line
+            self.assertEqual(errs[0][0], PORT_LINE + (not line.startswith("mac")) +
+                             line.count("\n"), line)
             self.assertIn(field, errs[0][2], line)
             self.assertIn(text, errs[0][2], line)
 
@@ -153,6 +163,51 @@ class PortErrors(unittest.TestCase):
         self.assertIn("mode \"router\" needs 'ip'", errs[0][2])
         _, errs = check('mode = "router"', 'ip = ["10.0.2.50"]')
         self.assertEqual(errs, [])
+
+    def test_NAT_1_nat_port_needs_its_inside_address(self):
+        _, errs = check('mode = "nat"')
+        self.assertEqual(len(errs), 1)
+        self.assertIn("mode \"nat\" needs 'ip'", errs[0][2])
+
+    def test_NAT_7_nat_port_and_uplink_settings_in_the_table(self):
+        text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\nmode = "nat"\n'
+                            'ip = ["192.168.7.20"]\nquota = 9\n'
+                            'forward = ["tcp:8080:80", "udp:5353:53"]').replace(
+            'gateway = "10.0.2.2"', 'gateway = "10.0.2.2"\nmtu = 1400\nnat_filter = "endpoint"\n'
+            'nat_refresh = true\nnat_udp = 30')
+        desc, diags = D.parse("sys.toml", text)
+        self.assertEqual([d.message for d in diags if not d.warning], [])
+        blob = netports.config_blob(desc, desc.domains[0])
+        g = netports.CONFIG_ENTRY.unpack_from(blob, 16 + 160)
+        self.assertEqual((g[3], g[9]), (netports.MODES["nat"], 9))       # mode, quota
+        nat = netports.NAT_HEADER.unpack_from(blob, netports.NAT_OFFSET)
+        # forwards, filter, refresh, mtu, timeouts (UDP configured, the
+        # others their defaults, at the RFC minima), inside gateway (.1)
+        self.assertEqual(nat[:3], (2, 1, 1))
+        self.assertEqual(nat[4], 1400)
+        self.assertEqual(nat[6:10], (30, 7440, 240, 60))
+        self.assertEqual(nat[10], bytes([192, 168, 7, 1]))
+        fwd = [netports.NAT_FORWARD.unpack_from(blob, netports.NAT_OFFSET + 28 + 8 * i)
+               for i in range(2)]
+        self.assertEqual(fwd, [(6, 1, 8080, 80, 0), (17, 1, 5353, 53, 0)])
+        self.assertEqual(len(blob), netports.NAT_OFFSET + 28 + 16)
+        self.assertLessEqual(len(blob), netports.NET_CONFIG_SIZE)
+
+    def test_NAT_7_defaults_at_or_above_rfc_minima(self):
+        for key, default, minimum in netports.NAT_TIMEOUTS:
+            self.assertGreaterEqual(default, minimum, key)
+        self.assertEqual([d for _, d, _ in netports.NAT_TIMEOUTS], [300, 7440, 240, 60])
+
+    def test_nat_uplink_settings_errors(self):
+        for line, text in (('mtu = 100', "mtu 100: valid values are 576..1500"),
+                           ('nat_filter = "open"', "valid values are address, endpoint"),
+                           ('nat_udp = 0', "nat_udp 0 s: valid values are 1..")):
+            src = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"').replace(
+                'gateway = "10.0.2.2"', 'gateway = "10.0.2.2"\n' + line)
+            _, diags = D.parse("sys.toml", src)
+            msgs = [d.message for d in diags if not d.warning]
+            self.assertEqual(len(msgs), 1, msgs)
+            self.assertIn(text, msgs[0])
 
     def test_port_on_a_channel_net_dom_does_not_hold(self):
         text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"').replace(

@@ -8,6 +8,10 @@ system description (docs/net-dom.md, docs/net-protocol.md).
     ip = "10.0.2.15"          # the switch's address on the uplink (router mode)
     gateway = "10.0.2.2"      # next hop of routed traffic
     vlan = "1"                # the uplink's VLANs (xl grammar, below)
+    mtu = 1500                # NAT: larger DF packets get ICMP frag-needed
+    nat_filter = "address"    # NAT inbound filtering: address | endpoint
+    nat_udp = 300             # NAT timeouts, seconds (also nat_tcp_established,
+                              # nat_tcp_transitory, nat_icmp; nat_refresh)
 
     [[netport]]
     channel = "guest1-net"    # a declared [[channel]]: end 0 = the switch
@@ -16,6 +20,8 @@ system description (docs/net-dom.md, docs/net-protocol.md).
     vlan = "10"               # access port in VLAN 10
     mode = "bridge"           # bridge | router | nat
     rate = "1M/s@50ms"        # TX credit: bytes per second, replenish interval
+    quota = 128               # NAT: mappings this guest may hold
+    forward = ["tcp:8080:80"] # NAT: uplink port 8080 -> this guest's port 80
 
 VLAN grammar (xl-network-configuration's `vlan=`): VIDs 1..4094 separated
 by '/'; an item is `N`, `N-M` (a range) or `N+SxC` (C VIDs from N in steps
@@ -32,13 +38,20 @@ import struct
 
 from . import disks
 
+# NAT timeouts: key, default (s), RFC minimum (s) (docs/net-nat.md).
+NAT_TIMEOUTS = (("nat_udp", 300, 120), ("nat_tcp_established", 7440, 7440),
+                ("nat_tcp_transitory", 240, 240), ("nat_icmp", 60, 60))
 UPLINK_KEYS = ("device", "irq", "mac", "ip", "gateway", "vlan", "native", "ageing",
-               "rate")
+               "rate", "mtu", "nat_filter", "nat_refresh") + tuple(k for k, _, _ in NAT_TIMEOUTS)
 PORT_KEYS = ("channel", "mac", "ip", "vlan", "native", "mode", "rate", "gateway",
-             "dhcp", "ipv6")
-MODES = {"bridge": 0, "router": 1}
-# Modes the switch will have once written; refused with a reason until then.
-MODES_NOT_BUILT = {"nat": "NAT mode is not built yet (net-dom/nat.c)"}
+             "dhcp", "ipv6", "quota", "forward")
+MODES = {"bridge": 0, "router": 1, "nat": 2}
+NAT_FILTERS = {"address": 0, "endpoint": 1}
+NAT_QUOTA_MAX = 512         # net-dom/nat.h NAT_MAPPINGS
+NAT_FORWARDS = 16           # net-dom/nat.h NAT_FORWARDS
+NAT_TIMEOUT_MAX = 1000000
+MTU_MIN, MTU_MAX = 576, 1500
+FORWARD_RE = re.compile(r"(tcp|udp):(\d{1,5}):(\d{1,5})")
 VID_MIN, VID_MAX = 1, 4094
 MAX_IPS = 4
 MAX_RANGES = 12
@@ -49,12 +62,19 @@ AGEING_MAX = 1000000
 NET_CONFIG_OFFSET = 16384
 NET_CONFIG_SIZE = 8192
 CONFIG_MAGIC = b"CLNTCFG1"
-CONFIG_VERSION = 1
+CONFIG_VERSION = 2
 CONFIG_HEADER = struct.Struct("<8sII")                 # magic, version, count
-# cap, irq cap, mac, mode, flags, n_ip, n_ranges, pvid, vflags, pad,
+# cap, irq cap, mac, mode, flags, n_ip, n_ranges, pvid, vflags, NAT quota,
 # ip[4], rate bytes, rate us, gateway, ageing s, ranges[12] (lo, hi)
 CONFIG_ENTRY = struct.Struct("<32s32s6sBBBBHHH16sIIII48s")
-CONFIG_MAX = (NET_CONFIG_SIZE - CONFIG_HEADER.size) // CONFIG_ENTRY.size
+# NAT's settings, at NAT_OFFSET in the table (net-dom/config.h struct
+# config_nat): n_forwards, filter, refresh, pad, mtu, pad, the four
+# timeouts (s), inside gateway; then NAT_FORWARDS forwards: proto, port
+# index, external port, inside port, pad.
+NAT_OFFSET = NET_CONFIG_SIZE - 512
+NAT_HEADER = struct.Struct("<BBBBHHIIII4s")
+NAT_FORWARD = struct.Struct("<BBHHH")
+CONFIG_MAX = (NAT_OFFSET - CONFIG_HEADER.size) // CONFIG_ENTRY.size
 F_HAS_MAC, F_DHCP, F_IPV6 = 1, 2, 4
 V_TRUNK, V_PVID_UNTAGGED = 1, 2
 MAC_RE = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
@@ -151,6 +171,12 @@ class Port:
         self.gateway = None
         self.dhcp = self.ipv6 = False
         self.ageing = 300
+        self.quota = 0          # NAT: 0 means net-dom's default (128)
+        self.forwards = []      # NAT: (proto, external port, inside port)
+        self.mtu = 1500         # uplink: NAT's path MTU check
+        self.nat_filter = "address"
+        self.nat_refresh = False
+        self.nat_timeouts = [d for _, d, _ in NAT_TIMEOUTS]
 
     def switch(self):
         """The switch domain: the holder of end 0 or of the NIC."""
@@ -275,6 +301,7 @@ def check(checker, data):
                             "values are 1..%d" % (ctx, ageing, AGEING_MAX))
             else:
                 p.ageing = ageing
+        _nat_uplink(checker, t, path, ctx, p)
         if n > 0:
             checker.err(path, "bad-netport", "%s: a switch has one uplink; this "
                         "description declares more" % ctx)
@@ -309,18 +336,18 @@ def check(checker, data):
                         % (ctx, len(ips), MAX_IPS))
         mode = checker.string(t, "mode", path, ctx)
         if mode is not None:
-            if mode in MODES_NOT_BUILT:
-                checker.err(path + ("mode",), "bad-netport", "%s: mode %r: %s; valid "
-                            "values now: %s" % (ctx, mode, MODES_NOT_BUILT[mode],
-                                                ", ".join(MODES)))
-            elif mode not in MODES:
+            if mode not in MODES:
                 checker.err(path + ("mode",), "bad-netport", "%s: mode %r: valid values "
-                            "are %s" % (ctx, mode, ", ".join(list(MODES) + list(MODES_NOT_BUILT))))
+                            "are %s" % (ctx, mode, ", ".join(MODES)))
             else:
                 p.mode = mode
         if p.mode == "router" and not ips and "ip" not in t:
             checker.err(path, "bad-netport", "%s: mode \"router\" needs 'ip' (the guest's "
                         "/32 routes)" % ctx)
+        if p.mode == "nat" and not ips and "ip" not in t:
+            checker.err(path, "bad-netport", "%s: mode \"nat\" needs 'ip' (the guest's "
+                        "inside address)" % ctx)
+        _nat_port(checker, t, path, ctx, p)
         _vlan(checker, t, path, ctx, p)
         if p.mode != "bridge" and "vlan" in t:
             checker.err(path + ("vlan",), "bad-vlan", "%s: VLANs apply to bridge ports "
@@ -341,9 +368,11 @@ def check(checker, data):
                         "'%s', the uplink by '%s': a port's end 0 belongs to the switch"
                         % (ctx, p.switch().name, uplink.switch().name))
             continue
-        if p.mode == "router" and not uplink.ips:
-            checker.err(path + ("mode",), "bad-netport", "%s: mode \"router\" needs the "
-                        "uplink's 'ip'" % ctx)
+        if p.mode in ("router", "nat") and not uplink.ips:
+            checker.err(path + ("mode",), "bad-netport", "%s: mode \"%s\" needs the "
+                        "uplink's 'ip'" % (ctx, p.mode))
+            continue
+        if p.mode == "nat" and not _nat_fits(checker, path, ctx, p, uplink, d.netports):
             continue
         for o in d.netports[1:]:
             if o.mac == p.mac and p.mac is not None:
@@ -360,6 +389,97 @@ def check(checker, data):
                         "the switch has %d ports; at most %d" % (len(ports) + 1, CONFIG_MAX))
 
 
+def _nat_uplink(r, t, path, ctx, p):
+    """The uplink's NAT settings: mtu, nat_filter, nat_refresh, timeouts."""
+    mtu = r.integer(t, "mtu", path, ctx)
+    if mtu is not None:
+        if not MTU_MIN <= mtu <= MTU_MAX:
+            r.err(path + ("mtu",), "bad-netport", "%s: mtu %d: valid values are %d..%d"
+                  % (ctx, mtu, MTU_MIN, MTU_MAX))
+        else:
+            p.mtu = mtu
+    f = r.string(t, "nat_filter", path, ctx)
+    if f is not None:
+        if f not in NAT_FILTERS:
+            r.err(path + ("nat_filter",), "bad-netport", "%s: nat_filter %r: valid values "
+                  "are %s" % (ctx, f, ", ".join(NAT_FILTERS)))
+        else:
+            p.nat_filter = f
+    p.nat_refresh = r.boolean(t, "nat_refresh", path, ctx, False)
+    for i, (key, _, _) in enumerate(NAT_TIMEOUTS):
+        v = r.integer(t, key, path, ctx)
+        if v is None:
+            continue
+        if not 1 <= v <= NAT_TIMEOUT_MAX:
+            r.err(path + (key,), "bad-netport", "%s: %s %d s: valid values are 1..%d"
+                  % (ctx, key, v, NAT_TIMEOUT_MAX))
+        else:
+            p.nat_timeouts[i] = v
+
+
+def _nat_port(r, t, path, ctx, p):
+    """A NAT port's quota and forwards (refused on other modes)."""
+    quota = r.integer(t, "quota", path, ctx)
+    fwds = r.strings(t, "forward", path, ctx)
+    if p.mode != "nat":
+        for key in ("quota", "forward"):
+            if key in t:
+                r.err(path + (key,), "bad-netport", "%s: '%s' applies to mode \"nat\" "
+                      "ports only" % (ctx, key))
+        return
+    if quota is not None:
+        if not 1 <= quota <= NAT_QUOTA_MAX:
+            r.err(path + ("quota",), "bad-netport", "%s: quota %d: valid values are 1..%d "
+                  "mappings" % (ctx, quota, NAT_QUOTA_MAX))
+        else:
+            p.quota = quota
+    for f in fwds:
+        m = FORWARD_RE.fullmatch(f)
+        if not m or not all(1 <= int(x) <= 65535 for x in m.group(2, 3)):
+            r.err(path + ("forward",), "bad-netport", "%s: forward %r: valid form "
+                  "'PROTO:EXTERNAL:INSIDE' with PROTO tcp or udp and ports 1..65535 "
+                  "(e.g. \"tcp:8080:80\")" % (ctx, f))
+            continue
+        p.forwards.append((m.group(1), int(m.group(2)), int(m.group(3))))
+
+
+def _nat_fits(r, path, ctx, p, uplink, ports):
+    """A NAT port's inside gateway (default: .1 of its /24) is the one every
+    NAT port shares, and its forwards take external ports nobody else has."""
+    if not p.ips:
+        return False
+    if p.gateway is None:
+        p.gateway = ipaddress.IPv4Address((int(p.ips[0]) & ~0xff) | 1)
+    if p.gateway in p.ips or p.gateway == uplink.ips[0]:
+        r.err(path + ("gateway",), "bad-netport", "%s: the inside gateway %s must differ "
+              "from the guest's and the uplink's addresses" % (ctx, p.gateway))
+        return False
+    taken = {}
+    for o in ports[1:]:
+        if o.mode != "nat":
+            continue
+        if o.gateway != p.gateway:
+            r.err(path + ("gateway",), "bad-netport", "%s: inside gateway %s, but the NAT "
+                  "port on channel '%s' (line %d) has %s: NAT ports share one inside "
+                  "gateway" % (ctx, p.gateway, o.channel.name, o.line, o.gateway))
+            return False
+        for proto, ext, _ in o.forwards:
+            taken[(proto, ext)] = o
+    for proto, ext, _ in p.forwards:
+        if (proto, ext) in taken:
+            o = taken[(proto, ext)]
+            r.err(path + ("forward",), "bad-netport", "%s: %s port %d is already forwarded "
+                  "to the port on channel '%s' (line %d)" % (ctx, proto, ext, o.channel.name,
+                                                              o.line))
+            return False
+        taken[(proto, ext)] = p
+    if len(set(taken)) > NAT_FORWARDS:
+        r.err(path + ("forward",), "bad-netport", "%s: the switch has %d forwards; at most %d"
+              % (ctx, len(taken), NAT_FORWARDS))
+        return False
+    return True
+
+
 def _ip_bytes(ips):
     return b"".join(a.packed for a in ips).ljust(16, b"\0")
 
@@ -373,7 +493,7 @@ def _entry(p):
     gw = p.gateway.packed if p.gateway else b"\0\0\0\0"
     return CONFIG_ENTRY.pack(
         cap, irq, p.mac or bytes(6), MODES[p.mode], flags, len(p.ips), len(ranges),
-        p.vlan.pvid, vflags, 0, _ip_bytes(p.ips), p.rate[0], p.rate[1],
+        p.vlan.pvid, vflags, p.quota, _ip_bytes(p.ips), p.rate[0], p.rate[1],
         struct.unpack("<I", gw)[0], p.ageing,
         b"".join(struct.pack("<HH", lo, hi) for lo, hi in ranges).ljust(48, b"\0"))
 
@@ -387,4 +507,17 @@ def config_blob(desc, dom):
     out = bytearray(CONFIG_HEADER.pack(CONFIG_MAGIC, CONFIG_VERSION, len(ports)))
     for p in ports:
         out += _entry(p)
-    return bytes(out)
+    return bytes(out.ljust(NAT_OFFSET, b"\0") + _nat_blob(ports))
+
+
+def _nat_blob(ports):
+    up = ports[0]
+    nat = [p for p in ports[1:] if p.mode == "nat"]
+    fwds = [(proto, ports.index(p), ext, inside) for p in nat
+            for proto, ext, inside in p.forwards]
+    gw = nat[0].gateway.packed if nat else bytes(4)
+    out = NAT_HEADER.pack(len(fwds), NAT_FILTERS[up.nat_filter], up.nat_refresh, 0, up.mtu, 0,
+                          *up.nat_timeouts, gw)
+    for proto, index, ext, inside in fwds:
+        out += NAT_FORWARD.pack({"tcp": 6, "udp": 17}[proto], index, ext, inside, 0)
+    return out

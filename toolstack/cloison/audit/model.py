@@ -113,6 +113,7 @@ class Model:
         self.warnings = []          # description warnings (printed by the cli)
         self.stores = {}            # domain name -> its store's guest configs (paths)
         self.sched = {}             # domain name -> (budget_us, period_us, priority)
+        self.netports = []          # the switch's ports (audit/net.py NetPort)
 
     # -- rights --------------------------------------------------------------
 
@@ -244,6 +245,8 @@ def from_compiled(desc, compiled, sha256, abi=None):
     m.tolerated = list(getattr(desc, "tolerated", []))
     m.warnings = list(getattr(desc, "warnings", []))
     m.stores = {d.name: list(d.store or []) for d in desc.domains}
+    from .net import from_description      # net.py imports checks, which imports this
+    m.netports = from_description(desc)
     m.sched = {d.name: (d.budget_us if d.budget_us is not None else d.period_us,
                         d.period_us, d.priority) for d in desc.domains}
     return m
