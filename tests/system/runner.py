@@ -207,35 +207,26 @@ def classify(res, timed_out, silent_for=None):
     """Set res.verdict and res.reason from the console output and exit code."""
     lines = [l.rstrip("\r") for l in res.output.split("\n")]
     # Several domains may each report a block; results are matched to the
-    # open block of the same console prefix. A result is counted once per
-    # block by its name: the console shows the partial line of the domain
-    # holding the console input as it is written, and when another domain's
-    # line breaks it, shows it again whole (docs/dom0.md), so the same result
-    # line can appear twice, the first copy cut short or not.
-    open_blocks, results, bad_counts = {}, {}, []
+    # open block of the same console prefix.
+    open_blocks, counts, bad_counts = {}, {}, []
     began = ended = False
     for line in lines:
         m = BEGIN_RE.match(line)
         if m:
             began = True
             open_blocks[m.group(1)] = m.group(2)
-            results[m.group(1)] = {}
+            counts[m.group(1)] = [0, 0]
             continue
         m = RESULT_RE.match(line)
         if m:
             ok = m.group(3) == "PASS"
-            block = results.setdefault(m.group(1), {})
-            if m.group(2) in block:
-                res.tests.remove(block[m.group(2)])
-            block[m.group(2)] = (m.group(2), ok, m.group(4) or "")
-            res.tests.append(block[m.group(2)])
+            res.tests.append((m.group(2), ok, m.group(4) or ""))
+            if m.group(1) in counts:
+                counts[m.group(1)][0 if ok else 1] += 1
             continue
         m = END_RE.match(line)
         if m and m.group(1) in open_blocks:
             want = [int(m.group(3)), int(m.group(4))]
-            got = [sum(1 for t in results[m.group(1)].values() if t[1]),
-                   sum(1 for t in results[m.group(1)].values() if not t[1])]
-            counts = {m.group(1): got}
             if counts[m.group(1)] != want:
                 bad_counts.append(f"TEST-END {m.group(2)} says passed={want[0]} failed={want[1]} "
                                   f"but {counts[m.group(1)][0]} passed / "
