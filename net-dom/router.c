@@ -3,6 +3,7 @@
 #include <domain/core.h>
 
 #include "clock.h"
+#include "nat.h"
 #include "natport.h"
 #include "port.h"
 #include "router.h"
@@ -69,26 +70,17 @@ static bool own_ip(const uint8_t *ip)
 	return false;
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), one 16-bit word changed. */
+/* Checksums: the NAT module's (RFC 1624 eqn. 3 for one word changed, and
+ * the full one's complement sum). */
 static void csum_update(uint8_t *sum, uint16_t old, uint16_t new)
 {
-	uint32_t s = (uint32_t)(uint16_t)~get16(sum) + (uint16_t)~old + new;
-
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	put16(sum, (uint16_t)~s);
+	put16(sum, nat_csum_update16(get16(sum), old, new));
 }
 
 static void ip_csum(uint8_t *ip)
 {
-	uint32_t ihl = (ip[0] & 0xfu) * 4u, s = 0;
-
 	put16(ip + 10, 0);
-	for (uint32_t i = 0; i < ihl; i += 2)
-		s += get16(ip + i);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	put16(ip + 10, (uint16_t)~s);
+	put16(ip + 10, nat_csum(ip, (ip[0] & 0xfu) * 4u, 0));
 }
 
 /* Send k (headers private, rest where it is) out of q with new MACs. */

@@ -166,6 +166,12 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 			break;
 		if (st != RING_OK)
 			return die(f, f->ring.why ? f->ring.why : "the ring is dead");
+		/* The response ring was full (docs/net-protocol.md): the back end
+		 * stopped taking requests until there is room, so tell it once
+		 * this batch is taken. From the producer index the ring library
+		 * checked, not a second read of the shared page. */
+		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) == RING_SLOTS)
+			f->kick = true;
 		if (m.len != sizeof(r))
 			return die(f, "a response of the wrong size");
 		memcpy(&r, m.data, sizeof(r));

@@ -248,6 +248,27 @@ TEST(netfront_notifications_are_batched)
 	EXPECT_EQ(notified, 1);
 }
 
+/* docs/net-protocol.md: a back end with a full response ring stops taking
+ * requests, and a ring past its event index would not notify: the front end
+ * signals once after taking a full ring's responses, and only then. */
+static unsigned notifies_after_responses(unsigned n)
+{
+	fresh();
+	if (nposted < RING_SLOTS)
+		return ~0u; /* fails the caller's EXPECT */
+	for (unsigned i = 0; i < n; i++)
+		be_reply(id_of_posted(i), NETIF_RSP_RX, NETIF_OK, 60);
+	notified = 0;
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 64), (int)n);
+	return notified;
+}
+
+TEST(netfront_signals_after_taking_a_full_response_ring)
+{
+	EXPECT_EQ(notifies_after_responses(RING_SLOTS), 1);
+	EXPECT_EQ(notifies_after_responses(RING_SLOTS - 1), 0);
+}
+
 TEST(netfront_rx_returned_unused_marks_the_port_down)
 {
 	fresh();

@@ -159,6 +159,16 @@ void hc_invoke_vmm_wait(struct hc_ctx *ctx)
 		l->exit_state = VMM_EXIT_TAKEN;
 		return;
 	}
+	if (l->stop_latched) {
+		/* It stopped before this wait: say so once, unless it has been
+		 * resumed since (then its next exit is what the VMM waits for). */
+		l->stop_latched = false;
+		if (ctx_guest(ctx)->state != CLOISON_DOMAIN_RUNNING) {
+			ctx->res[0] = CLOISON_VMM_EXIT_STOPPED;
+			ctx->res[1] = l->stop_pc;
+			return;
+		}
+	}
 	if (sysobj_hooks.virq_pending && sysobj_hooks.virq_pending(ctx->caller)) {
 		ctx->res[0] = CLOISON_VMM_EXIT_IRQ;
 		return;
@@ -194,6 +204,9 @@ void vmm_guest_stopped(struct domain *guest, uint64_t pc)
 		l->vmm_waiting = false;
 		l->vmm->vmm.waiting_on = NULL;
 		sysobj_hooks.vmm_deliver(l->vmm, res);
+	} else {
+		l->stop_latched = true;
+		l->stop_pc = pc;
 	}
 }
 

@@ -49,6 +49,10 @@ struct vmm_link {
 	/* Of a VMM: the guest it waits on in vmm_wait, NULL when not waiting. */
 	struct domain *waiting_on;
 	bool vmm_waiting;   /* the VMM is blocked in vmm_wait on this guest */
+	/* The guest stopped while its VMM was not waiting: its next vmm_wait
+	 * hears it (else a VMM that waits after the stop would block for good). */
+	bool stop_latched;
+	uint64_t stop_pc;
 	uint32_t exit_state;
 	uint32_t nregions;
 	uint64_t region_base[CLOISON_VMM_REGIONS_MAX];

@@ -212,6 +212,29 @@ TEST(vmm_wait_woken_by_own_interrupt_and_by_guest_stop)
 	EXPECT_EQ(HC(V, 0, VMM_REPLY, 0), E(BAD_STATE));
 }
 
+/* The guest stops (a fault, or dom0) before its VMM calls vmm_wait: the
+ * wait hears "stopped" at once instead of blocking for good, and only once;
+ * a guest resumed since is waited for as usual. */
+TEST(vmm_wait_after_the_guest_stopped)
+{
+	setup();
+	G->state = CLOISON_DOMAIN_STOPPED;
+	vmm_guest_stopped(G, 0x40002000);      /* nobody waiting yet */
+	EXPECT(H.delivered_to == NULL);
+	EXPECT_EQ(HC(V, 0, VMM_WAIT), OK);
+	EXPECT(H.blocked == NULL);
+	EXPECT_EQ(R[1], CLOISON_VMM_EXIT_STOPPED);
+	EXPECT_EQ(R[2], 0x40002000);
+	EXPECT_EQ(HC(V, 0, VMM_WAIT), OK);     /* said once: now it blocks */
+	EXPECT(H.blocked == V);
+	setup();
+	G->state = CLOISON_DOMAIN_STOPPED;
+	vmm_guest_stopped(G, 0x40002000);
+	G->state = CLOISON_DOMAIN_RUNNING;     /* resumed before the VMM waited */
+	EXPECT_EQ(HC(V, 0, VMM_WAIT), OK);
+	EXPECT(H.blocked == V);
+}
+
 TEST(vmm_set_reg_and_irq)
 {
 	struct guest_exit e = load(8, false, true);
