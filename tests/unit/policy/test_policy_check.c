@@ -104,8 +104,8 @@ REFUSE_RAW(image_hash_wrong_in_policy, "domain d1: image hash mismatch",
 /* ---- the policy header */
 REFUSE(policy_magic, "policy has a bad magic number", PH.magic[0] = 'X')
 REFUSE(policy_version, "policy version 9", PH.version = 9)
-REFUSE(policy_header_size, "policy version 1 / sizes", PH.header_size = 191)
-REFUSE(policy_total_size, "policy version 1 / sizes", PH.total_size -= 8)
+REFUSE(policy_header_size, "policy version 2 / sizes", PH.header_size = 191)
+REFUSE(policy_total_size, "policy version 2 / sizes", PH.total_size -= 8)
 REFUSE(policy_flags_no_images, "policy flags 1", PH.flags = CLOISON_POLICY_F_NO_IMAGES)
 REFUSE(policy_flags_unknown, "policy flags 80", PH.flags = 0x80)
 REFUSE(policy_abi_major, "policy needs ABI 9.", PH.abi_major = 9)
