@@ -50,6 +50,17 @@ connect_inbox = 4
   rights = ["write"]
 """
 
+CTL = """[[channel]]
+name = "ctl"
+
+"""
+# an end of "ctl", for dom0 and for storage
+CTL_CAP = """  [[domain.cap]]
+  name = "ctl"
+  object = "ctl"
+  rights = ["read", "write"]
+"""
+
 DUMP = """cloison: ready
 CLOISON-CAPDUMP BEGIN policy={sha} domains=3
 CLOISON-CAPDUMP DOMAIN name=dom0 state=running slots=64
@@ -87,6 +98,23 @@ class ConnectAuditTest(unittest.TestCase):
                       "'storage': each a channel from its pools, end 1 in the guest, end 0 "
                       "in one of the 4 slots of 'storage''s connect inbox (slots 12..15); "
                       "'dom0' holds neither end", c.notes)
+
+    def test_a_control_channel_to_the_driver_is_allowed_and_noted(self):
+        desc = os.path.join(self.tmp, "ctl.toml")
+        with_ctl = (DESC.replace('[[domain]]\nname = "dom0"', CTL + '[[domain]]\nname = "dom0"')
+                    .replace('rights = ["audit"]\n', 'rights = ["audit"]\n' + CTL_CAP)
+                    + CTL_CAP)
+        with open(desc, "w", encoding="utf-8") as f:
+            f.write(with_ctl)
+        c = audit.run(desc).check("control-domain")
+        self.assertEqual(c.status, audit_checks.HELD)
+        self.assertTrue(any("holds an end of channel 'ctl', a control channel to storage"
+                            in n for n in c.notes), c.notes)
+        # the same channel to a domain it cannot connect guests to: refused
+        with open(desc, "w", encoding="utf-8") as f:
+            f.write(with_ctl.replace('rights = ["query", "connect"]', 'rights = ["query"]'))
+        c = audit.run(desc).check("control-domain")
+        self.assertEqual(c.status, audit_checks.VIOLATED)
 
     def live(self, slot, end):
         log = os.path.join(self.tmp, "dump-%d-%d.log" % (slot, end))

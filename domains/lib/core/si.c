@@ -7,7 +7,9 @@
  */
 #include "internal.h"
 
-#include <cloison/abi/policy.h>
+/* Where a domain's first channel mapping goes (the boot contract's
+ * channel_ipa_base, hyp/abi/cloison-boot.toml). */
+#define CHANNEL_IPA_BASE 0x80000000ull
 
 static const struct cloison_start_info *info;
 
@@ -58,7 +60,7 @@ const struct cloison_start_info_cap *si_find_mapped(const char *name)
 {
 	/* The start-info page is this domain's own RAM. */
 	struct cloison_start_info_cap *c = (struct cloison_start_info_cap *)(uintptr_t)si_find(name);
-	uint64_t ipa = CLOISON_CHANNEL_IPA_BASE, pa = 0, size = 0;
+	uint64_t ipa = CHANNEL_IPA_BASE, pa = 0, size = 0;
 
 	if (!c || c->ipa != ~0ull || c->type != CLOISON_TYPE_CHANNEL)
 		return c;
