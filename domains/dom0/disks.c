@@ -3,9 +3,10 @@
  * The virtual disk of a guest made at run time (docs/dynamic-guests.md,
  * "Serving a guest made at run time"): storage-dom is asked over the control
  * channel the description declares (dom0's "storage-ctl", <diskctl.h>) to
- * reserve the config's disk and a slot of its connect inbox, the core makes
- * the channel between the guest and that slot (domain_connect: dom0 holds
- * neither end), and storage-dom is told to serve it. `destroy` detaches the
+ * reserve the config's disk and a slot of its connect inbox (before anything
+ * is made from dom0's pool, so a refused disk costs nothing), the core makes
+ * the channel between the guest being built and that slot (domain_connect:
+ * dom0 holds neither end), and storage-dom is told to serve it. `destroy` detaches the
  * disk before the guest goes; `disks` lists storage-dom's run-time clients.
  */
 #include "guests.h"
@@ -18,6 +19,7 @@
 static struct ring_end ctl;
 static uint64_t ctl_slot = CLOISON_SLOT_NONE, storage = CLOISON_SLOT_NONE;
 static uint32_t next_id = 1;
+static uint64_t channel_size; /* of the disk reserved last (ATTACH's answer) */
 
 void disks_init(const struct cloison_start_info *si)
 {
@@ -58,11 +60,9 @@ static bool ask(uint32_t op, uint32_t arg, const char *disk, struct diskctl_rsp 
 	}
 }
 
-bool disk_connect(const struct store_guest *g, uint64_t dom, uint32_t *inbox)
+bool disk_reserve(const struct store_guest *g, uint32_t *inbox)
 {
-	struct diskctl_rsp rsp;
-	uint64_t name = 0, err;
-	uint32_t slot;
+	struct diskctl_rsp rsp = { DISKCTL_INVALID, 0, 0, { 0 } };
 
 	*inbox = 0;
 	if (!g->disk[0])
@@ -77,18 +77,27 @@ bool disk_connect(const struct store_guest *g, uint64_t dom, uint32_t *inbox)
 			    diskctl_status_name(rsp.status));
 		return false;
 	}
-	slot = rsp.slot;
+	*inbox = rsp.slot;
+	channel_size = rsp.value;
+	return true;
+}
+
+bool disk_connect(const struct store_guest *g, uint64_t dom, uint32_t inbox)
+{
+	struct diskctl_rsp rsp = { DISKCTL_INVALID, 0, 0, { 0 } };
+	uint64_t name = 0, err;
+
+	if (!inbox)
+		return true;
 	memcpy(&name, "disk", 4);
-	err = cloison_domain_connect(storage, dom, guests_pool(), rsp.value,
-				     GUEST_DISK_SLOT | (uint64_t)slot << 32, name, 0);
-	if (err || !ask(DISKCTL_READY, slot, NULL, &rsp) || rsp.status != DISKCTL_OK) {
+	err = cloison_domain_connect(storage, dom, guests_pool(), channel_size,
+				     GUEST_DISK_SLOT | (uint64_t)inbox << 32, name, 0);
+	if (err || !ask(DISKCTL_READY, inbox, NULL, &rsp) || rsp.status != DISKCTL_OK) {
 		guests_fail("create %s: disk '%s': %s (%s)\n", g->name, g->disk,
 			    err ? "domain_connect refused" : "storage-dom refused the channel",
 			    err ? cloison_err_name(err) : diskctl_status_name(rsp.status));
-		ask(DISKCTL_DETACH, slot, NULL, &rsp);
 		return false;
 	}
-	*inbox = slot;
 	return true;
 }
 

@@ -102,10 +102,9 @@ static uint64_t pool_free(void)
 	return free;
 }
 
-/* The steps after the domain exists; the first refusal is reported.
- * *disk: storage-dom's slot once its disk is connected (undone by the
- * caller), 0 before. */
-static bool build(const struct store_guest *g, uint64_t dom, uint32_t *disk)
+/* The steps after the domain exists; the first refusal is reported. disk:
+ * the inbox slot storage-dom reserved for its disk (0: none). */
+static bool build(const struct store_guest *g, uint64_t dom, uint32_t disk)
 {
 	uint64_t name[4] = { 0 }, con = 0, err, loaded = 0;
 
@@ -179,6 +178,9 @@ static void create(const char *name)
 		     MAX_GUESTS);
 		return;
 	}
+	/* Its disk first: a disk storage-dom refuses costs nothing. */
+	if (!disk_reserve(g, &slot->disk))
+		return;
 	/* Its CSpace and the domain: dom0 lets go of the CSpace's CNode at
 	 * once (the core would refuse finish_build while it held it). */
 	err = cloison_untyped_retype(pool, CLOISON_TYPE_CNODE, GUEST_CSPACE_SLOTS, NONE, cn);
@@ -190,13 +192,14 @@ static void create(const char *name)
 	}
 	if (err) {
 		cloison_cap_delete(dom);
+		disk_disconnect(g->name, slot->disk);
 		fail("create %s: its CSpace and domain object: %s (%s; dom0's pool has %lu "
 		     "bytes free)\n", g->name,
 		     err == CLOISON_ERR_NO_MEMORY ? "the pool is exhausted" : "refused",
 		     cloison_err_name(err), pool_free());
 		return;
 	}
-	if (!build(g, dom, &slot->disk)) {
+	if (!build(g, dom, slot->disk)) {
 		/* Nothing half-built, undone in order: storage-dom forgets the
 		 * disk, then the domain goes with its cap (the core takes the
 		 * channel) and the core zeroes what it was given. */
