@@ -20,64 +20,17 @@ These boot QEMU: they need the build tests/run made (CLOISON_BUILD)."""
 
 import os
 import re
-import subprocess
-import sys
-import tempfile
 import time
 import unittest
 
 import support
 
-sys.path.insert(0, os.path.join(support.ROOT, "toolstack"))
-from cloison import ctl  # noqa: E402
-
-BUILD = os.environ.get("CLOISON_BUILD", os.path.join(support.ROOT, "build"))
-IMAGE = os.path.join(BUILD, "tests/system/test-connect.elf")
 DESC = os.path.join(support.ROOT, "tests/system/systems/connect.toml")
-CENSUS = re.compile(r"stats: core (\d+) objects, (\d+) of (\d+) pages free; "
-                    r"pool (\d+) of (\d+) bytes free")
 DISK = re.compile(r"disk (\S+): inbox slot (\d+), (\d+) requests served")
 
 
-class ConnectedGuests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.sock = os.path.join(cls.tmp.name, "ctl.sock")
-        cls.log = os.path.join(cls.tmp.name, "console.log")
-        # A fresh disk of its own (zeroed: no log on it yet).
-        cls.qemu = subprocess.Popen(
-            [os.path.join(support.ROOT, "toolstack/run"), "--ctl", cls.sock, "--log", cls.log,
-             IMAGE], env=dict(os.environ, CLOISON_BUILD=BUILD,
-                              CLOISON_DISK=os.path.join(cls.tmp.name, "disk.img")),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            cls.con = ctl.Console(cls.sock, 60)
-            cls.con.settle(1.0, 60)
-            deadline = time.monotonic() + 60
-            while cls.con.run("help", 1.0) is None:
-                if time.monotonic() > deadline:
-                    raise AssertionError("dom0 did not answer on the console")
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.qemu.kill()
-        cls.qemu.wait()
-        cls.tmp.cleanup()
-
-    def run_ok(self, command, ok=True):
-        res = self.con.run(command, 60)
-        self.assertIsNotNone(res, "no answer to %r" % command)
-        self.assertEqual(res[0], ok, "%r: %s" % (command, res[1]))
-        return res[1]
-
-    def census(self):
-        m = CENSUS.fullmatch(self.run_ok("stats")[0])
-        self.assertTrue(m)
-        return tuple(int(x) for x in m.groups())
+class ConnectedGuests(support.CtlSystem):
+    IMAGE = "tests/system/test-connect.elf"
 
     def disks(self):
         lines = self.run_ok("disks")
@@ -89,10 +42,6 @@ class ConnectedGuests(unittest.TestCase):
             out[m.group(1)] = int(m.group(2))
         self.assertEqual(lines[-1], "disks: %d attached" % len(out))
         return out
-
-    def log_text(self):
-        with open(self.log, encoding="utf-8", errors="replace") as f:
-            return f.read()
 
     def wait_log(self, text, count, timeout=60):
         deadline = time.monotonic() + timeout
@@ -149,23 +98,9 @@ class ConnectedGuests(unittest.TestCase):
         self.run_ok("destroy web3")
         self.assertEqual((self.census(), self.disks()), (base, {}))
 
-    def live_audit(self):
-        n = self.log_text().count("CLOISON-CAPDUMP END")
-        self.run_ok("audit")
-        self.wait_log("CLOISON-CAPDUMP END", n + 1, 30)
-        snap = os.path.join(self.tmp.name, "snap.log")
-        with open(snap, "w") as f:
-            f.write(self.log_text())
-        return subprocess.run(
-            [os.path.join(support.ROOT, "toolstack/bin/cloison"), "audit", DESC, "--live", snap,
-             "--hyp", os.path.join(BUILD, "hyp/hyp-test.elf"), "--image-path",
-             os.path.join(BUILD, "domains/dom0") + ":" + os.path.join(BUILD, "domains/guests")
-             + ":" + os.path.join(BUILD, "storage-dom")],
-            capture_output=True, text=True, timeout=120)
-
     def test_3_dom0_holds_no_end_of_a_guests_disk_channel(self):
         self.assertEqual(self.run_ok("create web1"), ["create web1: running"])
-        out = self.live_audit()
+        out = self.live_audit(DESC, ("domains/dom0", "domains/guests", "storage-dom"))
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("[held] control-domain", out.stdout)
         self.assertIn("[held] live-subset", out.stdout)
@@ -178,7 +113,7 @@ class ConnectedGuests(unittest.TestCase):
                                                                ("web1", "1")])
         self.assertEqual(len({o for _, _, o, _ in ends}), 1)
         self.run_ok("destroy web1")
-        out = self.live_audit()
+        out = self.live_audit(DESC, ("domains/dom0", "domains/guests", "storage-dom"))
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
 
 
