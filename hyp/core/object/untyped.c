@@ -207,10 +207,10 @@ uint64_t hc_decode_untyped_retype(struct hc_ctx *ctx)
 }
 
 /*
- * The part of a retype every retype call shares (domain_connect too): zero (a bounded chunk per
- * execution; the call op is re-executed until done) and carve. Returns the
- * new object, initialised for its type, or NULL when the call was asked to
- * run again. *rights: the rights its cap gets.
+ * The part of a retype every retype call shares (domain_connect too): zero
+ * (a bounded chunk per execution; the call op is re-executed until done) and
+ * carve. Returns the new object, initialised for its type, or NULL when the
+ * call was asked to run again. *rights: the rights its cap gets.
  */
 struct object *untyped_make(struct hc_ctx *ctx, const struct cte *pool, uint64_t op,
 			    uint32_t *rights)
