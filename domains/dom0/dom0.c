@@ -37,18 +37,6 @@ void irq_handler(uint32_t vintid)
 		line_input_ready();
 }
 
-/* A refusal or mistake: printed, and `cloison ctl` is told (its end line). */
-static void refuse(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static void refuse(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprint(fmt, ap);
-	va_end(ap);
-	guests_command_failed();
-}
-
 static int find(const char *name)
 {
 	for (unsigned i = 0; i < ndoms; i++)
@@ -124,9 +112,9 @@ static void lifecycle(const char *cmd, unsigned i)
 	}
 	if (err == CLOISON_ERR_BAD_STATE &&
 	    cloison_domain_query(doms[i].slot, &state, &id, &t) == CLOISON_ERR_OK)
-		refuse("%s %s: refused, it is %s\n", cmd, doms[i].name, cloison_domain_state_name(state));
+		fail("%s %s: refused, it is %s\n", cmd, doms[i].name, cloison_domain_state_name(state));
 	else
-		refuse("%s %s: %s (error %lu)\n", cmd, doms[i].name, errstr(err), err);
+		fail("%s %s: %s (error %lu)\n", cmd, doms[i].name, errstr(err), err);
 }
 
 /*
@@ -141,7 +129,7 @@ static void attach(const char *name)
 	uint64_t state = 0, id, t;
 
 	if (dom == CLOISON_SLOT_NONE) {
-		refuse("console: no domain named '%s'%s\n", name,
+		fail("console: no domain named '%s'%s\n", name,
 		      strcmp(name, self) == 0 ? " (that is this shell)" : "");
 		return;
 	}
@@ -151,14 +139,14 @@ static void attach(const char *name)
 		return;
 	}
 	if (err == CLOISON_ERR_NO_RIGHTS)
-		refuse("console %s: not permitted: %s's cap to it has no console right\n", name,
+		fail("console %s: not permitted: %s's cap to it has no console right\n", name,
 		      self);
 	else if (err == CLOISON_ERR_BAD_STATE &&
 		 cloison_domain_query(dom, &state, &id, &t) == CLOISON_ERR_OK &&
 		 state != CLOISON_DOMAIN_RUNNING)
-		refuse("console %s: refused, it is %s\n", name, cloison_domain_state_name(state));
+		fail("console %s: refused, it is %s\n", name, cloison_domain_state_name(state));
 	else
-		refuse("console %s: %s (%s)\n", name, errstr(err), cloison_err_name(err));
+		fail("console %s: %s (%s)\n", name, errstr(err), cloison_err_name(err));
 }
 
 /* Split at spaces, in place; returns the number of words (at most max). */
@@ -202,11 +190,11 @@ static void execute(char *line)
 		return; /* create, and destroy of a guest made at run time: guests.c */
 	named = is(w[0], "info\0start\0stop\0resume\0destroy\0console\0");
 	if (!named && !is(w[0], "help\0list\0audit\0poweroff\0")) {
-		refuse("unknown command '%s'; type help\n", w[0]);
+		fail("unknown command '%s'; type help\n", w[0]);
 		return;
 	}
 	if (n > (named ? 2u : 1u)) {
-		refuse("%s: unexpected argument '%s' (usage: %s%s)\n", w[0], w[named ? 2 : 1], w[0],
+		fail("%s: unexpected argument '%s' (usage: %s%s)\n", w[0], w[named ? 2 : 1], w[0],
 		      named ? " NAME" : "");
 		return;
 	}
@@ -228,14 +216,14 @@ static void execute(char *line)
 		err = strcmp(w[0], "audit") == 0 ? cloison_system_audit_dump(sys)
 						 : cloison_system_poweroff(sys);
 		if (err != CLOISON_ERR_OK)
-			refuse("%s: not permitted (error %lu): %s holds no system cap with the %s "
+			fail("%s: not permitted (error %lu): %s holds no system cap with the %s "
 			      "right\n", w[0], err, self, w[0]);
 	} else if (n < 2) {
-		refuse("%s: which domain? (try list)\n", w[0]);
+		fail("%s: which domain? (try list)\n", w[0]);
 	} else if (strcmp(w[0], "console") == 0) {
 		attach(w[1]);
 	} else if ((i = find(w[1])) < 0) {
-		refuse("%s: no domain named '%s'%s\n", w[0], w[1],
+		fail("%s: no domain named '%s'%s\n", w[0], w[1],
 		      strcmp(w[1], self) == 0 ? " (that is this shell)" : "");
 	} else if (strcmp(w[0], "info") == 0) {
 		info((unsigned)i);

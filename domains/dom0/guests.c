@@ -28,19 +28,13 @@ static uint64_t pool, guest_console;
 static uint32_t nstore;
 static bool failed; /* the command being run reported an error (ctl's end line) */
 
-static void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static void fail(const char *fmt, ...)
+void fail(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vprint(fmt, ap);
 	va_end(ap);
-	failed = true;
-}
-
-void guests_command_failed(void)
-{
 	failed = true;
 }
 

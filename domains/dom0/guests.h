@@ -39,7 +39,8 @@ void guests_help(void);
  * execute between "@SEQ begin" and "@SEQ end ok|error"; false if the line is
  * not one. */
 bool guests_ctl(char *line, void (*execute)(char *));
-/* The shell's command being run failed: ctl's end line says "error". */
-void guests_command_failed(void);
+/* A refusal or mistake of the shell's command being run: printed, and
+ * `cloison ctl`'s end line for the command says "error". */
+void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 #endif
