@@ -68,12 +68,12 @@ bool disk_reserve(const struct store_guest *g, uint32_t *inbox)
 	if (!g->disk[0])
 		return true;
 	if (ctl_slot == CLOISON_SLOT_NONE || storage == CLOISON_SLOT_NONE) {
-		guests_fail("create %s: disk '%s': dom0 holds no 'storage-ctl' channel and "
+		fail("create %s: disk '%s': dom0 holds no 'storage-ctl' channel and "
 			    "'storage' cap (the description gives none)\n", g->name, g->disk);
 		return false;
 	}
 	if (!ask(DISKCTL_ATTACH, 0, g->disk, &rsp) || rsp.status != DISKCTL_OK) {
-		guests_fail("create %s: disk '%s': storage-dom refused: %s\n", g->name, g->disk,
+		fail("create %s: disk '%s': storage-dom refused: %s\n", g->name, g->disk,
 			    diskctl_status_name(rsp.status));
 		return false;
 	}
@@ -93,7 +93,7 @@ bool disk_connect(const struct store_guest *g, uint64_t dom, uint32_t inbox)
 	err = cloison_domain_connect(storage, dom, guests_pool(), channel_size,
 				     GUEST_DISK_SLOT | (uint64_t)inbox << 32, name, 0);
 	if (err || !ask(DISKCTL_READY, inbox, NULL, &rsp) || rsp.status != DISKCTL_OK) {
-		guests_fail("create %s: disk '%s': %s (%s)\n", g->name, g->disk,
+		fail("create %s: disk '%s': %s (%s)\n", g->name, g->disk,
 			    err ? "domain_connect refused" : "storage-dom refused the channel",
 			    err ? cloison_err_name(err) : diskctl_status_name(rsp.status));
 		return false;
@@ -116,7 +116,7 @@ void disks_list(void)
 	uint32_t i = 0;
 
 	if (ctl_slot == CLOISON_SLOT_NONE) {
-		guests_fail("disks: dom0 holds no 'storage-ctl' channel\n");
+		fail("disks: dom0 holds no 'storage-ctl' channel\n");
 		return;
 	}
 	for (; ask(DISKCTL_LIST, i, NULL, &rsp) && rsp.status == DISKCTL_OK; i++) {
