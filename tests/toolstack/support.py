@@ -215,6 +215,14 @@ class CtlSystem(unittest.TestCase):
         with open(self.log, encoding="utf-8", errors="replace") as f:
             return f.read()
 
+    def wait_log(self, text, since, timeout=60):
+        """Wait until `text` is on the console past offset `since`."""
+        import time
+        deadline = time.monotonic() + timeout
+        while text not in self.log_text()[since:]:
+            self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
+            time.sleep(0.1)
+
     def live_audit(self, desc, image_dirs):
         """dom0's `audit`, then `cloison audit DESC --live` on the console
         log so far (images found in image_dirs, under the build)."""

@@ -79,12 +79,6 @@ class RunTimeGuests(support.CtlSystem):
         self.assertIn("[held] live-subset", out.stdout)
         self.assertNotIn("hello1", out.stdout.split("[held] live-subset")[1])
 
-    def wait_log(self, text, since, timeout=60):
-        deadline = time.monotonic() + timeout
-        while text not in self.log_text()[since:]:
-            self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
-            time.sleep(0.1)
-
     def test_26_console_name_attaches_the_keys_and_ctrl_bracket_gives_them_back(self):
         self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])
         try:
