@@ -158,6 +158,8 @@ _Noreturn static void tick(void)
 			worst = vtimer_now() - deadline;
 	}
 	ctl_write(0);
+	print("%u of %u timer interrupts came, %u as the PPI while loaded, worst %lu us late\n",
+	      came, ROUNDS, by_ppi, vtimer_ticks_to_us(worst));
 	test_report("vtimer.tick.every_interrupt_came", came == ROUNDS,
 		    "%u of %u timer interrupts within %u ms of their deadline (worst %lu us late)",
 		    came, ROUNDS, ROUND_LIMIT_MS, vtimer_ticks_to_us(worst));
