@@ -92,18 +92,15 @@ static bool runnable(const struct vcpu *v)
  * the active state goes with the vCPU, as its list registers do: cleared
  * when it is switched out (its hw_pintid keeps it), set again when it is
  * switched in; its HW list register is saved and restored unchanged.
- * Called after the switch, with the incoming vCPU's timer loaded: a PPI
- * its level then makes pending is taken for it.
+ * Done after the switch, with the incoming vCPU's timer loaded: a PPI its
+ * level then makes pending is taken for it. out and in are the outgoing
+ * and incoming vCPUs' hw_pintid[27] (0: not active).
  */
-static void vtimer_ppi_switch(const struct vcpu *prev, const struct vcpu *next)
+static inline void vtimer_ppi_move(uint16_t out, uint16_t in)
 {
-	uint16_t out = prev ? prev->vgic.hw_pintid[VGIC_VTIMER] : 0;
-	uint16_t in = next ? next->vgic.hw_pintid[VGIC_VTIMER] : 0;
-
-	if (out && !in)
-		arch_irq_ppi_set_active(out, false);
-	else if (in && !out)
-		arch_irq_ppi_set_active(in, true);
+	/* Both set: the same PPI stays active, for the next vCPU now. */
+	if (out != in)
+		arch_irq_ppi_set_active(out | in, in != 0);
 }
 
 /*
@@ -120,7 +117,7 @@ static void unload(struct vm *vm)
 		 * never EOIed: nothing of it may reach the next vCPU, its
 		 * timer's PPI left active included. */
 		arch_vcpu_discard(&vm->vcpu.arch);
-		vtimer_ppi_switch(&vm->vcpu, NULL);
+		vtimer_ppi_move(vm->vcpu.vgic.hw_pintid[VGIC_VTIMER], 0);
 		loaded = NULL;
 	}
 	if (running == &vm->vcpu)
@@ -346,10 +343,10 @@ static struct vcpu *decide(void)
 static void load(struct vcpu *next)
 {
 	if (loaded != next) {
-		struct vcpu *prev = loaded;
+		uint16_t out = loaded ? loaded->vgic.hw_pintid[VGIC_VTIMER] : 0;
 
 		arch_vcpu_switch(loaded ? &loaded->arch : NULL, &next->arch, &next->vm->s2);
-		vtimer_ppi_switch(prev, next);
+		vtimer_ppi_move(out, next->vgic.hw_pintid[VGIC_VTIMER]);
 		loaded = next;
 		next->switches_in++;
 		switches++;
@@ -410,7 +407,7 @@ bool sched_vtimer_irq(uint32_t pintid)
 	 * pINTID): the PPI stays active until the vCPU's deactivation of the
 	 * virtual one deactivates it, so it cannot fire again meanwhile and
 	 * the vCPU's CNTV_CTL stays as it set it. Its active state is the
-	 * vCPU's, moved with it (vtimer_ppi_switch). Otherwise the timer is
+	 * vCPU's, moved with it (vtimer_ppi_move). Otherwise the timer is
 	 * masked, as one that fires while its vCPU is switched out. */
 	if (loaded && (loaded->vgic.enabled >> VGIC_VTIMER) & 1) {
 		/* Its list registers first: one for the previous tick the vCPU
