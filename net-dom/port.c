@@ -105,7 +105,8 @@ bool port_resp_room(struct port *p, uint32_t n)
 
 void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uint32_t len)
 {
-	struct netif_rsp r = { op, status, len, NETIF_VERSION, { 0 }, 0, 0 };
+	/* 8-aligned: the ring library copies it by words. */
+	_Alignas(8) struct netif_rsp r = { op, status, len, NETIF_VERSION, { 0 }, 0, 0 };
 	bool n = false;
 
 	if (p->disabled)

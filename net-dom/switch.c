@@ -33,7 +33,7 @@ static bool held; /* the current input's source is referenced by the NIC */
 
 static void out_guest(struct port *q, const struct pkt *k, bool tag)
 {
-	uint8_t h[PKT_HDR_MAX + 4];
+	_Alignas(8) uint8_t h[PKT_HDR_MAX + 4];
 	uint32_t n = pkt_write_hdr(k, h, tag);
 	uint32_t len = n + k->rest_len;
 	struct posted *b;

@@ -22,13 +22,9 @@ static uint64_t buf_offset(uint32_t buf)
 
 static bool request(struct netfront *f, uint32_t op, uint32_t len, uint64_t offset, uint32_t id)
 {
-	struct netif_req r;
+	struct netif_req r = { op, len, offset };
 	bool notify = false;
 
-	memset(&r, 0, sizeof(r));
-	r.op = op;
-	r.len = len;
-	r.offset = offset;
 	if (ring_send(&f->ring, &r, sizeof(r), id, &notify) != RING_OK)
 		return false;
 	f->kick |= notify;
@@ -56,6 +52,8 @@ bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
 	f->rx_bufs = rx_bufs;
 	f->notify = notify;
 	f->notify_arg = arg;
+	f->tx_next = rx_bufs;
+	f->rx_idle = rx_bufs;
 	if (ring_init(&f->ring, ring_page, NETIF_FRONTEND_END, false) != RING_OK) {
 		*why = "ring setup failed";
 		return false;
@@ -82,12 +80,13 @@ void netfront_kick(struct netfront *f)
 /* Offer every idle RX buffer while the ring has room. */
 static void post_rx(struct netfront *f)
 {
-	for (uint32_t b = 0; b < f->rx_bufs && !f->down; b++) {
+	for (uint32_t b = 0; b < f->rx_bufs && f->rx_idle && !f->down; b++) {
 		if (f->state[b] != NETFRONT_IDLE)
 			continue;
 		if (!request(f, NETIF_OP_RX_POST, NETFRONT_BUF_SIZE, buf_offset(b), b + 1))
 			break;
 		f->state[b] = NETFRONT_POSTED;
+		f->rx_idle--;
 	}
 }
 
@@ -137,6 +136,7 @@ static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfro
 		/* Given back unused (the port went down): keep it until the
 		 * port is up again. */
 		f->state[b] = NETFRONT_IDLE;
+		f->rx_idle++;
 		f->st.rx_returned++;
 		f->down = true;
 		return 0;
@@ -144,6 +144,7 @@ static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfro
 	if (r->len < 14u || r->len > NETIF_FRAME_MAX || r->len > NETFRONT_BUF_SIZE)
 		return die(f, "RX: a frame length outside 14..1518");
 	f->state[b] = NETFRONT_IDLE;
+	f->rx_idle++;
 	f->st.rx++;
 	if (fn)
 		fn(arg, f->data + buf_offset(b), r->len);
@@ -204,12 +205,19 @@ volatile uint8_t *netfront_tx_begin(struct netfront *f, uint32_t *buf)
 {
 	if (f->dead || !f->info)
 		return NULL;
-	for (uint32_t b = f->rx_bufs; b < f->nbufs; b++)
+	/* From the hint round the TX buffers: in order of completion, the
+	 * first one looked at is nearly always free. */
+	for (uint32_t i = 0, b = f->tx_next; i < f->nbufs - f->rx_bufs; i++) {
+		if (b >= f->nbufs)
+			b = f->rx_bufs;
 		if (f->state[b] == NETFRONT_IDLE) {
 			f->state[b] = NETFRONT_FILLING;
+			f->tx_next = b + 1;
 			*buf = b;
 			return f->data + buf_offset(b);
 		}
+		b++;
+	}
 	f->st.tx_full++;
 	return NULL;
 }

@@ -59,6 +59,10 @@ struct netfront {
 	uint32_t data_size;
 	uint32_t nbufs, rx_bufs;
 	uint8_t state[NETFRONT_BUFS_MAX];
+	/* Hints, never trusted over state[]: where the next free TX buffer
+	 * is looked for first (completions come in order, so it is usually
+	 * free), and how many RX buffers are idle (post_rx looks only then). */
+	uint32_t tx_next, rx_idle;
 	uint8_t mac[6];
 	uint16_t mtu;
 	bool info;      /* INFO answered */
