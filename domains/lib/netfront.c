@@ -53,6 +53,7 @@ bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
 	f->notify = notify;
 	f->notify_arg = arg;
 	f->tx_next = rx_bufs;
+	f->tx_idle = n - rx_bufs;
 	f->rx_idle = rx_bufs;
 	if (ring_init(&f->ring, ring_page, NETIF_FRONTEND_END, false) != RING_OK) {
 		*why = "ring setup failed";
@@ -115,6 +116,7 @@ static int tx_done(struct netfront *f, uint32_t id, const struct netif_rsp *r)
 	if (id == 0 || b < f->rx_bufs || b >= f->nbufs || f->state[b] != NETFRONT_INFLIGHT)
 		return die(f, "TX_DONE for a buffer not in flight");
 	f->state[b] = NETFRONT_IDLE;
+	f->tx_idle++;
 	if (r->status == NETIF_OK) {
 		f->st.tx_done++;
 	} else {
@@ -207,11 +209,12 @@ volatile uint8_t *netfront_tx_begin(struct netfront *f, uint32_t *buf)
 		return NULL;
 	/* From the hint round the TX buffers: in order of completion, the
 	 * first one looked at is nearly always free. */
-	for (uint32_t i = 0, b = f->tx_next; i < f->nbufs - f->rx_bufs; i++) {
+	for (uint32_t i = 0, b = f->tx_next; f->tx_idle && i < f->nbufs - f->rx_bufs; i++) {
 		if (b >= f->nbufs)
 			b = f->rx_bufs;
 		if (f->state[b] == NETFRONT_IDLE) {
 			f->state[b] = NETFRONT_FILLING;
+			f->tx_idle--;
 			f->tx_next = b + 1;
 			*buf = b;
 			return f->data + buf_offset(b);
@@ -227,6 +230,7 @@ bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kic
 	if (buf < f->rx_bufs || buf >= f->nbufs || f->state[buf] != NETFRONT_FILLING)
 		return false;
 	f->state[buf] = NETFRONT_IDLE;
+	f->tx_idle++;
 	if (f->dead || len < 14u || len > NETIF_FRAME_MAX)
 		return false;
 	if (!request(f, NETIF_OP_TX, len, buf_offset(buf), buf + 1)) {
@@ -234,6 +238,7 @@ bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kic
 		return false;
 	}
 	f->state[buf] = NETFRONT_INFLIGHT;
+	f->tx_idle--;
 	f->st.tx++;
 	if (kick)
 		netfront_kick(f);
