@@ -123,7 +123,7 @@ void switch_tx_done(uint64_t tag)
 
 		if (p->tx_held)
 			p->tx_held--;
-		port_respond(p, NETIF_RSP_TX_DONE, (uint32_t)tag, NETIF_OK, 0);
+		port_tx_done(p, (uint32_t)tag, NETIF_OK);
 	} else if (kind == 2) {
 		vnet_rx_release(&nic, (uint32_t)tag);
 	} else if (kind == 3) {

@@ -175,17 +175,28 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 		 * checked, not a second read of the shared page. */
 		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) == RING_SLOTS)
 			f->kick = true;
-		if (m.len != sizeof(r))
+		if (m.len < sizeof(r))
 			return die(f, "a response of the wrong size");
 		memcpy(&r, m.data, sizeof(r));
 		if (r.version != NETIF_VERSION)
 			return die(f, "a response of another protocol version");
+		/* Exactly one response; a TX_DONE with its `len` more ids. */
+		if (r.op == NETIF_RSP_TX_DONE && r.len > NETIF_TX_DONE_MORE)
+			return die(f, "TX_DONE: more than 8 ids");
+		if (m.len != sizeof(r) + (r.op == NETIF_RSP_TX_DONE ? 4u * r.len : 0u))
+			return die(f, "a response of the wrong size");
 		switch (r.op) {
 		case NETIF_RSP_INFO:
 			bad = info(f, m.id, &r);
 			break;
 		case NETIF_RSP_TX_DONE:
 			bad = tx_done(f, m.id, &r);
+			for (uint32_t i = 0; !bad && i < r.len; i++) {
+				uint32_t id;
+
+				memcpy(&id, m.data + sizeof(r) + 4 * i, 4);
+				bad = tx_done(f, id, &r);
+			}
 			break;
 		case NETIF_RSP_RX:
 			bad = rx(f, m.id, &r, fn, arg);

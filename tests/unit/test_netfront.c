@@ -61,6 +61,24 @@ static void be_reply(uint32_t id, uint32_t op, uint32_t status, uint32_t len)
 	ASSERT_EQ(ring_send(&be, &r, sizeof(r), id, &n), RING_OK);
 }
 
+/* One TX_DONE for ids[0..n) (netif.h: the message's id, then n - 1 more
+ * after the response); `more` is what its len field says. */
+static void be_reply_done(const uint32_t *ids, uint32_t n, uint32_t more)
+{
+	uint8_t msg[RING_DATA];
+	struct netif_rsp r;
+	bool nt;
+
+	memset(&r, 0, sizeof(r));
+	r.op = NETIF_RSP_TX_DONE;
+	r.status = NETIF_OK;
+	r.len = more;
+	r.version = NETIF_VERSION;
+	memcpy(msg, &r, sizeof(r));
+	memcpy(msg + sizeof(r), ids + 1, 4 * (n - 1));
+	ASSERT_EQ(ring_send(&be, msg, sizeof(r) + 4 * (n - 1), ids[0], &nt), RING_OK);
+}
+
 static bool be_take(struct netif_req *q, uint32_t *id)
 {
 	struct ring_msg m;
@@ -372,6 +390,68 @@ TEST(netfront_hostile_tx_done_twice)
 	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
 	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 1), 1);
 	expect_disconnect("not in flight");
+}
+
+TEST(netfront_tx_done_for_several_buffers_in_one_response)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t ids[8];
+
+	fresh();
+	for (uint32_t i = 0; i < 8; i++) {
+		ASSERT(netfront_send(&f, frame, sizeof(frame)));
+		ASSERT(be_take(&q, &ids[i]));
+	}
+	be_reply_done(ids, 3, 2);
+	be_reply_done(ids + 3, 5, 4);
+	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 16), 2);
+	EXPECT(!f.dead);
+	EXPECT_EQ(f.st.tx_done, 8u);
+	for (uint32_t i = 0; i < 8; i++)
+		EXPECT_EQ(f.state[ids[i] - 1], NETFRONT_IDLE);
+}
+
+TEST(netfront_hostile_tx_done_naming_a_buffer_twice_in_one_response)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t ids[2];
+
+	fresh();
+	ASSERT(netfront_send(&f, frame, sizeof(frame)));
+	ASSERT(be_take(&q, &ids[0]));
+	ids[1] = ids[0];
+	be_reply_done(ids, 2, 1);
+	expect_disconnect("not in flight");
+}
+
+TEST(netfront_hostile_tx_done_count_not_its_length)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t ids[2];
+
+	fresh();
+	ASSERT(netfront_send(&f, frame, sizeof(frame)));
+	ASSERT(be_take(&q, &ids[0]));
+	ASSERT(netfront_send(&f, frame, sizeof(frame)));
+	ASSERT(be_take(&q, &ids[1]));
+	be_reply_done(ids, 2, 2); /* says 2 more, carries 1 */
+	expect_disconnect("wrong size");
+}
+
+TEST(netfront_hostile_tx_done_more_than_8_ids)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t ids[1];
+
+	fresh();
+	ASSERT(netfront_send(&f, frame, sizeof(frame)));
+	ASSERT(be_take(&q, &ids[0]));
+	be_reply_done(ids, 1, NETIF_TX_DONE_MORE + 1);
+	expect_disconnect("more than 8 ids");
 }
 
 TEST(netfront_hostile_tx_done_for_an_rx_buffer)
