@@ -65,14 +65,14 @@ class CompileTest(support.WorkDirTest):
             (5, "pinger", "domain", "pinger", ["query"]),
             (6, "storage", "domain", "storage", ["query"]),
             (7, "logger", "domain", "logger", ["query"]),
-            (8, "linux", "domain", "linux", ["query"]),
+            (8, "linux", "domain", "linux", ["query", "console"]),
             (9, "linux-guest", "domain", "linux-guest", ["query"]),
             (10, "net", "domain", "net", ["query"]),
             (11, "web10", "domain", "web10", ["query"]),
             (12, "web20", "domain", "web20", ["query"]),
             (13, "webnat", "domain", "webnat", ["query"]),
             (14, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain"]),
-            (15, "guest-console", "console", "console", ["grant", "write"]),
+            (15, "guest-console", "console", "console", ["grant", "write", "input"]),
             (16, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
