@@ -458,7 +458,8 @@ class CliTest(unittest.TestCase):
                                        "--reach", "guest1")
         self.assertEqual((status, out), (1, ""))
         self.assertEqual(err, "cloison: --can 'nobody': no such domain (domains: dom0, "
-                         "guest1, guest2, echo, pinger, storage, logger, linux, linux-guest)\n")
+                         "guest1, guest2, echo, pinger, storage, logger, linux, linux-guest, net, "
+                         "web10, web20, webnat)\n")
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--can", "dom0",
                                        "--reach", "nothing")
         self.assertEqual(err, "cloison: --reach 'nothing': no such domain or object\n")
