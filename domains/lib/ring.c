@@ -19,15 +19,6 @@
 typedef uint64_t __attribute__((may_alias)) ring_word;
 #define SLOT_WORDS (sizeof(struct ring_msg) / sizeof(ring_word))
 
-static void slot_write(volatile struct ring_msg *slot, const struct ring_msg *m)
-{
-	volatile ring_word *dst = (volatile ring_word *)slot;
-	const ring_word *src = (const ring_word *)m;
-
-	for (unsigned i = 0; i < SLOT_WORDS; i++)
-		dst[i] = src[i];
-}
-
 static void slot_read(const volatile struct ring_msg *slot, struct ring_msg *out)
 {
 	const volatile ring_word *src = (const volatile ring_word *)slot;
@@ -95,9 +86,8 @@ uint32_t ring_space(struct ring_end *e)
 enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 			   uint32_t id, bool *notify)
 {
-	struct ring_msg m;
-	volatile struct ring_msg *slot;
-	uint32_t cons, old, event;
+	volatile ring_word *slot;
+	uint32_t cons, old, event, w = 0;
 	const uint8_t *d = data;
 
 	*notify = false;
@@ -109,26 +99,25 @@ enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 		return RING_DEAD;
 	if (e->tx_prod - cons >= RING_SLOTS)
 		return RING_FULL;
-	/* Build the whole slot privately, padding included, then copy it:
-	 * zeroed as whole words, then the message's bytes (a byte loop over
-	 * all RING_DATA bytes cost more than the rest of the send). */
-	for (unsigned i = 0; i < SLOT_WORDS; i++)
-		((ring_word *)&m)[i] = 0;
-	m.id = id;
-	m.len = len;
-	if (((uintptr_t)d & 7) == 0) { /* whole words, then the tail */
-		uint32_t w = len / 8;
+	/* The whole slot is written as SLOT_WORDS aligned words, padding
+	 * zeroed: id and len, the message, zeros. Words straight from an
+	 * aligned message; its tail, or an unaligned message, through a
+	 * private word first (building the whole slot privately, then
+	 * copying it, cost twice the stores). */
+	slot = (volatile ring_word *)&e->tx->slot[e->tx_prod & MASK];
+	slot[0] = (ring_word)id | (ring_word)len << 32;
+	if (((uintptr_t)d & 7) == 0)
+		for (; w < len / 8; w++)
+			slot[1 + w] = ((const ring_word *)d)[w];
+	for (; w * 8 < len; w++) {
+		ring_word v = 0;
 
-		for (uint32_t i = 0; i < w; i++)
-			((ring_word *)m.data)[i] = ((const ring_word *)d)[i];
-		for (uint32_t i = w * 8; i < len; i++)
-			m.data[i] = d[i];
-	} else {
-		for (uint32_t i = 0; i < len; i++)
-			m.data[i] = d[i];
+		for (uint32_t i = w * 8; i < len && i < w * 8 + 8; i++)
+			v |= (ring_word)d[i] << (8 * (i - w * 8));
+		slot[1 + w] = v;
 	}
-	slot = &e->tx->slot[e->tx_prod & MASK];
-	slot_write(slot, &m);
+	for (; w < SLOT_WORDS - 1; w++)
+		slot[1 + w] = 0;
 	ring_mb(); /* the slot before the index that publishes it */
 	old = e->tx_prod;
 	e->tx_prod++;
