@@ -4,13 +4,9 @@
 
 #include "client.h"
 
-uint32_t client_check(const struct client *c, const struct ring_msg *m, struct blkif_req *r,
-		      uint64_t *value)
+uint32_t client_check(const struct client *c, const struct blkif_req *r, uint64_t *value)
 {
 	*value = 0;
-	if (m->len != sizeof(*r))
-		return BLKIF_INVALID;
-	memcpy(r, m->data, sizeof(*r));
 	switch (r->op) {
 	case BLKIF_OP_INFO:
 		if (r->len != 0)
