@@ -50,7 +50,7 @@ static bool flush(struct client *c, bool *notify)
 {
 	bool sent = false;
 
-	while (c->q_n && !c->ring.dead && ring_space(&c->ring)) {
+	while (c->q_n && !c->ring.dead) {
 		struct blkif_rsp_msg m;
 		uint32_t n = c->q_n < BLKIF_RSPS_PER_MSG ? c->q_n : BLKIF_RSPS_PER_MSG;
 		bool nt = false;
@@ -58,7 +58,11 @@ static bool flush(struct client *c, bool *notify)
 		m.h = (struct blkif_batch){ n, BLKIF_VERSION };
 		for (uint32_t i = 0; i < n; i++)
 			m.rsp[i] = c->q[(c->q_head + i) % BLKIF_MAX_OUTSTANDING];
-		ring_send(&c->ring, &m, (uint32_t)(sizeof(m.h) + n * sizeof(m.rsp[0])), 0, &nt);
+		/* RING_FULL (no room: the front end signals once it takes from
+		 * its full ring) or RING_DEAD leave the answers queued. */
+		if (ring_send(&c->ring, &m, (uint32_t)(sizeof(m.h) + n * sizeof(m.rsp[0])), 0,
+			      &nt) != RING_OK)
+			break;
 		*notify |= nt;
 		c->q_head = (c->q_head + n) % BLKIF_MAX_OUTSTANDING;
 		c->q_n -= n;

@@ -64,7 +64,9 @@ enum ring_status blkfront_queue(struct blkfront *f, uint32_t op, uint64_t sector
 	/* A new message needs a free slot now; it stays free until the
 	 * message is sent, since only this end fills the request ring. */
 	if (n == 0) {
-		if (ring_space(&f->ring) == 0)
+		/* Room the peer already showed needs no second look. */
+		if (f->ring.tx_prod - f->ring.tx_cons_seen >= RING_SLOTS &&
+		    ring_space(&f->ring) == 0)
 			return f->ring.dead ? RING_DEAD : RING_FULL;
 		f->batch_id = f->next_id;
 	}
