@@ -98,8 +98,9 @@ int domain_main(const struct cloison_start_info *si)
 	}
 	test_report("vdbad.rewritten_in_flight_contained", flipped == 50, "%u of 50", flipped);
 	/* Flood: fill the ring with full batches of writes and never read a
-	 * response. Only its own ring fills up: storage-dom holds at most
-	 * BLKIF_MAX_OUTSTANDING of them, the rest stay in the ring. */
+	 * response. Only its own rings fill up: storage-dom holds at most
+	 * BLKIF_MAX_OUTSTANDING of them unanswered, the rest are answers in
+	 * the full response ring or requests left in the full request ring. */
 	for (uint32_t i = 0; i < 1000; i++) {
 		/* Straight into the ring: blkfront keeps to the protocol's
 		 * limit, a hostile front end does not. */
@@ -114,7 +115,8 @@ int domain_main(const struct cloison_start_info *si)
 		}
 	}
 	test_report("vdbad.flood_bounded",
-		    sent <= BLKIF_MAX_OUTSTANDING + RING_SLOTS * BLKIF_REQS_PER_MSG,
+		    sent <= BLKIF_MAX_OUTSTANDING + RING_SLOTS * BLKIF_REQS_PER_MSG +
+				    RING_SLOTS * BLKIF_RSPS_PER_MSG,
 		    "%u requests went in", sent);
 	/* Every one of them is answered once it reads the responses. */
 	for (uint32_t i = 0; i < sent; i++) {
