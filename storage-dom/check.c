@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Request checking (client.h): only the private copy is looked at. */
-#include <domain/core.h>
-
+/* Freestanding: also built on the host by the fuzzer (tests/fuzz/fuzz_blkif.c). */
 #include "client.h"
 
 uint32_t client_check(const struct client *c, const struct blkif_req *r, uint64_t *value)
