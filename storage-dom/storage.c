@@ -7,7 +7,7 @@
  * from the client's data area in the channel (its physical address from
  * memory_phys); requests are copied once into private memory and checked
  * there. A client that forges its ring is disconnected alone; one that
- * floods waits behind its own requests (at most a ring's worth in flight).
+ * floods waits behind its own requests (at most BLKIF_MAX_OUTSTANDING held).
  */
 #include <domain/core.h>
 
