@@ -29,10 +29,10 @@ struct client {
 	 * the back end's bound on what one client holds. */
 	uint32_t owed;
 	bool stalled;            /* serving stopped at that bound */
-	/* The request batch taken last (private copy): take[next..n) still
-	 * wait for room at the device. */
-	struct blkif_req take[BLKIF_REQS_PER_MSG];
-	uint32_t take_id, take_n, take_next;
+	/* The request batch taken last (the ring's private copy, checked):
+	 * its requests next..n-1 still wait for room at the device. */
+	struct ring_msg take;
+	uint32_t take_n, take_next;
 	/* Answers not in the ring yet: sent BLKIF_RSPS_PER_MSG to a message
 	 * at the end of each round, as far as the ring has room. */
 	struct blkif_rsp q[BLKIF_MAX_OUTSTANDING];

@@ -104,23 +104,25 @@ static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
 static bool serve(struct client *c)
 {
 	bool progress = false;
-	struct ring_msg m;
 
 	c->stalled = false;
 	while (!c->ring.dead) {
 		uint32_t n;
 
 		while (c->take_next < c->take_n) {
-			const struct blkif_req *r = &c->take[c->take_next];
-			uint32_t id = c->take_id + c->take_next;
+			struct blkif_req r;
+			uint32_t id = c->take.id + c->take_next;
 			uint64_t value;
-			uint32_t st = client_check(c, r, &value);
+			uint32_t st;
 
+			memcpy(&r, c->take.data + sizeof(struct blkif_batch) +
+					   c->take_next * sizeof(r), sizeof(r));
+			st = client_check(c, &r, &value);
 			if (st == CLIENT_ANSWER_NOW)
 				reply(c, id, BLKIF_OK, value);
 			else if (st != BLKIF_OK)
 				reply(c, id, st, 0);
-			else if (!submit(c, r, id))
+			else if (!submit(c, &r, id))
 				return progress; /* device full: retry after a completion */
 			c->take_next++;
 			progress = true;
@@ -129,21 +131,20 @@ static bool serve(struct client *c)
 			c->stalled = true;
 			return progress;
 		}
-		if (ring_recv(&c->ring, &m) != RING_OK)
+		/* Straight into the client's private copy, checked below. */
+		if (ring_recv(&c->ring, &c->take) != RING_OK)
 			break;
 		progress = true;
-		n = blkif_batch_count(&m, sizeof(struct blkif_req), BLKIF_REQS_PER_MSG);
+		n = blkif_batch_count(&c->take, sizeof(struct blkif_req), BLKIF_REQS_PER_MSG);
 		if (n == 0) {
 			/* A malformed batch (count 0 or too large, length not
 			 * matching, another version): one INVALID answer with the
 			 * message's id, none of its requests looked at. */
 			c->owed++;
-			reply(c, m.id, BLKIF_INVALID, 0);
+			reply(c, c->take.id, BLKIF_INVALID, 0);
 			continue;
 		}
-		memcpy(c->take, m.data + sizeof(struct blkif_batch), n * sizeof(struct blkif_req));
 		c->owed += n;
-		c->take_id = m.id;
 		c->take_n = n;
 		c->take_next = 0;
 	}

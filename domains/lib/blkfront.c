@@ -27,7 +27,7 @@ bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 	f->outstanding = 0;
 	f->kick = false;
 	f->batch.h.count = 0;
-	f->rsps.h.count = f->rsp_next = 0;
+	f->rsp_count = f->rsp_next = 0;
 	ring_init(&f->ring, (void *)(uintptr_t)c->ipa, BLKIF_FRONTEND_END, false);
 	if (blkfront_io(f, BLKIF_OP_INFO, 0, 0, 0, &sectors) != BLKIF_OK) {
 		*why = "the back end does not answer INFO";
@@ -100,11 +100,9 @@ enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t secto
 
 bool blkfront_response(struct blkfront *f, bool wait, uint32_t *id, struct blkif_rsp *rsp)
 {
-	struct ring_msg m;
-
-	while (f->rsp_next >= f->rsps.h.count) {
-		enum ring_status st = ring_recv(&f->ring, &m);
-		uint32_t n;
+	while (f->rsp_next >= f->rsp_count) {
+		/* Straight into the private copy the responses are taken from. */
+		enum ring_status st = ring_recv(&f->ring, &f->rsps);
 
 		if (st == RING_OK) {
 			/* The response ring was full before this message was taken
@@ -116,17 +114,16 @@ bool blkfront_response(struct blkfront *f, bool wait, uint32_t *id, struct blkif
 				cloison_channel_signal(f->slot);
 				f->signals++;
 			}
-			n = blkif_batch_count(&m, sizeof(struct blkif_rsp), BLKIF_RSPS_PER_MSG);
-			if (n == 0) {
+			f->rsp_count = blkif_batch_count(&f->rsps, sizeof(struct blkif_rsp),
+							 BLKIF_RSPS_PER_MSG);
+			f->rsp_next = 0;
+			if (f->rsp_count == 0) {
 				/* Another version or a broken back end: stop using
 				 * it (the ring's own way of saying so). */
 				f->ring.dead = true;
 				f->ring.why = "a malformed response batch (count, length or version)";
 				return false;
 			}
-			__builtin_memcpy(&f->rsps, m.data, m.len);
-			f->rsps.h.count = n;
-			f->rsp_next = 0;
 			break;
 		}
 		if (st != RING_EMPTY || !wait)
@@ -139,7 +136,8 @@ bool blkfront_response(struct blkfront *f, bool wait, uint32_t *id, struct blkif
 			cloison_channel_wait(f->slot, &word);
 		}
 	}
-	*rsp = f->rsps.rsp[f->rsp_next++];
+	__builtin_memcpy(rsp, f->rsps.data + sizeof(struct blkif_batch) +
+				      f->rsp_next++ * sizeof(*rsp), sizeof(*rsp));
 	*id = rsp->id;
 	if (f->outstanding)
 		f->outstanding--;

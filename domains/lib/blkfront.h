@@ -30,8 +30,8 @@ struct blkfront {
 	 * responses of the last message taken, handed out one by one. */
 	struct blkif_req_msg batch;
 	uint32_t batch_id;
-	struct blkif_rsp_msg rsps;
-	uint32_t rsp_next;
+	struct ring_msg rsps;     /* the ring's private copy, checked */
+	uint32_t rsp_count, rsp_next;
 };
 
 /* Attach to the disk whose channel cap is `cap` and ask its size (INFO).
