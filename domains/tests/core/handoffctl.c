@@ -20,21 +20,6 @@
 
 static uint64_t pool;
 
-/* An empty slot of this CSpace above `after`, or 0. */
-static uint64_t free_slot(uint64_t after)
-{
-	uint64_t t, r, b;
-
-	for (uint64_t s = after + 1;; s++) {
-		uint64_t err = cloison_cap_identify(s, &t, &r, &b);
-
-		if (err == CLOISON_ERR_EMPTY_SLOT)
-			return s;
-		if (err == CLOISON_ERR_INVALID_SLOT)
-			return 0;
-	}
-}
-
 /* Copy the cap in `slot` into the new domain, under `name`. */
 static uint64_t install(uint64_t dom, uint64_t slot, uint64_t index, uint64_t rights,
 			const char *name)
@@ -50,7 +35,7 @@ static uint64_t install(uint64_t dom, uint64_t slot, uint64_t index, uint64_t ri
 static uint64_t start_driver(const char *name)
 {
 	const struct store_guest *g = NULL;
-	uint64_t cn = free_slot(0), dom = cn ? free_slot(cn) : 0, ch = 0, err, loaded = 0;
+	uint64_t cn = si_free_slot(0), dom = cn ? si_free_slot(cn) : 0, ch = 0, err, loaded = 0;
 	uint64_t nm[4] = { 0 };
 
 	for (uint32_t i = 0; store_guest(i); i++)
@@ -87,7 +72,7 @@ static uint64_t start_driver(const char *name)
 		err = install(dom, si_cap("note-give"), 4, CLOISON_RIGHT_NOTIFICATION_SIGNAL, "note");
 	/* Its DMA memory: a channel from the pool (it is not told its RAM's
 	 * physical address), made here and handed over. */
-	if (!err && !(ch = free_slot(dom)))
+	if (!err && !(ch = si_free_slot(dom)))
 		err = CLOISON_ERR_INVALID_SLOT;
 	if (!err)
 		err = cloison_untyped_retype(pool, CLOISON_TYPE_CHANNEL, DMA_BYTES, NONE, ch);
