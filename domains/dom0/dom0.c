@@ -5,7 +5,7 @@
  * input, and nothing else: no memory of any guest, no device, no channel.
  * A small shell on the console (docs/dom0.md):
  *   list | info NAME | start NAME | stop NAME | resume NAME | destroy NAME |
- *   audit | poweroff | help
+ *   console NAME | audit | poweroff | help
  * Every error says what went wrong (unknown domain, not permitted, ...).
  *
  * Line editing, with each key echoed as it is typed, is lineedit.c's.
@@ -28,7 +28,7 @@ static unsigned ndoms;
 static const char *self;
 
 static const char *const domain_rights[] = {
-	"grant", "build", "start", "stop", "resume", "destroy", "query", "connect",
+	"grant", "build", "start", "stop", "resume", "destroy", "query", "connect", "vmm", "console",
 };
 
 void irq_handler(uint32_t vintid)
@@ -112,9 +112,41 @@ static void lifecycle(const char *cmd, unsigned i)
 	}
 	if (err == CLOISON_ERR_BAD_STATE &&
 	    cloison_domain_query(doms[i].slot, &state, &id, &t) == CLOISON_ERR_OK)
-		print("%s %s: refused, it is %s\n", cmd, doms[i].name, cloison_domain_state_name(state));
+		fail("%s %s: refused, it is %s\n", cmd, doms[i].name, cloison_domain_state_name(state));
 	else
-		print("%s %s: %s (error %lu)\n", cmd, doms[i].name, errstr(err), err);
+		fail("%s %s: %s (error %lu)\n", cmd, doms[i].name, errstr(err), err);
+}
+
+/*
+ * console NAME: the keys go to that domain until Ctrl-] gives them back to
+ * this shell (the hypervisor's domain_console_attach); its lines show as
+ * always, prefixed with its name, its partial line as it writes it.
+ */
+static void attach(const char *name)
+{
+	int i = find(name);
+	uint64_t dom = i >= 0 ? doms[i].slot : guests_slot(name), err;
+	uint64_t state = 0, id, t;
+
+	if (dom == CLOISON_SLOT_NONE) {
+		fail("console: no domain named '%s'%s\n", name,
+		      strcmp(name, self) == 0 ? " (that is this shell)" : "");
+		return;
+	}
+	err = cloison_domain_console_attach(dom, si_cap("console"));
+	if (err == CLOISON_ERR_OK) {
+		print("console %s: attached; Ctrl-] comes back to %s\n", name, self);
+		return;
+	}
+	if (err == CLOISON_ERR_NO_RIGHTS)
+		fail("console %s: not permitted: %s's cap to it has no console right\n", name,
+		      self);
+	else if (err == CLOISON_ERR_BAD_STATE &&
+		 cloison_domain_query(dom, &state, &id, &t) == CLOISON_ERR_OK &&
+		 state != CLOISON_DOMAIN_RUNNING)
+		fail("console %s: refused, it is %s\n", name, cloison_domain_state_name(state));
+	else
+		fail("console %s: %s (%s)\n", name, errstr(err), cloison_err_name(err));
 }
 
 /* Split at spaces, in place; returns the number of words (at most max). */
@@ -156,19 +188,19 @@ static void execute(char *line)
 		return; /* only spaces */
 	if (guests_execute(w, n))
 		return; /* create, and destroy of a guest made at run time: guests.c */
-	named = is(w[0], "info\0start\0stop\0resume\0destroy\0");
+	named = is(w[0], "info\0start\0stop\0resume\0destroy\0console\0");
 	if (!named && !is(w[0], "help\0list\0audit\0poweroff\0")) {
-		print("unknown command '%s'; type help\n", w[0]);
+		fail("unknown command '%s'; type help\n", w[0]);
 		return;
 	}
 	if (n > (named ? 2u : 1u)) {
-		print("%s: unexpected argument '%s' (usage: %s%s)\n", w[0], w[named ? 2 : 1], w[0],
+		fail("%s: unexpected argument '%s' (usage: %s%s)\n", w[0], w[named ? 2 : 1], w[0],
 		      named ? " NAME" : "");
 		return;
 	}
 	if (strcmp(w[0], "help") == 0) {
 		print("commands: list, info NAME, start NAME, stop NAME, resume NAME, "
-		      "destroy NAME, audit, poweroff, help\n");
+		      "destroy NAME, console NAME, audit, poweroff, help\n");
 		print("keys: backspace, Ctrl-U erases the line, Ctrl-C drops it, "
 		      "up/down arrows recall the last %u lines\n", LINE_HISTORY);
 		guests_help();
@@ -184,12 +216,14 @@ static void execute(char *line)
 		err = strcmp(w[0], "audit") == 0 ? cloison_system_audit_dump(sys)
 						 : cloison_system_poweroff(sys);
 		if (err != CLOISON_ERR_OK)
-			print("%s: not permitted (error %lu): %s holds no system cap with the %s "
+			fail("%s: not permitted (error %lu): %s holds no system cap with the %s "
 			      "right\n", w[0], err, self, w[0]);
 	} else if (n < 2) {
-		print("%s: which domain? (try list)\n", w[0]);
+		fail("%s: which domain? (try list)\n", w[0]);
+	} else if (strcmp(w[0], "console") == 0) {
+		attach(w[1]);
 	} else if ((i = find(w[1])) < 0) {
-		print("%s: no domain named '%s'%s\n", w[0], w[1],
+		fail("%s: no domain named '%s'%s\n", w[0], w[1],
 		      strcmp(w[1], self) == 0 ? " (that is this shell)" : "");
 	} else if (strcmp(w[0], "info") == 0) {
 		info((unsigned)i);

@@ -28,8 +28,7 @@ static uint64_t pool, guest_console;
 static uint32_t nstore;
 static bool failed; /* the command being run reported an error (ctl's end line) */
 
-static void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static void fail(const char *fmt, ...)
+void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,6 +67,13 @@ static struct guest *guest(const char *name)
 		if (guests[i].slot && strcmp(guests[i].cfg->name, name) == 0)
 			return &guests[i];
 	return NULL;
+}
+
+uint64_t guests_slot(const char *name)
+{
+	const struct guest *gu = guest(name);
+
+	return gu ? gu->slot : NONE;
 }
 
 static uint64_t pool_free(void)
@@ -109,8 +115,9 @@ static bool build(const struct store_guest *g, uint64_t dom)
 	}
 	memcpy(&con, "console", 7);
 	if (guest_console != NONE &&
-	    (err = cloison_domain_install(dom, guest_console, 1, CLOISON_RIGHT_CONSOLE_WRITE, con,
-					  0))) {
+	    (err = cloison_domain_install(dom, guest_console, 1,
+					  CLOISON_RIGHT_CONSOLE_WRITE | CLOISON_RIGHT_CONSOLE_INPUT,
+					  con, 0))) {
 		fail("create %s: its console cap: refused (%s)\n", g->name, cloison_err_name(err));
 		return false;
 	}

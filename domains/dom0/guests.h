@@ -32,10 +32,15 @@ void guests_init(const struct cloison_start_info *si);
 bool guests_execute(char **w, unsigned n);
 /* The run-time guests' lines of `list`. */
 void guests_list(void);
+/* dom0's cap to the run-time guest `name`, or CLOISON_SLOT_NONE. */
+uint64_t guests_slot(const char *name);
 void guests_help(void);
 /* A line from `cloison ctl` ("@SEQ command..."): runs the command with
  * execute between "@SEQ begin" and "@SEQ end ok|error"; false if the line is
  * not one. */
 bool guests_ctl(char *line, void (*execute)(char *));
+/* A refusal or mistake of the shell's command being run: printed, and
+ * `cloison ctl`'s end line for the command says "error". */
+void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 #endif

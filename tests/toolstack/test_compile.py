@@ -65,10 +65,10 @@ class CompileTest(support.WorkDirTest):
             (5, "pinger", "domain", "pinger", ["query"]),
             (6, "storage", "domain", "storage", ["query"]),
             (7, "logger", "domain", "logger", ["query"]),
-            (8, "linux", "domain", "linux", ["query"]),
+            (8, "linux", "domain", "linux", ["query", "console"]),
             (9, "linux-guest", "domain", "linux-guest", ["query"]),
             (10, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain"]),
-            (11, "guest-console", "console", "console", ["grant", "write"]),
+            (11, "guest-console", "console", "console", ["grant", "write", "input"]),
             (12, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [

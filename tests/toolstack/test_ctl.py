@@ -11,7 +11,11 @@ configs) and cloison.ctl sends dom0's shell commands over the console.
 - the pool running out part way through a create, a budget beyond dom0's
   own, an unknown config: each refused with the field named, and the census
   unchanged;
-- `cloison ctl` itself: the output of one command and its exit status.
+- `console NAME`: the keys go to the guest until Ctrl-] gives them back,
+  never to dom0 meanwhile; a stopped guest, an unknown name and the shell
+  itself are refused by name;
+- `cloison ctl` itself: the output of one command and its exit status, and
+  `ctl console NAME --send LINE --expect REGEX`.
 These boot QEMU: they need the build tests/run made (CLOISON_BUILD)."""
 
 import os
@@ -141,6 +145,42 @@ class RunTimeGuests(unittest.TestCase):
         self.assertIn("[held] live-subset", out.stdout)
         self.assertNotIn("hello1", out.stdout.split("[held] live-subset")[1])
 
+    def wait_log(self, text, since, timeout=60):
+        deadline = time.monotonic() + timeout
+        while text not in self.log_text()[since:]:
+            self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
+            time.sleep(0.1)
+
+    def test_26_console_name_attaches_the_keys_and_ctrl_bracket_gives_them_back(self):
+        self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])
+        try:
+            mark = len(self.log_text())
+            out = self.run_ok("console hello1")
+            self.assertEqual(out, ["console hello1: attached; Ctrl-] comes back to dom0"])
+            self.wait_log("cloison: console input to hello1 (Ctrl-] detaches)", mark)
+            # Typed keys reach the guest, which echoes them and answers the line...
+            self.con.sock.sendall(b"ping\r")
+            self.wait_log("[hello1] ping", mark)
+            self.wait_log("[hello1] heard 'ping'", mark)
+            # ...and never dom0, whose shell would have answered "unknown command".
+            self.assertNotIn("unknown command 'ping'", self.log_text()[mark:])
+            # Ctrl-] detaches: the keys are dom0's again.
+            self.con.sock.sendall(b"\x1d")
+            self.wait_log("cloison: console input to dom0 (detached; Ctrl-] switches)", mark)
+            self.assertRegex("\n".join(self.run_ok("list")), r"hello1 .* running")
+            # A stopped guest cannot take the keys; an unknown name, this shell,
+            # and a domain it holds no console right on are refused by name.
+            self.run_ok("stop hello1")
+            self.assertEqual(self.run_ok("console hello1", ok=False),
+                             ["console hello1: refused, it is stopped"])
+            self.run_ok("resume hello1")
+            self.assertEqual(self.run_ok("console nosuch", ok=False),
+                             ["console: no domain named 'nosuch'"])
+            self.assertEqual(self.run_ok("console dom0", ok=False),
+                             ["console: no domain named 'dom0' (that is this shell)"])
+        finally:
+            self.run_ok("destroy hello1")
+
     def test_3_the_command_line_tool(self):
         # A second client on the same socket: the test's connection first
         # lets go (QEMU serves one at a time).
@@ -156,6 +196,21 @@ class RunTimeGuests(unittest.TestCase):
                                  capture_output=True, text=True, timeout=120)
             self.assertEqual(out.returncode, 0, out.stderr)
             self.assertIn("store: hello1 hello2 big greedy", out.stdout)
+            # `ctl console NAME`: keys typed to the guest, its answer, detached.
+            out = subprocess.run([os.path.join(support.ROOT, "toolstack/bin/cloison"), "ctl",
+                                  "--socket", self.sock, "create", "hello2"],
+                                 capture_output=True, text=True, timeout=120)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            out = subprocess.run([os.path.join(support.ROOT, "toolstack/bin/cloison"), "ctl",
+                                  "--socket", self.sock, "console", "hello2", "--send", "hi there",
+                                  "--expect", "heard '.*'"],
+                                 capture_output=True, text=True, timeout=120)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            self.assertIn("heard 'hi there'", out.stdout)
+            out = subprocess.run([os.path.join(support.ROOT, "toolstack/bin/cloison"), "ctl",
+                                  "--socket", self.sock, "destroy", "hello2"],
+                                 capture_output=True, text=True, timeout=120)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         finally:
             type(self).con = ctl.Console(self.sock, 60)
 

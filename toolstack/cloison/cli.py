@@ -265,6 +265,13 @@ def parser():
                     "$CLOISON_BUILD/cloison-ctl.sock, build/ by default)")
     sp.add_argument("--timeout", type=float, default=60.0, metavar="S",
                     help="seconds to wait for dom0 (default 60)")
+    sp.add_argument("--send", action="append", default=[], metavar="LINE",
+                    help="with `console NAME`: type LINE (and Enter) to the "
+                    "attached domain; repeatable")
+    sp.add_argument("--expect", metavar="REGEX",
+                    help="with `console NAME`: print the domain's lines until "
+                    "one matches REGEX (exit 1 if none does within --timeout), "
+                    "then detach with Ctrl-]")
     sp.set_defaults(func=cmd_ctl)
     return p
 

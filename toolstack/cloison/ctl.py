@@ -12,6 +12,12 @@ again is kept once) (dom0's, without the "[dom0] " prefix: other domains' lines
 and the hypervisor's are not the command's) and exits 0 for ok, 1 for
 error, 2 when it gets no answer.
 
+`ctl console NAME --send LINE --expect REGEX` attaches the console input to
+a domain (dom0's `console NAME`), types each LINE and Enter, prints the
+domain's lines (without the "[NAME] " prefix) until one matches REGEX, then
+detaches with Ctrl-] and waits for the hypervisor to say the input is back
+with dom0, so the next ctl command reaches dom0 again.
+
 Console input that reaches the UART before the hypervisor listens is lost
 and can wedge the UART's input until reset, so ctl sends nothing while the
 console is printing (a boot under way): it waits for a second of silence,
@@ -103,6 +109,32 @@ class Console:
         return None
 
 
+FOCUS_KEY = b"\x1d"   # Ctrl-]: detaches an attached console (hyp/core/kernel/console.c)
+
+
+def attached(con, name, args, out):
+    """After `console NAME` succeeded: type, read the domain's lines until
+    --expect matches, detach. Returns the exit status."""
+    prefix = "[%s] " % name
+    for line in args.send:
+        con.sock.sendall(line.encode() + b"\r")
+    pattern = re.compile(args.expect) if args.expect else None
+    found = pattern is None
+    for line in con._lines(time.monotonic() + (args.timeout if pattern else 0)):
+        if line.startswith(prefix):
+            text = line[len(prefix):]
+            print(text, file=out, flush=True)
+            if pattern and pattern.search(text):
+                found = True
+                break
+    con.sock.sendall(FOCUS_KEY)
+    for line in con._lines(time.monotonic() + args.timeout):
+        if line.startswith("cloison: console input to dom0"):
+            return 0 if found else 1
+    raise CtlError("Ctrl-] did not give the console input back to dom0 within %g s"
+                   % args.timeout)
+
+
 def main(args, out):
     path = args.socket or os.environ.get("CLOISON_CTL") or os.path.join(
         os.environ.get("CLOISON_BUILD", "build"), DEFAULT_SOCKET)
@@ -123,4 +155,8 @@ def main(args, out):
         raise
     if res is None:
         raise CtlError("no answer to '%s' within %g s" % (" ".join(args.words), args.timeout))
+    if res[0] and len(args.words) == 2 and args.words[0] == "console":
+        return attached(con, args.words[1], args, out)
+    if args.send or args.expect:
+        raise CtlError("--send and --expect go with `console NAME`")
     return 0 if res[0] else 1

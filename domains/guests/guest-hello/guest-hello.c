@@ -11,12 +11,50 @@
  * per guest would scroll dom0's prompt away, so the default system leaves
  * them out and toolstack/systems/default-verbose.toml (`toolstack/run
  * --verbose`) adds the cap. A quiet guest still wakes every BEAT_MS.
+ *
+ * A guest whose "console" cap has the input right (dom0 gives it to the
+ * guests it creates) echoes the keys it reads and answers each line with
+ * `heard 'LINE'`: what dom0's `console NAME` shows (docs/dom0.md).
  */
 #include <domain/runtime.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BEAT_MS 200u
+
+static volatile bool input_ready;
+
+void irq_handler(uint32_t intid)
+{
+	if (intid == CLOISON_VIRQ_CONSOLE_INPUT)
+		input_ready = true;
+}
+
+/* Echo what was typed; a line ends with Enter. */
+static void take_input(uint64_t console)
+{
+	static char line[64];
+	static unsigned n;
+	uint64_t len, b[5];
+
+	while (cloison_console_read(console, &len, &b[0], &b[1], &b[2], &b[3], &b[4]) ==
+		       CLOISON_ERR_OK &&
+	       len) {
+		for (unsigned i = 0; i < len; i++) {
+			char c = (char)(b[i / 8] >> (8 * (i % 8)));
+
+			if (c == '\r' || c == '\n') {
+				line[n] = '\0';
+				printf("\nheard '%s'\n", line);
+				n = 0;
+			} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(line)) {
+				line[n++] = c;
+				putchar(c);
+			}
+		}
+		fflush(stdout);
+	}
+}
 
 int domain_main(const struct cloison_start_info *si)
 {
@@ -37,8 +75,23 @@ int domain_main(const struct cloison_start_info *si)
 	       caps[0] ? caps : "(none)");
 	free(caps);
 
+	const struct cloison_start_info_cap *con = si_find("console");
+	bool input = con && (con->rights & CLOISON_RIGHT_CONSOLE_INPUT);
+
+	if (input && irq_enable(CLOISON_VIRQ_CONSOLE_INPUT, 0x80) != CLOISON_ERR_OK)
+		input = false;
 	for (unsigned n = 1;; n++) {
-		vtimer_sleep_ms(BEAT_MS);
+		uint64_t until = vtimer_now() + vtimer_freq() * BEAT_MS / 1000u, now;
+
+		/* A key wakes it early; the beat keeps its period (a key that
+		 * comes just before the wait is read at the latest a beat later). */
+		while ((now = vtimer_now()) < until) {
+			input_ready = false;
+			if (input)
+				take_input(con->slot);
+			if (!input_ready)
+				vtimer_wait_us(vtimer_ticks_to_us(until - now) + 1);
+		}
 		if (beat)
 			printf("heartbeat %u (%.3f s)\n", n,
 			       (double)vtimer_ticks_to_us(vtimer_now() - t0) / 1e6);

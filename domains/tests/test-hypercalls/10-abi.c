@@ -77,6 +77,7 @@ static const struct call calls[] = {
 	CALL(domain_build_query, DOMAIN_BUILD_QUERY, T(DOMAIN), R(DOMAIN, QUERY)),
 	CALL(system_census, SYSTEM_CENSUS, T(SYSTEM), R(SYSTEM, AUDIT)),
 	CALL(vmm_reset, VMM_RESET, T(DOMAIN), R(DOMAIN, VMM)),
+	CALL(domain_console_attach, DOMAIN_CONSOLE_ATTACH, T(DOMAIN), R(DOMAIN, CONSOLE)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

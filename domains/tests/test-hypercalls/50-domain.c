@@ -157,6 +157,23 @@ TEST(domain_query, peer_built)
 	EXPECT_ERR(cloison_domain_resume(fx_peer()), BAD_STATE);
 }
 
+/* Handing the console input on takes a console cap with the input right
+ * (ours has it; a copy with write only does not), the console right on the
+ * domain cap, and a domain that runs: the peer is only built yet. */
+TEST(domain_console_attach, refused)
+{
+	uint64_t q = fx_mint(fx_peer(), CLOISON_RIGHT_DOMAIN_QUERY, 0);
+	uint64_t w = fx_mint(fx_console(), CLOISON_RIGHT_CONSOLE_WRITE, 0);
+
+	ASSERT(q != NONE && w != NONE);
+	EXPECT_ERR(cloison_domain_console_attach(fx_peer(), w), NO_RIGHTS);
+	EXPECT_ERR(cloison_domain_console_attach(fx_peer(), fx_note()), WRONG_TYPE);
+	EXPECT_ERR(cloison_domain_console_attach(q, fx_console()), NO_RIGHTS);
+	EXPECT_ERR(cloison_domain_console_attach(fx_peer(), fx_console()), BAD_STATE);
+	ASSERT_OK(cloison_cap_delete(q));
+	ASSERT_OK(cloison_cap_delete(w));
+}
+
 /* Started, the peer runs: the first thing it does is signal "note" with
  * its badge 0x100, which our blocking wait receives. */
 TEST(domain_start, peer_runs)

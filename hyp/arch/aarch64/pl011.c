@@ -45,11 +45,15 @@ void arch_console_rx_enable(void)
 	 * cleared raises none again, and a full FIFO takes no more input, so
 	 * console input would stay wedged (QEMU's PL011 stops reading its
 	 * character device until UARTDR is read). The FIFO is 32 deep at most
-	 * (PL011 TRM, 2.4.3, "the receive FIFO"). */
-	for (unsigned i = 0; i < 32 && !(mmio_read32(uart_base + UARTFR) & UARTFR_RXFE); i++)
-		(void)mmio_read32(uart_base + UARTDR);
+	 * (PL011 TRM, 2.4.3, "the receive FIFO"). The interrupt is enabled
+	 * before the FIFO is drained: a byte arriving after the last read then
+	 * raises one (drained first, a byte landing between the last read and
+	 * the UARTICR write would sit in a full one-byte holding register with
+	 * its interrupt cleared, and the input would stay wedged). */
 	mmio_write32(uart_base + UARTICR, UART_INT_RX | UART_INT_RT);
 	mmio_write32(uart_base + UARTIMSC, UART_INT_RX | UART_INT_RT);
+	for (unsigned i = 0; i < 32 && !(mmio_read32(uart_base + UARTFR) & UARTFR_RXFE); i++)
+		(void)mmio_read32(uart_base + UARTDR);
 }
 
 bool arch_console_getc(char *c)

@@ -164,6 +164,8 @@ static void boot_domains(const struct platform *plat)
 	static const struct sysobj_hooks hooks = {
 		.console_write = console_hook,
 		.console_read = console_input_read,
+		.console_has_focus = console_has_focus,
+		.console_attach = console_attach,
 		.poweroff = poweroff_hook,
 		.stats = stats_hook,
 		.census = census_hook,

@@ -8,12 +8,14 @@
  * is back under the limit) instead of drowning the others out.
  */
 #include <arch/console.h>
+#include <cloison/abi/objects.h>
 #include <cloison/abi/start_info.h>
 #include <cloison/clock.h>
 #include <cloison/std/print.h>
 #include <cloison/vm.h>
 #include <cloison/sched.h>
 #include <cloison/console.h>
+#include <cloison/domain.h>
 
 #include <plat/board.h>
 
@@ -198,11 +200,23 @@ static struct {
 	uint32_t head, tail; /* free-running; head - tail bytes stored */
 	uint64_t dropped;
 	struct vm *vm;       /* the focus */
+	/* Set while the focus was given by domain_console_attach: the domain
+	 * that gave it, which Ctrl-] (or the focus's end) gives it back to. */
+	struct vm *giver;
 } input;
 
 static bool takes_input(const struct vm *vm)
 {
 	return vm->console.input && !vm->unloaded && !vm->torn_down;
+}
+
+/* The focus still takes its keys: a holder of the input right that is
+ * loaded, or a domain attached by domain_console_attach while it runs. */
+static bool focus_alive(const struct vm *vm)
+{
+	if (!input.giver)
+		return takes_input(vm);
+	return !vm->unloaded && !vm->torn_down && vm->domain->state == CLOISON_DOMAIN_RUNNING;
 }
 
 static struct vm *input_vm(void)
@@ -217,29 +231,73 @@ void console_set_input_vm(struct vm *vm)
 		input.vm = vm;
 }
 
+/* Give the focus to `next` (NULL: nobody); keys typed for the previous
+ * focus and not read yet are dropped, never handed on. */
+static void focus_to(struct vm *next, const char *how)
+{
+	break_partial();
+	input.dropped += input.head - input.tail;
+	input.tail = input.head;
+	input.vm = next;
+	if (!next) {
+		print("cloison: no domain takes console input\n");
+		return;
+	}
+	print("cloison: console input to %s (%s)\n", next->name, how);
+	if (next->console.len)
+		show_partial(next);
+}
+
 static void switch_focus(void)
 {
 	uint32_t n = vm_count(), from = input.vm ? input.vm->index : n - 1;
 	struct vm *next = NULL;
 
+	if (input.giver) { /* attached: Ctrl-] detaches, back to the giver */
+		next = input.giver;
+		input.giver = NULL;
+		if (takes_input(next)) {
+			focus_to(next, "detached; Ctrl-] switches");
+			return;
+		}
+		next = NULL;
+	}
 	for (uint32_t i = 1; i <= n && !next; i++) {
 		struct vm *vm = vm_at((from + i) % n);
 
 		if (vm && takes_input(vm))
 			next = vm;
 	}
-	break_partial();
-	if (!next) {
-		input.vm = NULL;
-		print("cloison: no domain takes console input\n");
+	focus_to(next, "Ctrl-] switches");
+}
+
+bool console_has_focus(const struct domain *d)
+{
+	return input.vm && input.vm->domain == d;
+}
+
+/* domain_console_attach: the caller has the focus (checked by the call's
+ * decode), and `d` runs. */
+void console_attach(const struct domain *caller, struct domain *d)
+{
+	struct vm *vm = vm_of_domain(d);
+
+	if (!vm || !console_has_focus(caller))
 		return;
-	}
-	input.dropped += input.head - input.tail;
-	input.tail = input.head;
-	input.vm = next;
-	print("cloison: console input to %s (Ctrl-] switches)\n", next->name);
-	if (next->console.len)
-		show_partial(next);
+	input.giver = input.vm;
+	focus_to(vm, "Ctrl-] detaches");
+}
+
+/* The domain's vm is going away (unloaded, its memory back to a pool):
+ * no pointer to it may stay here. */
+void console_vm_gone(struct vm *vm)
+{
+	if (partial == vm)
+		break_partial();
+	if (input.giver == vm)
+		input.giver = NULL;
+	if (input.vm == vm)
+		switch_focus();
 }
 
 void console_input_irq(void)
@@ -260,7 +318,7 @@ void console_input_irq(void)
 		input.buf[input.head++ % INPUT_BUF] = c;
 		any = true;
 	}
-	if (input.vm && !takes_input(input.vm))
+	if (input.vm && !focus_alive(input.vm))
 		switch_focus(); /* the focus is gone: the next holder has it */
 	if (!input.vm) {
 		input.dropped += input.head - input.tail;

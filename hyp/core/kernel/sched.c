@@ -108,6 +108,7 @@ static void unload(struct vm *vm)
 		running->teardown = true;
 	arch_stage2_destroy(&vm->s2);
 	vm->unloaded = true;
+	console_vm_gone(vm); /* the console keeps no pointer to it */
 	reaps_pending++;
 }
 

@@ -165,6 +165,36 @@ void hc_invoke_domain_destroy(struct hc_ctx *ctx)
 	domain_set_state(d, CLOISON_DOMAIN_DESTROYED);
 }
 
+/* domain_console_attach: args console (the caller's console cap). */
+uint64_t hc_decode_domain_console_attach(struct hc_ctx *ctx)
+{
+	struct cte *con;
+	uint64_t err;
+
+	if (!sysobj_hooks.console_attach || !sysobj_hooks.console_has_focus)
+		return CLOISON_ERR_NOT_SUPPORTED;
+	err = hypercall_lookup(ctx, ctx->args[0], &con);
+	if (err)
+		return err;
+	if (cap_type(&con->cap) != CLOISON_TYPE_CONSOLE)
+		return CLOISON_ERR_WRONG_TYPE;
+	if (!cap_has_rights(&con->cap, CLOISON_RIGHT_CONSOLE_INPUT))
+		return CLOISON_ERR_NO_RIGHTS;
+	if (ctx_domain(ctx) == ctx->caller)
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	/* Only the domain the keys go to now can hand them on, and only to a
+	 * domain that runs (a stopped one would sit on them). */
+	if (ctx_domain(ctx)->state != CLOISON_DOMAIN_RUNNING ||
+	    !sysobj_hooks.console_has_focus(ctx->caller))
+		return CLOISON_ERR_BAD_STATE;
+	return CLOISON_ERR_OK;
+}
+
+void hc_invoke_domain_console_attach(struct hc_ctx *ctx)
+{
+	sysobj_hooks.console_attach(ctx->caller, ctx_domain(ctx));
+}
+
 uint64_t hc_decode_domain_query(struct hc_ctx *ctx)
 {
 	return CLOISON_ERR_OK;

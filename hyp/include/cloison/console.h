@@ -21,6 +21,11 @@ struct domain;
 void console_set_input_vm(struct vm *vm);
 void console_input_irq(void);
 size_t console_input_read(const struct domain *caller, char *buf, size_t max);
+/* domain_console_attach: the focus goes from the caller (it must have it)
+ * to d until Ctrl-] gives it back, d stops, or d's vm goes. */
+bool console_has_focus(const struct domain *d);
+void console_attach(const struct domain *caller, struct domain *d);
+void console_vm_gone(struct vm *vm);
 
 /* print_sink.c: while `broken` is set, the next character printed ends the
  * line on screen first and calls it (console.c clears it around its own

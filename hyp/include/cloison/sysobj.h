@@ -22,6 +22,10 @@ struct sysobj_hooks {
 	void (*console_write)(const char *buf, size_t len);
 	/* Take up to max bytes of console input; returns how many. */
 	size_t (*console_read)(const struct domain *caller, char *buf, size_t max);
+	/* domain_console_attach: does d have the console input; give it to
+	 * target until Ctrl-] gives it back (kernel/console.c). */
+	bool (*console_has_focus)(const struct domain *d);
+	void (*console_attach)(const struct domain *caller, struct domain *target);
 	void (*poweroff)(void);
 	void (*stats)(struct sysobj_stats *out);
 	/* The core's page allocator: free and total pages (system_census). */
