@@ -23,6 +23,21 @@ static struct fdb_entry fdb[FDB_SIZE];
 static uint16_t bucket[FDB_HASH]; /* first entry's index + 1; 0: empty */
 static uint32_t used, per_port[MAX_PORTS];
 
+/* The fast path for a destination looked up before: a few answers of
+ * bridge_lookup, direct-mapped by (VID, last MAC byte). An answer stays good
+ * while the table is unchanged (gen: bumped by every entry added, moved or
+ * dropped) and, when it came from a learned entry, while that entry has not
+ * expired (checked again each time). A guest port's MAC is static. */
+#define FAST_SLOTS 16u
+static struct fast {
+	uint8_t mac[6];
+	uint16_t vid;       /* 0: empty */
+	uint32_t gen;
+	uint16_t entry;     /* the learned entry's index + 1; 0: none */
+	struct port *q;     /* the answer (NULL: unknown, flooded) */
+} fast[FAST_SLOTS];
+static uint32_t gen = 1;
+
 static uint32_t hash(uint16_t vid, const uint8_t *mac)
 {
 	uint32_t h = vid;
@@ -56,6 +71,7 @@ static void drop_entry(struct fdb_entry *e)
 	per_port[e->port]--;
 	e->vid = 0;
 	e->next = 0;
+	gen++;
 }
 
 static struct fdb_entry *find(uint16_t vid, const uint8_t *mac)
@@ -76,15 +92,33 @@ static struct fdb_entry *find(uint16_t vid, const uint8_t *mac)
 	return NULL;
 }
 
-struct port *bridge_lookup(uint16_t vid, const uint8_t *mac)
+static struct port *slow_lookup(uint16_t vid, const uint8_t *mac, uint16_t *entry)
 {
 	struct fdb_entry *e;
 
+	*entry = 0;
 	for (uint32_t i = 1; i < n_ports; i++)
 		if (ports[i].guest && bridged(&ports[i]) && mac_eq(ports[i].cfg.mac, mac))
 			return port_has_vid(&ports[i], vid) ? &ports[i] : NULL;
 	e = find(vid, mac);
-	return e ? &ports[e->port] : NULL;
+	if (!e)
+		return NULL;
+	*entry = (uint16_t)(e - fdb + 1);
+	return &ports[e->port];
+}
+
+struct port *bridge_lookup(uint16_t vid, const uint8_t *mac)
+{
+	struct fast *f = &fast[(mac[5] ^ vid) & (FAST_SLOTS - 1)];
+
+	if (f->vid == vid && f->gen == gen && mac_eq(f->mac, mac) &&
+	    (!f->entry || !expired(&fdb[f->entry - 1], clock_now())))
+		return f->q;
+	f->q = slow_lookup(vid, mac, &f->entry);
+	f->vid = vid;
+	f->gen = gen;
+	memcpy(f->mac, mac, 6);
+	return f->q;
 }
 
 /* Learn (vid, src) on the uplink. A full table or quota learns nothing:
@@ -100,6 +134,7 @@ static void learn(const struct pkt *k)
 			per_port[e->port]--;
 			per_port[k->in->index]++;
 			e->port = k->in->index;
+			gen++;
 		}
 		e->seen = now;
 		return;
@@ -121,6 +156,7 @@ static void learn(const struct pkt *k)
 		fdb[i].next = bucket[h];
 		bucket[h] = (uint16_t)(i + 1);
 		used++;
+		gen++;
 		per_port[k->in->index]++;
 		return;
 	}

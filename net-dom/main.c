@@ -116,11 +116,13 @@ int domain_main(const struct cloison_start_info *si)
 			stats_input();
 		}
 		vnet_kick(&nic);
-		for (uint32_t i = 1; i < n_ports; i++)
+		for (uint32_t i = 1; i < n_ports; i++) {
+			port_flush(&ports[i]);
 			if (ports[i].notify) {
 				ports[i].notify = false;
 				cloison_channel_signal(ports[i].slot);
 			}
+		}
 		if (progress)
 			continue;
 		irq_mask();

@@ -100,12 +100,13 @@ void port_disable(struct port *p, const char *why)
 
 bool port_resp_room(struct port *p, uint32_t n)
 {
-	return !p->disabled && ring_space(&p->ring) >= p->tx_held + n;
+	return !p->disabled && ring_space(&p->ring) >= p->tx_held + (p->done_n ? 1u : 0u) + n;
 }
 
 void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uint32_t len)
 {
-	struct netif_rsp r = { op, status, len, NETIF_VERSION, { 0 }, 0, 0 };
+	/* 8-aligned: the ring library copies it by words. */
+	_Alignas(8) struct netif_rsp r = { op, status, len, NETIF_VERSION, { 0 }, 0, 0 };
 	bool n = false;
 
 	if (p->disabled)
@@ -116,6 +117,39 @@ void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uin
 	}
 	if (ring_send(&p->ring, &r, sizeof(r), id, &n) == RING_OK && n)
 		p->notify = true;
+}
+
+/* One response for the gathered TX_DONEs: the first id as the message's,
+ * the others after the response (netif.h). The slot was kept for it: by
+ * port_resp_room before the first frame was taken, or by tx_held. */
+void port_flush(struct port *p)
+{
+	_Alignas(8) struct {
+		struct netif_rsp r;
+		uint32_t more[NETIF_TX_DONE_MORE];
+	} m;
+	bool n = false;
+	uint32_t more = p->done_n - 1;
+
+	if (!p->done_n)
+		return;
+	p->done_n = 0;
+	if (p->disabled)
+		return;
+	m.r = (struct netif_rsp){ NETIF_RSP_TX_DONE, p->done_status, more, NETIF_VERSION,
+				  { 0 }, 0, 0 };
+	for (uint32_t i = 0; i < more; i++)
+		m.more[i] = p->done_id[1 + i];
+	if (ring_send(&p->ring, &m, sizeof(m.r) + 4 * more, p->done_id[0], &n) == RING_OK && n)
+		p->notify = true;
+}
+
+void port_tx_done(struct port *p, uint32_t id, uint32_t status)
+{
+	if (p->done_n && (p->done_status != status || p->done_n == NETIF_TX_DONE_MORE + 1))
+		port_flush(p);
+	p->done_status = status;
+	p->done_id[p->done_n++] = id;
 }
 
 bool port_credit(struct port *p, uint32_t len)
@@ -161,7 +195,7 @@ static void transmit(struct port *p, const struct netif_req *r, uint32_t id)
 	if (f == FATE_HELD)
 		p->tx_held++;
 	else
-		port_respond(p, NETIF_RSP_TX_DONE, id, f == FATE_DONE ? NETIF_OK : NETIF_DROPPED, 0);
+		port_tx_done(p, id, f == FATE_DONE ? NETIF_OK : NETIF_DROPPED);
 }
 
 bool port_serve(struct port *p, uint32_t budget)

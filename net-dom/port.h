@@ -65,6 +65,11 @@ struct port {
 	struct posted posted[POSTED_MAX]; /* FIFO of receive buffers */
 	uint32_t posted_head, posted_n;
 	uint32_t tx_held;       /* TX buffers waiting for the NIC (TX_DONE owed) */
+	/* TX_DONEs gathered for one response (netif.h: up to 8 ids of one
+	 * status), sent when full, when the status changes, or at the end of
+	 * the round; while some wait, one response slot is kept for them. */
+	uint32_t done_id[NETIF_TX_DONE_MORE + 1];
+	uint32_t done_n, done_status;
 	bool notify;            /* signal the guest after this round */
 	/* TX credit (Xen's rate=BYTES/s@INTERVAL) */
 	uint32_t credit;
@@ -103,8 +108,14 @@ void port_reset_counters(struct port *p);
 bool port_serve(struct port *p, uint32_t budget);
 /* Send a response, marking the guest for a signal if it asked. */
 void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uint32_t len);
-/* Room for `n` more responses beyond those owed for held TX buffers. */
+/* Room for `n` more responses beyond those owed for held TX buffers and
+ * the gathered TX_DONEs. */
 bool port_resp_room(struct port *p, uint32_t n);
+/* A TX buffer is the guest's again: its TX_DONE is gathered with others
+ * (port_flush sends them). */
+void port_tx_done(struct port *p, uint32_t id, uint32_t status);
+/* Send the gathered TX_DONEs (end of a round). */
+void port_flush(struct port *p);
 
 /* The TX credit: true if `len` bytes may go now (and take them). */
 bool port_credit(struct port *p, uint32_t len);

@@ -33,7 +33,7 @@ static bool held; /* the current input's source is referenced by the NIC */
 
 static void out_guest(struct port *q, const struct pkt *k, bool tag)
 {
-	uint8_t h[PKT_HDR_MAX + 4];
+	_Alignas(8) uint8_t h[PKT_HDR_MAX + 4];
 	uint32_t n = pkt_write_hdr(k, h, tag);
 	uint32_t len = n + k->rest_len;
 	struct posted *b;
@@ -123,7 +123,7 @@ void switch_tx_done(uint64_t tag)
 
 		if (p->tx_held)
 			p->tx_held--;
-		port_respond(p, NETIF_RSP_TX_DONE, (uint32_t)tag, NETIF_OK, 0);
+		port_tx_done(p, (uint32_t)tag, NETIF_OK);
 	} else if (kind == 2) {
 		vnet_rx_release(&nic, (uint32_t)tag);
 	} else if (kind == 3) {

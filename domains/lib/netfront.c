@@ -22,13 +22,9 @@ static uint64_t buf_offset(uint32_t buf)
 
 static bool request(struct netfront *f, uint32_t op, uint32_t len, uint64_t offset, uint32_t id)
 {
-	struct netif_req r;
+	struct netif_req r = { op, len, offset };
 	bool notify = false;
 
-	memset(&r, 0, sizeof(r));
-	r.op = op;
-	r.len = len;
-	r.offset = offset;
 	if (ring_send(&f->ring, &r, sizeof(r), id, &notify) != RING_OK)
 		return false;
 	f->kick |= notify;
@@ -56,6 +52,9 @@ bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
 	f->rx_bufs = rx_bufs;
 	f->notify = notify;
 	f->notify_arg = arg;
+	f->tx_next = rx_bufs;
+	f->tx_idle = n - rx_bufs;
+	f->rx_idle = rx_bufs;
 	if (ring_init(&f->ring, ring_page, NETIF_FRONTEND_END, false) != RING_OK) {
 		*why = "ring setup failed";
 		return false;
@@ -82,12 +81,13 @@ void netfront_kick(struct netfront *f)
 /* Offer every idle RX buffer while the ring has room. */
 static void post_rx(struct netfront *f)
 {
-	for (uint32_t b = 0; b < f->rx_bufs && !f->down; b++) {
+	for (uint32_t b = 0; b < f->rx_bufs && f->rx_idle && !f->down; b++) {
 		if (f->state[b] != NETFRONT_IDLE)
 			continue;
 		if (!request(f, NETIF_OP_RX_POST, NETFRONT_BUF_SIZE, buf_offset(b), b + 1))
 			break;
 		f->state[b] = NETFRONT_POSTED;
+		f->rx_idle--;
 	}
 }
 
@@ -116,6 +116,7 @@ static int tx_done(struct netfront *f, uint32_t id, const struct netif_rsp *r)
 	if (id == 0 || b < f->rx_bufs || b >= f->nbufs || f->state[b] != NETFRONT_INFLIGHT)
 		return die(f, "TX_DONE for a buffer not in flight");
 	f->state[b] = NETFRONT_IDLE;
+	f->tx_idle++;
 	if (r->status == NETIF_OK) {
 		f->st.tx_done++;
 	} else {
@@ -137,6 +138,7 @@ static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfro
 		/* Given back unused (the port went down): keep it until the
 		 * port is up again. */
 		f->state[b] = NETFRONT_IDLE;
+		f->rx_idle++;
 		f->st.rx_returned++;
 		f->down = true;
 		return 0;
@@ -144,6 +146,7 @@ static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfro
 	if (r->len < 14u || r->len > NETIF_FRAME_MAX || r->len > NETFRONT_BUF_SIZE)
 		return die(f, "RX: a frame length outside 14..1518");
 	f->state[b] = NETFRONT_IDLE;
+	f->rx_idle++;
 	f->st.rx++;
 	if (fn)
 		fn(arg, f->data + buf_offset(b), r->len);
@@ -172,17 +175,28 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 		 * checked, not a second read of the shared page. */
 		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) == RING_SLOTS)
 			f->kick = true;
-		if (m.len != sizeof(r))
+		if (m.len < sizeof(r))
 			return die(f, "a response of the wrong size");
 		memcpy(&r, m.data, sizeof(r));
 		if (r.version != NETIF_VERSION)
 			return die(f, "a response of another protocol version");
+		/* Exactly one response; a TX_DONE with its `len` more ids. */
+		if (r.op == NETIF_RSP_TX_DONE && r.len > NETIF_TX_DONE_MORE)
+			return die(f, "TX_DONE: more than 8 ids");
+		if (m.len != sizeof(r) + (r.op == NETIF_RSP_TX_DONE ? 4u * r.len : 0u))
+			return die(f, "a response of the wrong size");
 		switch (r.op) {
 		case NETIF_RSP_INFO:
 			bad = info(f, m.id, &r);
 			break;
 		case NETIF_RSP_TX_DONE:
 			bad = tx_done(f, m.id, &r);
+			for (uint32_t i = 0; !bad && i < r.len; i++) {
+				uint32_t id;
+
+				memcpy(&id, m.data + sizeof(r) + 4 * i, 4);
+				bad = tx_done(f, id, &r);
+			}
 			break;
 		case NETIF_RSP_RX:
 			bad = rx(f, m.id, &r, fn, arg);
@@ -204,12 +218,20 @@ volatile uint8_t *netfront_tx_begin(struct netfront *f, uint32_t *buf)
 {
 	if (f->dead || !f->info)
 		return NULL;
-	for (uint32_t b = f->rx_bufs; b < f->nbufs; b++)
+	/* From the hint round the TX buffers: in order of completion, the
+	 * first one looked at is nearly always free. */
+	for (uint32_t i = 0, b = f->tx_next; f->tx_idle && i < f->nbufs - f->rx_bufs; i++) {
+		if (b >= f->nbufs)
+			b = f->rx_bufs;
 		if (f->state[b] == NETFRONT_IDLE) {
 			f->state[b] = NETFRONT_FILLING;
+			f->tx_idle--;
+			f->tx_next = b + 1;
 			*buf = b;
 			return f->data + buf_offset(b);
 		}
+		b++;
+	}
 	f->st.tx_full++;
 	return NULL;
 }
@@ -219,6 +241,7 @@ bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kic
 	if (buf < f->rx_bufs || buf >= f->nbufs || f->state[buf] != NETFRONT_FILLING)
 		return false;
 	f->state[buf] = NETFRONT_IDLE;
+	f->tx_idle++;
 	if (f->dead || len < 14u || len > NETIF_FRAME_MAX)
 		return false;
 	if (!request(f, NETIF_OP_TX, len, buf_offset(buf), buf + 1)) {
@@ -226,6 +249,7 @@ bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kic
 		return false;
 	}
 	f->state[buf] = NETFRONT_INFLIGHT;
+	f->tx_idle--;
 	f->st.tx++;
 	if (kick)
 		netfront_kick(f);

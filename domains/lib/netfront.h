@@ -59,6 +59,12 @@ struct netfront {
 	uint32_t data_size;
 	uint32_t nbufs, rx_bufs;
 	uint8_t state[NETFRONT_BUFS_MAX];
+	/* Hints, never trusted over state[]: where the next free TX buffer
+	 * is looked for first (completions come in order, so it is usually
+	 * free), how many TX buffers are idle (none: fail at once, without
+	 * looking at each) and how many RX buffers are (post_rx looks only
+	 * then). */
+	uint32_t tx_next, tx_idle, rx_idle;
 	uint8_t mac[6];
 	uint16_t mtu;
 	bool info;      /* INFO answered */

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define NETIF_VERSION 1u
+#define NETIF_VERSION 2u
 #define NETIF_DATA_OFFSET 4096u /* the data area starts after the ring page */
 #define NETIF_BACKEND_END 0u    /* channel end of the back end */
 #define NETIF_FRONTEND_END 1u
@@ -32,7 +32,9 @@
 #define NETIF_OP_INFO 3u    /* ask for version, MTU and the port's MAC (len, offset 0) */
 
 /* Back end -> front end (ring_msg.id: the id of the request answered). */
-#define NETIF_RSP_TX_DONE 1u /* the TX buffer is the front end's again */
+#define NETIF_RSP_TX_DONE 1u /* the TX buffers are the front end's again: the
+			      * ring message's id, then `len` more ids (u32)
+			      * after the response, all with its status */
 #define NETIF_RSP_RX 2u      /* the posted buffer holds a len-byte frame */
 #define NETIF_RSP_INFO 3u
 
@@ -52,12 +54,17 @@ struct netif_req {
 struct netif_rsp {
 	uint32_t op;      /* NETIF_RSP_* */
 	uint32_t status;  /* NETIF_OK ... */
-	uint32_t len;     /* RX: frame bytes written at the buffer's start */
+	uint32_t len;     /* RX: frame bytes written at the buffer's start;
+			   * TX_DONE: how many more ids follow */
 	uint32_t version; /* NETIF_VERSION */
 	uint8_t mac[6];   /* INFO: the port's configured MAC */
 	uint16_t mtu;     /* INFO: NETIF_MTU */
 	uint32_t reserved; /* zero */
 };
+
+/* A TX_DONE answers up to 1 + NETIF_TX_DONE_MORE requests in one ring
+ * message: sizeof(struct netif_rsp) + 4 * len bytes (len <= this). */
+#define NETIF_TX_DONE_MORE 7u
 
 _Static_assert(sizeof(struct netif_req) == 16, "netif request layout");
 _Static_assert(sizeof(struct netif_rsp) == 28, "netif response layout");

@@ -13,13 +13,11 @@
 
 /*
  * A slot moves between private and shared memory as 8 aligned words: each
- * shared word is read (or written) once, in 8 accesses instead of 64. A
- * word's bytes are in memory order: little-endian, as AArch64 runs here.
+ * shared word is read (or written) once, in 8 accesses instead of 64.
  * may_alias: the words are a view of struct ring_msg.
  */
 typedef uint64_t __attribute__((may_alias)) ring_word;
 #define SLOT_WORDS (sizeof(struct ring_msg) / sizeof(ring_word))
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "words built in little-endian order");
 
 static void slot_read(const volatile struct ring_msg *slot, struct ring_msg *out)
 {
@@ -88,8 +86,8 @@ uint32_t ring_space(struct ring_end *e)
 enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 			   uint32_t id, bool *notify)
 {
-	volatile struct ring_msg *slot;
-	uint32_t cons, old, event;
+	volatile ring_word *slot;
+	uint32_t cons, old, event, w = 0;
 	const uint8_t *d = data;
 
 	*notify = false;
@@ -101,40 +99,25 @@ enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 		return RING_DEAD;
 	if (e->tx_prod - cons >= RING_SLOTS)
 		return RING_FULL;
-	/* Write the whole slot, padding included, as whole words straight
-	 * into it: the header word, the message's words, zeros after them.
-	 * (Building it privately first and copying it cost half a send.) */
-	slot = &e->tx->slot[e->tx_prod & MASK];
-	{
-		volatile ring_word *dst = (volatile ring_word *)slot;
-		uint32_t w = len / 8, i;
+	/* The whole slot is written as SLOT_WORDS aligned words, padding
+	 * zeroed: id and len, the message, zeros. Words straight from an
+	 * aligned message; its tail, or an unaligned message, through a
+	 * private word first (building the whole slot privately, then
+	 * copying it, cost twice the stores). */
+	slot = (volatile ring_word *)&e->tx->slot[e->tx_prod & MASK];
+	slot[0] = (ring_word)id | (ring_word)len << 32;
+	if (((uintptr_t)d & 7) == 0)
+		for (; w < len / 8; w++)
+			slot[1 + w] = ((const ring_word *)d)[w];
+	for (; w * 8 < len; w++) {
+		ring_word v = 0;
 
-		_Static_assert(__builtin_offsetof(struct ring_msg, data) == sizeof(ring_word),
-			       "the slot's header is its first word");
-		/* id, then len: little-endian words (AArch64, and the host). */
-		dst[0] = (ring_word)id | (ring_word)len << 32;
-		if (((uintptr_t)d & 7) == 0) {
-			for (i = 0; i < w; i++)
-				dst[1 + i] = ((const ring_word *)d)[i];
-		} else {
-			for (i = 0; i < w; i++) {
-				ring_word v = 0;
-
-				for (unsigned b = 0; b < 8; b++)
-					v |= (ring_word)d[i * 8 + b] << (8 * b);
-				dst[1 + i] = v;
-			}
-		}
-		if (len % 8) { /* the last partial word, zero-padded */
-			ring_word v = 0;
-
-			for (uint32_t b = 0; b < len % 8; b++)
-				v |= (ring_word)d[w * 8 + b] << (8 * b);
-			dst[1 + w++] = v;
-		}
-		for (i = 1 + w; i < SLOT_WORDS; i++)
-			dst[i] = 0;
+		for (uint32_t i = w * 8; i < len && i < w * 8 + 8; i++)
+			v |= (ring_word)d[i] << (8 * (i - w * 8));
+		slot[1 + w] = v;
 	}
+	for (; w < SLOT_WORDS - 1; w++)
+		slot[1 + w] = 0;
 	ring_mb(); /* the slot before the index that publishes it */
 	old = e->tx_prod;
 	e->tx_prod++;

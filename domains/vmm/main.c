@@ -72,12 +72,45 @@ static void gic_pend(void *ctx, uint32_t intid)
  * tty echoes). Without it, whole lines (one console_write per line). */
 static bool keys_shown;
 
+/*
+ * A panicked guest is stopped alone. Debian's cloud kernel has no pvpanic
+ * driver (CONFIG_PVPANIC is not set: neither built in nor a module in the
+ * pinned package), and Linux 6.1 calls nothing a VMM can see when it
+ * panics without a reboot (panic=): no PSCI call, no device access. What it
+ * does is print, as the last thing before it spins for good with printk
+ * suppressed (kernel/panic.c, panic()), the line
+ *   [  time] ---[ end Kernel panic - not syncing: <reason> ]---
+ * on its console, this UART. The VMM watches each line the guest writes
+ * for that marker and stops the guest when the line ends. A guest that
+ * prints the marker itself (root writing to /dev/console) stops only
+ * itself, which it can do anyway (poweroff -f). Only the start of a long
+ * line is kept: the marker follows the timestamp.
+ */
+static const char panic_marker[] = "---[ end Kernel panic - not syncing: ";
+static char line[96];
+static unsigned int line_len;
+static bool panicked;
+
+static void watch_line(char c)
+{
+	if (c != '\n') {
+		if (line_len < sizeof(line))
+			line[line_len++] = c;
+		return;
+	}
+	for (unsigned int i = 0; i + sizeof(panic_marker) - 1 <= line_len; i++)
+		if (memcmp(&line[i], panic_marker, sizeof(panic_marker) - 1) == 0)
+			panicked = true;
+	line_len = 0;
+}
+
 static void uart_tx(void *ctx, char c)
 {
 	(void)ctx;
 	console_putc(c);
 	if (keys_shown)
 		console_flush();
+	watch_line(c);
 }
 
 static void uart_irq(void *ctx)
@@ -243,7 +276,10 @@ int domain_main(const struct cloison_start_info *si)
 		switch (kind) {
 		case CLOISON_VMM_EXIT_MMIO_READ:
 		case CLOISON_VMM_EXIT_MMIO_WRITE:
-			cloison_vmm_reply(guest, mmio(kind, addr, (unsigned int)size, value));
+			x0 = mmio(kind, addr, (unsigned int)size, value);
+			if (panicked)
+				guest_ends("panicked, stopped (its kernel printed its end-of-panic line)");
+			cloison_vmm_reply(guest, x0);
 			break;
 		case CLOISON_VMM_EXIT_HVC:
 		case CLOISON_VMM_EXIT_SMC:

@@ -93,8 +93,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 				r.mac[i] = take(&in);
 			id = take(&in) & 1 ? take32(&in) : take(&in) % 40u;
 			memcpy(msg, &r, sizeof(r));
-			ring_send(&be, msg, take(&in) == 0xaa ? take(&in) % RING_DATA : sizeof(r), id,
-				  &n);
+			if (r.op == NETIF_RSP_TX_DONE && (take(&in) & 1)) {
+				/* A batched TX_DONE (netif.h): 0..8 more ids, of
+				 * plausible buffers mostly, sized by its count. */
+				r.len = take(&in) % (NETIF_TX_DONE_MORE + 2u);
+				memcpy(msg, &r, sizeof(r));
+				for (uint32_t i = 0; i < r.len && i < NETIF_TX_DONE_MORE; i++) {
+					uint32_t more = take(&in) % 40u;
+
+					memcpy(msg + sizeof(r) + 4 * i, &more, 4);
+				}
+				ring_send(&be, msg, (uint32_t)sizeof(r) + 4u * (r.len < NETIF_TX_DONE_MORE
+										   ? r.len
+										   : NETIF_TX_DONE_MORE),
+					  id, &n);
+			} else {
+				ring_send(&be, msg,
+					  take(&in) == 0xaa ? take(&in) % RING_DATA : sizeof(r), id, &n);
+			}
 		} else if (what < 0x80) {
 			struct ring_msg m;
 

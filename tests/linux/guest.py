@@ -47,6 +47,7 @@ def baseline_argv(initramfs=INITRAMFS, icount=False, append="quiet"):
 HYP = os.path.join(BUILD, "hyp", "hyp.elf")
 VMM_DIR = os.path.join(BUILD, "domains", "vmm")
 BARE_DIR = os.path.join(BUILD, "domains", "guests")   # bare-metal domains beside
+DOM0_DIR = os.path.join(BUILD, "domains", "dom0")
 SYSTEM = os.path.join(ROOT, "tests", "linux", "systems", "linux.toml")
 
 
@@ -60,7 +61,7 @@ def cloison_image(name="cloison-linux", system=SYSTEM):
     os.makedirs(work, exist_ok=True)
     out = os.path.join(work, name + ".elf")
     subprocess.run([sys.executable, "-m", "cloison", "pack", system, "--hyp", HYP,
-                    "--image-path", ":".join([GUEST_DIR, VMM_DIR, BARE_DIR]), "-o", out],
+                    "--image-path", ":".join([GUEST_DIR, VMM_DIR, BARE_DIR, DOM0_DIR]), "-o", out],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     return out
 

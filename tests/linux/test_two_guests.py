@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Two unmodified Linux guests, each with its own VMM, and a bare-metal
 domain side by side (systems/linux-two.toml), each with its own console
-prefix. Ctrl-] moves the console input between the two VMMs. One guest
-panics (sysrq 'c') and goes silent alone; the other still answers, is
+prefix. Ctrl-] moves the console input between the two VMMs and dom0. One
+guest panics (sysrq 'c'): its VMM stops it alone (dom0's `list` shows it
+stopped, the others running); the other still answers, is
 restarted by PSCI SYSTEM_RESET (`reboot -f`) alone, and `poweroff -f`
 stops it alone; the bare-metal heartbeat keeps counting throughout."""
 import os
@@ -48,12 +49,29 @@ class TwoLinuxGuests(unittest.TestCase):
             self.con._read(min(until, time.monotonic() + 0.2))
 
     def focus(self, name, prompt=True):
-        """Ctrl-]: the input moves to name; the hypervisor shows its partial
-        line, the shell's prompt, once the shell has printed it."""
-        self.con.press(CTRL_BRACKET)
-        self.con.expect("cloison: console input to %s" % name, 20)
+        """Ctrl-] until the input moves to name (the holders in description
+        order: lin-a, lin-b, dom0); the hypervisor shows its partial line,
+        the shell's prompt, once the shell has printed it."""
+        for _ in range(3):
+            self.con.press(CTRL_BRACKET)
+            if self.con.expect("cloison: console input to ", 20) and \
+                    self.con.expect(" (Ctrl-] switches)", 5).startswith(name + " "):
+                break
+        else:
+            self.fail("the console input never reached %s:\n%s" % (name, self.con.text[-2000:]))
         if prompt:
             self.prompt(name)
+
+    def dom0_state(self, domain):
+        """dom0's `list`: the state it shows for domain."""
+        self.focus("dom0", prompt=False)
+        self.con.type("list")
+        head = "[dom0] %s " % domain
+        self.con.expect(head, 20)
+        line = self.con.expect("\n", 10)
+        found = re.match(r" *domain \d+, (\S+)", line)
+        self.assertIsNotNone(found, "dom0's line for %s: %r" % (domain, head + line))
+        return found.group(1)
 
     def prompt(self, name):
         # Keys typed before the shell reads its terminal are lost (the UART
@@ -82,12 +100,16 @@ class TwoLinuxGuests(unittest.TestCase):
         self.focus("lin-b")
         self.run_in("lin-b", "echo b-$((6 * 7))", "b-42")
 
-        # lin-a panics: its panic is printed, then it answers nothing more.
+        # lin-a panics: its panic is printed, its VMM stops it alone.
         self.focus("lin-a")
         con.type("echo c > /proc/sysrq-trigger")
         con.expect("---[ end Kernel panic - not syncing: sysrq triggered crash ]---\n", 60)
         self.assertRegex(con.text, r"\[lin-a\] \[ *[\d.]+\] ---\[ end Kernel panic - not "
                                    r"syncing: sysrq triggered crash \]---\n")
+        con.expect("[lin-a] vmm: guest panicked, stopped", 30)
+        self.assertEqual(self.dom0_state("lin-a-guest"), "stopped")
+        self.assertEqual(self.dom0_state("lin-b-guest"), "running")
+        self.assertEqual(self.dom0_state("hb"), "running")
         before = self.beats()
         self.focus("lin-b")
         self.run_in("lin-b", "echo b-after-panic", "b-after-panic")

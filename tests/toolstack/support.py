@@ -108,6 +108,8 @@ def write_images(d):
         "pinger.elf": domain_elf(40),
         "storage-dom.elf": domain_elf(50),
         "disklog.elf": domain_elf(60),
+        "net-dom.elf": domain_elf(70),
+        "web.elf": domain_elf(80),
         "guest-big.elf": elf.build(RAM, [
             (RAM, code(3, 0x100), 0x100, elf.PF_R | elf.PF_X),
             (RAM + 0x100000, b"", 0x200000, elf.PF_R | elf.PF_W)]),

@@ -30,7 +30,7 @@ AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "audit")
 HEADER = re.compile(r"^# (violates|expect): (.*)$", re.M)
 CHECK_IDS = ["device-exclusive", "memory-exclusive", "derived-rights",
              "control-domain", "guest-paths", "channel-ends", "dynamic-bound",
-             "net-relay", "policy-hash", "live-subset"]
+             "net-relay", "vmm-guest", "policy-hash", "live-subset"]
 
 
 def read_fixture(path):
@@ -74,7 +74,8 @@ class FixtureTest(unittest.TestCase):
             if len(v) == 1:
                 alone.setdefault(v[0], []).append(os.path.basename(p))
         for ident in ("device-exclusive", "memory-exclusive", "control-domain",
-                      "guest-paths", "channel-ends", "dynamic-bound", "net-relay"):
+                      "guest-paths", "channel-ends", "dynamic-bound", "net-relay",
+                      "vmm-guest"):
             self.assertIn(ident, alone)
 
     def test_switch_ports_shown(self):
@@ -406,7 +407,7 @@ class OutputTest(unittest.TestCase):
         a = audit.run(os.path.join(AUDIT, "storage.toml"))
         status, out, err = support.run("audit", os.path.join(AUDIT, "storage.toml"))
         self.assertEqual((status, out, err), (0, audit_report.text(a), ""))
-        self.assertTrue(out.endswith("\nResult: 8 of 10 invariants held, 2 not checked "
+        self.assertTrue(out.endswith("\nResult: 9 of 11 invariants held, 2 not checked "
                                      "(policy-hash, live-subset)\n"))
 
 
@@ -457,7 +458,8 @@ class CliTest(unittest.TestCase):
                                        "--reach", "guest1")
         self.assertEqual((status, out), (1, ""))
         self.assertEqual(err, "cloison: --can 'nobody': no such domain (domains: dom0, "
-                         "guest1, guest2, echo, pinger, storage, logger, linux, linux-guest)\n")
+                         "guest1, guest2, echo, pinger, storage, logger, linux, linux-guest, net, "
+                         "web10, web20, webnat)\n")
         status, out, err = support.run("audit", support.DEFAULT_TOML, "--can", "dom0",
                                        "--reach", "nothing")
         self.assertEqual(err, "cloison: --reach 'nothing': no such domain or object\n")

@@ -188,7 +188,7 @@ DEFAULT_IMAGE = os.path.join(BUILD, "toolstack", "cloison-default.elf")
 DEFAULT_HYP = os.path.join(BUILD, "hyp", "hyp.elf")
 DEFAULT_DOMAINS = [os.path.join(BUILD, "domains", "dom0"), os.path.join(BUILD, "domains", "guests"),
                    os.path.join(BUILD, "storage-dom"), os.path.join(BUILD, "domains", "vmm"),
-                   os.path.join(BUILD, "linux-guest")]
+                   os.path.join(BUILD, "linux-guest"), os.path.join(BUILD, "net-dom")]
 
 
 @unittest.skipUnless(QEMU and os.path.exists(HC_IMAGE) and os.path.exists(HC_HYP),

@@ -15,6 +15,11 @@ The rules (docs/building.md, "Examples in the docs"):
                                         background (a QEMU waiting for gdb),
                                         the others against it, within 60 s;
                                         TEXT must appear in their output
+    <!-- docs-test: default-network --> `ab` lines run against the default
+                                        system's web guests while
+                                        ./toolstack/run is up: test_run_command's
+                                        DefaultNetworkTest boots it and runs
+                                        them; here each must be such a line
 - a fenced block tagged `toml` is a complete system description: `cloison
   check` and `cloison audit` must accept it (with the built images), unless
   marked <!-- docs-test: fragment -->, which must still be valid TOML.
@@ -153,6 +158,11 @@ class DocsExamplesTest(unittest.TestCase):
                                timeout=60, env=env)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("usage", (r.stdout + r.stderr).lower())
+            return
+        if how == "default-network":
+            # Run, with the system booted, by DefaultNetworkTest
+            # (test_run_command.py), which finds exactly these lines.
+            self.assertRegex(cmd, r"^ab -n 300 -c 4 http://127\.0\.0\.1:\d+/$")
             return
         m = re.fullmatch(r'boots\s+"(.*)"', how)
         if m:

@@ -95,6 +95,18 @@ class PackTest(support.WorkDirTest):
                 self.assertEqual(cfg["ipa"], d["mem_ipa"] + d["mem_size"] - 8192)
                 self.assertEqual(bundle[cfg["offset"]:cfg["offset"] + 8], b"CLBKCFG1")
                 segs = segs[:-1]
+            if d["image"] == "net-dom":
+                # the switch's port table (cloison.netports), 16 KiB below its end
+                cfg = segs[-1]
+                self.assertEqual(cfg["ipa"], d["mem_ipa"] + d["mem_size"] - 16384)
+                self.assertEqual(bundle[cfg["offset"]:cfg["offset"] + 8], b"CLNTCFG1")
+                segs = segs[:-1]
+            if d["image"] == "web":
+                # the guest's network configuration (cloison.netguest), 20 KiB below its end
+                cfg = segs[-1]
+                self.assertEqual(cfg["ipa"], d["mem_ipa"] + d["mem_size"] - 20480)
+                self.assertEqual(bundle[cfg["offset"]:cfg["offset"] + 8], b"CLNGCFG1")
+                segs = segs[:-1]
             if d["name"] == "dom0":
                 # the guest store (cloison.store), at half its RAM
                 st = segs[-1]
@@ -120,7 +132,8 @@ class PackTest(support.WorkDirTest):
         self.assertEqual(data["bundle"]["base"], seg.paddr)
         self.assertEqual([c["name"] for c in data["domains"][0]["caps"]],
                          ["console", "guest1", "guest2", "echo", "pinger", "storage", "logger",
-                          "linux", "linux-guest", "pool", "guest-console", "system"])
+                          "linux", "linux-guest", "net", "web10", "web20", "webnat", "pool",
+                          "guest-console", "system"])
         # The bare policy is readable too, with the same policy content.
         status, js2, err = support.run("inspect", "--json", pol_path)
         self.assertEqual(status, 0)

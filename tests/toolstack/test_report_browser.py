@@ -126,7 +126,7 @@ class ReportInBrowser(support.WorkDirTest):
         a, dom = self.check_page(support.DEFAULT_TOML)
         self.assertEqual([d.name for d in a.model.domains],
                          ["dom0", "guest1", "guest2", "echo", "pinger", "storage", "logger",
-                          "linux", "linux-guest"])
+                          "linux", "linux-guest", "net", "web10", "web20", "webnat"])
 
     def test_storage_fixture_with_device_and_irq(self):
         a, dom = self.check_page(os.path.join(support.ROOT, "tests", "toolstack", "audit",

@@ -9,6 +9,8 @@ copied to a log file. These boot QEMU: they need the build tests/run made
 import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import threading
 import time
@@ -159,7 +161,7 @@ class ShellTest(support.WorkDirTest):
         log = os.path.join(self.tmp, "console.log")
         c = Console("--log", log)
         try:
-            c.wait("[dom0] control domain ready: 8 domains; type help\n")
+            c.wait("[dom0] control domain ready: 12 domains; type help\n")
             # Backspace edits the line: "lisx<BS>t" runs list.
             c.command("lisx" + BACKSPACE + "t", "list")
             listing = c.wait(re.compile(r"\[dom0\] logger .*\n"))
@@ -244,7 +246,8 @@ class ShellTest(support.WorkDirTest):
         from cloison import audit
         a = audit.run(support.DEFAULT_TOML, [os.path.join(BUILD, "domains", d)
                                              for d in ("dom0", "guests", "vmm")]
-                      + [os.path.join(BUILD, "storage-dom"), os.path.join(BUILD, "linux-guest")],
+                      + [os.path.join(BUILD, "storage-dom"), os.path.join(BUILD, "linux-guest"),
+                         os.path.join(BUILD, "net-dom")],
                       os.path.join(BUILD, "hyp", "hyp.elf"),
                       image=os.path.join(BUILD, "toolstack", "cloison-default.elf"), live=log)
         status = {ch.id: ch.status for ch in a.checks}
@@ -293,6 +296,104 @@ class ShellTest(support.WorkDirTest):
             c.close()
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def readme_ab_lines():
+    """The `ab` lines of the README's fenced blocks, as a user types them."""
+    with open(os.path.join(support.ROOT, "README.md")) as f:
+        return re.findall(r"(?m)^(ab -n \d+ -c \d+ http://127\.0\.0\.1:(\d+)/)$", f.read())
+
+
+def pcap_frames(path):
+    """The Ethernet frames of a pcap file (QEMU's filter-dump writes one)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, = struct.unpack("<I", data[:4])
+    assert magic == 0xa1b2c3d4, "not a little-endian pcap file"
+    assert struct.unpack("<I", data[20:24])[0] == 1, "link type is not Ethernet"
+    frames, i = [], 24
+    while i + 16 <= len(data):
+        caplen = struct.unpack("<I", data[i + 8:i + 12])[0]
+        frames.append(data[i + 16:i + 16 + caplen])
+        i += 16 + caplen
+    return frames
+
+
+class DefaultNetworkTest(support.WorkDirTest):
+    """The default system's network (README, docs/net-dom.md "The default
+    system"), booted by toolstack/run as a user boots it: the README's `ab`
+    lines, each 300 requests and 0 failed, against web10 (bridged, VLAN 10)
+    and webnat (behind NAT); then VLAN isolation from what crossed the
+    uplink. The forwarded ports are free ones given by CLOISON_WEB_PORT and
+    CLOISON_NAT_PORT instead of 8080 and 8081 (another QEMU may hold those),
+    and a QEMU filter-dump on the NIC's netdev (extra QEMU arguments, as a
+    user may pass) records every frame between net-dom and the user network."""
+
+    WEB10_MAC = bytes.fromhex("525400000a10")
+    WEB20_MAC = bytes.fromhex("525400000a20")
+
+    def test_readme_ab_lines_and_vlan_isolation(self):
+        lines = readme_ab_lines()
+        self.assertEqual([port for _, port in lines], ["8080", "8081"], lines)
+        ports = {"8080": free_port(), "8081": free_port()}
+        pcap = os.path.join(self.tmp, "uplink.pcap")
+        c = Console("--", "-object", "filter-dump,id=up-dump,netdev=net0,file=" + pcap,
+                    env={"CLOISON_WEB_PORT": str(ports["8080"]),
+                         "CLOISON_NAT_PORT": str(ports["8081"]),
+                         "CLOISON_DISK": os.path.join(self.tmp, "disk.img")})
+        try:
+            c.wait("cloison: web guests on http://127.0.0.1:%d/ (web10, VLAN 10) and "
+                   "http://127.0.0.1:%d/ (webnat, behind NAT)" % (ports["8080"], ports["8081"]))
+            c.mark = 0
+            # Each guest pings SLIRP's gateway at start: in VLAN 10 and
+            # through NAT every echo comes back; VLAN 20's never reach it.
+            for line in ("[web10] web: ping 10.0.2.2: 3/3 replies",
+                         "[webnat] web: ping 10.0.2.2: 3/3 replies",
+                         "[web20] web: ping 10.0.2.2: 0/3 replies"):
+                c.mark = 0
+                c.wait(line + "\n", 180)
+            for line, port in lines:
+                cmd = line.replace(":%s/" % port, ":%d/" % ports[port]).split()
+                ab = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, timeout=600)
+                out = ab.stdout
+                self.assertEqual(ab.returncode, 0, "%s:\n%s" % (line, out))
+                self.assertRegex(out, r"(?m)^Complete requests:\s+300$", line)
+                self.assertRegex(out, r"(?m)^Failed requests:\s+0$", line)
+                self.assertNotIn("Non-2xx responses", out, line)
+                self.assertRegex(out, r"(?m)^Document Length:\s+169 bytes$", line)
+            c.mark = 0
+            text = c.text()
+        finally:
+            c.close()
+        # Quiet: 600 requests served and no line about them.
+        self.assertNotIn("requests served", text)
+        self.assertNotIn("reply seq=", text)
+        self.assertNotIn("PANIC", text)
+        # What crossed the uplink: web20's frames all left tagged with VID
+        # 20 (its ARP requests for the gateway, which SLIRP, untagged, never
+        # took), web10's and SLIRP's untagged, and nothing reached web20
+        # from the user network.
+        frames = pcap_frames(pcap)
+        web20 = [f for f in frames if f[6:12] == self.WEB20_MAC]
+        web10 = [f for f in frames if f[6:12] == self.WEB10_MAC]
+        self.assertTrue(web20, "web20 sent nothing to the uplink")
+        self.assertTrue(web10, "web10 sent nothing to the uplink")
+        for f in web20:
+            self.assertEqual(f[12:14], b"\x81\x00", f.hex())
+            self.assertEqual(struct.unpack("!H", f[14:16])[0] & 0xfff, 20, f.hex())
+        for f in web10:
+            self.assertNotEqual(f[12:14], b"\x81\x00", f.hex())
+        self.assertFalse([f for f in frames if f[:6] == self.WEB20_MAC],
+                         "a frame to web20 crossed the user network")
+        self.assertFalse([f for f in frames if f[6:12] not in (self.WEB10_MAC, self.WEB20_MAC)
+                          and f[12:14] == b"\x81\x00"], "a tagged frame from another station")
+
+
 class OwnImageTest(support.WorkDirTest):
     """An image packed by hand boots with the RAM its description asks for."""
 
@@ -314,7 +415,8 @@ class OwnImageTest(support.WorkDirTest):
                                                    for d in ("dom0", "guests",
                                                              "guests/guest-hello", "vmm")]
                                                   + [os.path.join(BUILD, "storage-dom"),
-                                                     os.path.join(BUILD, "linux-guest")]),
+                                                     os.path.join(BUILD, "linux-guest"),
+                                                     os.path.join(BUILD, "net-dom")]),
                          "-o", cls.image]
 
     def setUp(self):

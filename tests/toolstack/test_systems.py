@@ -30,7 +30,7 @@ class VerboseSystemTest(unittest.TestCase):
                                        "rights": ["write"]}])
                 chatty.append(d["name"])
                 d["cap"] = [c for c in d["cap"] if c["name"] != "heartbeat"]
-        self.assertEqual(chatty, ["guest1", "guest2", "pinger"])
+        self.assertEqual(chatty, ["guest1", "guest2", "pinger", "web10", "web20", "webnat"])
         self.assertEqual(quiet, loud)
 
     def test_default_is_quiet(self):

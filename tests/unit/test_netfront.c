@@ -46,10 +46,14 @@ static void on_rx(void *arg, const volatile uint8_t *frame, uint32_t len)
 	frames++;
 }
 
-static void be_reply(uint32_t id, uint32_t op, uint32_t status, uint32_t len)
+/* A response from the back end, followed by the n u32s of `more` (a
+ * TX_DONE's other ids, netif.h). */
+static void be_send(uint32_t id, uint32_t op, uint32_t status, uint32_t len,
+		    const uint32_t *more, uint32_t n)
 {
+	uint8_t msg[RING_DATA];
 	struct netif_rsp r;
-	bool n;
+	bool nt;
 
 	memset(&r, 0, sizeof(r));
 	r.op = op;
@@ -58,7 +62,22 @@ static void be_reply(uint32_t id, uint32_t op, uint32_t status, uint32_t len)
 	r.version = NETIF_VERSION;
 	memcpy(r.mac, mac, 6);
 	r.mtu = NETIF_MTU;
-	ASSERT_EQ(ring_send(&be, &r, sizeof(r), id, &n), RING_OK);
+	memcpy(msg, &r, sizeof(r));
+	if (n)
+		memcpy(msg + sizeof(r), more, 4 * n);
+	ASSERT_EQ(ring_send(&be, msg, sizeof(r) + 4 * n, id, &nt), RING_OK);
+}
+
+static void be_reply(uint32_t id, uint32_t op, uint32_t status, uint32_t len)
+{
+	be_send(id, op, status, len, NULL, 0);
+}
+
+/* One TX_DONE for ids[0..n) (the message's id, then n - 1 more after the
+ * response); `more` is what its len field says. */
+static void be_reply_done(const uint32_t *ids, uint32_t n, uint32_t more)
+{
+	be_send(ids[0], NETIF_RSP_TX_DONE, NETIF_OK, more, ids + 1, n - 1);
 }
 
 static bool be_take(struct netif_req *q, uint32_t *id)
@@ -372,6 +391,66 @@ TEST(netfront_hostile_tx_done_twice)
 	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
 	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 1), 1);
 	expect_disconnect("not in flight");
+}
+
+/* Send a 64-byte frame and take its TX request as the back end: its id. */
+static uint32_t sent_frame(void)
+{
+	uint8_t frame[64] = { 0 };
+	struct netif_req q;
+	uint32_t id = 0;
+
+	/* EXPECT, not ASSERT: this helper returns a value (a failure is
+	 * recorded; id 0 then fails the caller's checks too). */
+	EXPECT(netfront_send(&f, frame, sizeof(frame)) && be_take(&q, &id));
+	return id;
+}
+
+TEST(netfront_tx_done_for_several_buffers_in_one_response)
+{
+	uint32_t ids[8];
+
+	fresh();
+	for (uint32_t i = 0; i < 8; i++)
+		ids[i] = sent_frame();
+	be_reply_done(ids, 3, 2);
+	be_reply_done(ids + 3, 5, 4);
+	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 16), 2);
+	EXPECT(!f.dead);
+	EXPECT_EQ(f.st.tx_done, 8u);
+	for (uint32_t i = 0; i < 8; i++)
+		EXPECT_EQ(f.state[ids[i] - 1], NETFRONT_IDLE);
+}
+
+TEST(netfront_hostile_tx_done_naming_a_buffer_twice_in_one_response)
+{
+	uint32_t ids[2];
+
+	fresh();
+	ids[0] = ids[1] = sent_frame();
+	be_reply_done(ids, 2, 1);
+	expect_disconnect("not in flight");
+}
+
+TEST(netfront_hostile_tx_done_count_not_its_length)
+{
+	uint32_t ids[2];
+
+	fresh();
+	ids[0] = sent_frame();
+	ids[1] = sent_frame();
+	be_reply_done(ids, 2, 2); /* says 2 more, carries 1 */
+	expect_disconnect("wrong size");
+}
+
+TEST(netfront_hostile_tx_done_more_than_8_ids)
+{
+	uint32_t ids[1];
+
+	fresh();
+	ids[0] = sent_frame();
+	be_reply_done(ids, 1, NETIF_TX_DONE_MORE + 1);
+	expect_disconnect("more than 8 ids");
 }
 
 TEST(netfront_hostile_tx_done_for_an_rx_buffer)

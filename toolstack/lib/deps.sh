@@ -23,7 +23,7 @@ CLOISON_DEPS=(
   "dot:graphviz"     # the audit report's graph (cloison audit --html)
   "chromium:chromium"  # the tests check the audit report in a headless browser
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"  # text in its screenshots and PDFs
-  "ab:apache2-utils"  # the network test: Apache Bench against a guest's HTTP server
+  "ab:apache2-utils"  # Apache Bench against the web guests (network tests, the README)
 )
 
 cloison_install_deps() {

@@ -25,6 +25,10 @@ static volatile uint32_t irq_seen;
 
 void irq_handler(uint32_t vintid)
 {
+	/* The timer's interrupt is a level (Arm ARM D11.2): lower it (IMASK)
+	 * or it is taken again as soon as it is ended. */
+	if (vintid == 27)
+		__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(3ull));
 	irq_seen = vintid;
 }
 

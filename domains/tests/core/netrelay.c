@@ -138,9 +138,17 @@ static bool from_port(struct relay *r)
 		if (r->ring.rx_prod_seen - r->ring.rx_cons >= RING_SLOTS - 1)
 			r->notify = true;
 		memcpy(&rsp, m.data, sizeof(rsp));
-		if (rsp.op == NETIF_RSP_TX_DONE && m.id >= BUFS && m.id < 2 * BUFS)
-			r->tx_free[r->n_tx_free++] = m.id - BUFS;
-		else if (rsp.op == NETIF_RSP_RX && m.id < BUFS &&
+		if (rsp.op == NETIF_RSP_TX_DONE) {
+			/* The message's id, then rsp.len more (netif.h). */
+			for (uint32_t i = 0; i <= rsp.len && i <= NETIF_TX_DONE_MORE; i++) {
+				uint32_t id = m.id;
+
+				if (i)
+					memcpy(&id, m.data + sizeof(rsp) + 4 * (i - 1), 4);
+				if (id >= BUFS && id < 2 * BUFS && r->n_tx_free < BUFS)
+					r->tx_free[r->n_tx_free++] = id - BUFS;
+			}
+		} else if (rsp.op == NETIF_RSP_RX && m.id < BUFS &&
 			 (rsp.status != NETIF_OK ||
 			  !vnet_tx(&r->nic, 0, r->data_pa + m.id * BUF, rsp.len, m.id)))
 			r->rx_done[r->n_rx_done++] = m.id;

@@ -39,6 +39,8 @@
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
 #define GICR_ICENABLER0 (GICR_SGI + 0x0180)
+#define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
+#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
 #define ICC_CTLR_EOIMODE (1u << 1)
@@ -212,6 +214,15 @@ static bool spi_bit(uint32_t reg, uint32_t intid)
 bool arch_irq_is_active(uint32_t intid)
 {
 	return spi_bit(GICD_ISACTIVER, intid);
+}
+
+/* GICR_ISACTIVER0 / GICR_ICACTIVER0 (IHI 0069 §12.11, SGI_base frame): one
+ * bit per SGI and PPI of this CPU; writing 1 sets or clears its active
+ * state, 0 changes nothing. */
+void arch_irq_ppi_set_active(uint32_t intid, bool active)
+{
+	if (intid < 32)
+		mmio_write32(gicr + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0), 1u << intid);
 }
 
 bool arch_irq_is_pending(uint32_t intid)

@@ -125,7 +125,11 @@ void arch_vgic_sync(struct arch_vcpu *v, struct vgic *g)
 			continue;
 		}
 		if (state == 0) {
-			/* Acknowledged and EOIed: done. */
+			/* Acknowledged and EOIed: done. The virtual timer's
+			 * PPI, handed over with the HW bit, was deactivated
+			 * with it (sched_vtimer_irq). */
+			if (id == VGIC_VTIMER && (lr & LR_HW))
+				g->hw_pintid[id] = 0;
 			g->in_lr &= ~(1ull << id);
 			lr_write(n, 0);
 			v->vgic.lr_used &= ~(1u << n);

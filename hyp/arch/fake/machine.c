@@ -6,6 +6,7 @@
  * deadline and delivers the tick, as the hardware would.
  */
 #include <arch/cpu.h>
+#include <arch/irq.h>
 #include <arch/power.h>
 #include <arch/timer.h>
 #include <arch/vcpu.h>
@@ -163,6 +164,12 @@ uint32_t arch_vgic_maintenance_intid(void)
 
 void arch_vtimer_mask_live(void)
 {
+}
+
+void arch_irq_ppi_set_active(uint32_t intid, bool active)
+{
+	(void)intid;
+	(void)active;
 }
 
 uint64_t arch_vtimer_saved_deadline(const struct arch_vcpu *v)

@@ -146,8 +146,11 @@ void irq_handle(void)
 	}
 	if (intid == arch_timer_intid())
 		clock_tick();
-	else if (intid == irq_vtimer_intid)
-		sched_vtimer_irq();
+	else if (intid == irq_vtimer_intid && sched_vtimer_irq(intid)) {
+		arch_irq_drop(intid); /* left active: the vCPU's EOI deactivates it */
+		return;
+	} else if (intid == irq_vtimer_intid)
+		; /* masked at the timer and raised in software */
 	else if (intid == irq_uart_intid)
 		console_input_irq();
 	else if (intid == arch_vgic_maintenance_intid())

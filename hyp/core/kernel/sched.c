@@ -13,6 +13,7 @@
  * charged, `loaded` the one whose EL1 state sits in the CPU's registers.
  */
 #include <arch/cpu.h>
+#include <arch/irq.h>
 #include <arch/mem.h>
 #include <arch/stage2.h>
 #include <arch/timer.h>
@@ -84,6 +85,25 @@ static bool runnable(const struct vcpu *v)
 #define REAP_ZERO_CHUNK (32u * 1024u)
 
 /*
+ * The virtual timer's PPI is one per CPU, its active state too: a vCPU
+ * whose timer interrupt is active (hw_pintid[27] set from
+ * sched_vtimer_irq until its list register reaches state 0 in
+ * arch_vgic_sync) would block every other vCPU's timer on this CPU. So
+ * the active state goes with the vCPU, as its list registers do: cleared
+ * when it is switched out (its hw_pintid keeps it), set again when it is
+ * switched in; its HW list register is saved and restored unchanged.
+ * Done after the switch, with the incoming vCPU's timer loaded: a PPI its
+ * level then makes pending is taken for it. out and in are the outgoing
+ * and incoming vCPUs' hw_pintid[27] (0: not active).
+ */
+static inline void vtimer_ppi_move(uint16_t out, uint16_t in)
+{
+	/* Both set: the same PPI stays active, for the next vCPU now. */
+	if (out != in)
+		arch_irq_ppi_set_active(out | in, in != 0);
+}
+
+/*
  * A destroyed domain is taken off the CPU and its stage 2 freed at once
  * (bounded: its tables are its share of the pool), here, before anything
  * could run in it again.
@@ -94,8 +114,10 @@ static void unload(struct vm *vm)
 		return;
 	if (loaded == &vm->vcpu) {
 		/* Its list registers may still hold interrupts it took and
-		 * never EOIed: nothing of it may reach the next vCPU. */
+		 * never EOIed: nothing of it may reach the next vCPU, its
+		 * timer's PPI left active included. */
 		arch_vcpu_discard(&vm->vcpu.arch);
+		vtimer_ppi_move(vm->vcpu.vgic.hw_pintid[VGIC_VTIMER], 0);
 		loaded = NULL;
 	}
 	if (running == &vm->vcpu)
@@ -178,6 +200,8 @@ static void check_vtimer(struct vcpu *v, uint64_t now)
 {
 	if (v == loaded || v->vm->torn_down)
 		return; /* the live timer raises the physical PPI itself */
+	if (v->vgic.hw_pintid[VGIC_VTIMER])
+		return; /* its timer interrupt is active: not signalled again */
 	if (arch_vtimer_saved_deadline(&v->arch) <= now) {
 		arch_vtimer_mask_saved(&v->arch);
 		sched_raise_virq(v, VGIC_VTIMER);
@@ -230,7 +254,7 @@ static void arm_timer(uint64_t now)
 
 		if (!vm_at(i)->torn_down && v->period && v->next_replenish < when)
 			when = v->next_replenish;
-		if (v != loaded && !vm_at(i)->torn_down &&
+		if (v != loaded && !vm_at(i)->torn_down && !v->vgic.hw_pintid[VGIC_VTIMER] &&
 		    arch_vtimer_saved_deadline(&v->arch) < when)
 			when = arch_vtimer_saved_deadline(&v->arch);
 	}
@@ -320,7 +344,10 @@ static struct vcpu *decide(void)
 static void load(struct vcpu *next)
 {
 	if (loaded != next) {
+		uint16_t out = loaded ? loaded->vgic.hw_pintid[VGIC_VTIMER] : 0;
+
 		arch_vcpu_switch(loaded ? &loaded->arch : NULL, &next->arch, &next->vm->s2);
+		vtimer_ppi_move(out, next->vgic.hw_pintid[VGIC_VTIMER]);
 		loaded = next;
 		next->switches_in++;
 		switches++;
@@ -374,11 +401,30 @@ void sched_wake(struct vcpu *v)
 	epoch++;
 }
 
-void sched_vtimer_irq(void)
+bool sched_vtimer_irq(uint32_t pintid)
 {
+	/* The loaded vCPU's timer fired. With its vINTID 27 enabled it gets
+	 * it with the list register's HW bit (IHI 0069 §12.5.10, ICH_LR<n>.HW,
+	 * pINTID): the PPI stays active until the vCPU's deactivation of the
+	 * virtual one deactivates it, so it cannot fire again meanwhile and
+	 * the vCPU's CNTV_CTL stays as it set it. Its active state is the
+	 * vCPU's, moved with it (vtimer_ppi_move). Otherwise the timer is
+	 * masked, as one that fires while its vCPU is switched out. */
+	if (loaded && (loaded->vgic.enabled >> VGIC_VTIMER) & 1) {
+		/* Its list registers first: one for the previous tick the vCPU
+		 * has just deactivated (the PPI came again at once) must be
+		 * seen as done now, not by the exit's sync after this, which
+		 * would take the new tick's hw_pintid away and leave the PPI
+		 * active for good. */
+		arch_vgic_sync(&loaded->arch, &loaded->vgic);
+		loaded->vgic.hw_pintid[VGIC_VTIMER] = (uint16_t)pintid;
+		sched_raise_virq(loaded, VGIC_VTIMER);
+		return true;
+	}
 	arch_vtimer_mask_live();
 	if (loaded)
 		sched_raise_virq(loaded, VGIC_VTIMER);
+	return false;
 }
 
 uint64_t sched_virqs(void)

@@ -27,7 +27,9 @@ void sched_unblock(struct vcpu *v, uint64_t word);
 /* Wake v from a block without touching its registers (vmm_reply). */
 void sched_wake(struct vcpu *v);
 /* The EL1 virtual timer of the running vCPU fired (physical PPI). */
-void sched_vtimer_irq(void);
+/* The virtual timer's PPI fired: true if it was handed to the loaded vCPU
+ * with the HW bit (the caller then only drops its priority). */
+bool sched_vtimer_irq(uint32_t pintid);
 uint64_t sched_virqs(void);
 /* Changes whenever what should run may have changed. */
 extern uint64_t sched_epoch_counter;

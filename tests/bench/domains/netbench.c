@@ -145,16 +145,12 @@ static void direct_sleep(void)
 
 /* FRAMES frames of len bytes out of nic[k]; guest to guest, received on
  * nic[1] too. The header in the TX scratch, the rest from frame_buf. */
-static void direct_run(const char *name, uint32_t k, uint32_t len, bool g2g)
+static bool direct_window(struct vnet *t, struct vnet *r, uint32_t len, bool g2g,
+			  struct sample *a, struct sample *b)
 {
-	struct vnet *t = &nic[k], *r = &nic[1];
-	uint64_t n0 = t->notifies + (g2g ? r->notifies : 0);
-	uint64_t i0 = t->interrupts + (g2g ? r->interrupts : 0);
 	uint32_t sent = 0, done = 0, got = 0;
-	struct sample a, b;
 
-	make_frame(frame_buf, len, (const uint8_t[6]){ 2, 0, 0, 0, 0x99, 0x99 }, t->mac, 30);
-	sample(&a);
+	sample(a);
 	while (done < FRAMES || (g2g && got < FRAMES)) {
 		bool progress = false;
 		uint64_t tag;
@@ -185,9 +181,32 @@ static void direct_run(const char *name, uint32_t k, uint32_t len, bool g2g)
 		if (!progress)
 			direct_sleep();
 	}
-	sample(&b);
+	sample(b);
+	return !g2g || got == FRAMES;
+}
+
+/* The window again (at most 3 more times) while another domain ran during
+ * it: the other domains start while the direct runs go on (net-dom sets up
+ * its NIC and ports, the front end waits), when is up to the host's timing
+ * of the NICs, and their instructions would count against the baseline
+ * (once about 4,500 a frame instead of 312, and the ratio "met"). */
+static void direct_run(const char *name, uint32_t k, uint32_t len, bool g2g)
+{
+	struct vnet *t = &nic[k], *r = &nic[1];
+	uint64_t n0, i0;
+	struct sample a, b;
+	bool ok;
+
+	make_frame(frame_buf, len, (const uint8_t[6]){ 2, 0, 0, 0, 0x99, 0x99 }, t->mac, 30);
+	for (uint32_t tries = 0;; tries++) {
+		n0 = t->notifies + (g2g ? r->notifies : 0);
+		i0 = t->interrupts + (g2g ? r->interrupts : 0);
+		ok = direct_window(t, r, len, g2g, &a, &b);
+		if (b.switches == a.switches || tries == 3)
+			break;
+	}
 	report(name, len, &a, &b, t->notifies + (g2g ? r->notifies : 0) - n0,
-	       t->interrupts + (g2g ? r->interrupts : 0) - i0, !g2g || got == FRAMES);
+	       t->interrupts + (g2g ? r->interrupts : 0) - i0, ok);
 }
 
 /* -- through net-dom ----------------------------------------------------------- */

@@ -392,11 +392,12 @@ def check_channels(m, reach):
 
 
 def run_all(m, reach):
-    """The eight checks that need nothing but the policy (and, for a domain
+    """The nine checks that need nothing but the policy (and, for a domain
     that creates guests, its store's configs; for a switch, its ports)."""
     from .dynamic import check_dynamic     # dynamic.py imports this module
     from .net import check_net             # net.py imports this module
+    from .vmm import check_vmm             # vmm.py imports this module
     return [check_devices(m, reach), check_memory(m, reach),
             check_rights(m, reach), check_control(m, reach),
             check_guest_paths(m, reach), check_channels(m, reach),
-            check_dynamic(m, reach), check_net(m, reach)]
+            check_dynamic(m, reach), check_net(m, reach), check_vmm(m, reach)]

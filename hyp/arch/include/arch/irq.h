@@ -26,6 +26,8 @@ void arch_irq_clear(uint32_t intid);
 /* An SPI's active / pending state at the distributor. */
 bool arch_irq_is_active(uint32_t intid);
 bool arch_irq_is_pending(uint32_t intid);
+/* Set or clear a PPI's active state at this CPU's redistributor. */
+void arch_irq_ppi_set_active(uint32_t intid, bool active);
 /* Edge (true) or level triggered; while the SPI is disabled. */
 void arch_irq_set_trigger(uint32_t intid, bool edge);
 
