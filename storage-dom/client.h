@@ -2,7 +2,8 @@
 /*
  * One client of the back end: a virtual disk served over one channel
  * (docs/block-protocol.md). Each request is copied once into private
- * memory by the ring library and only the copy is checked (check.c);
+ * memory by the ring library and only the copy is checked (blkif.h's
+ * blkif_batch_count for the batch, check.c for each request);
  * a client that forges its ring is disconnected alone.
  */
 #ifndef STORAGE_CLIENT_H
@@ -23,9 +24,19 @@ struct client {
 	uint64_t data_size;
 	uint64_t start, sectors; /* the extent on the physical disk */
 	uint32_t in_flight;      /* requests at the device */
-	bool pending;            /* `held` waits for room at the device */
-	struct blkif_req held;
-	uint32_t held_id;
+	/* Requests taken and not answered into the ring yet (at the device,
+	 * waiting for it, or answered in q): at most BLKIF_MAX_OUTSTANDING,
+	 * the back end's bound on what one client holds. */
+	uint32_t owed;
+	bool stalled;            /* serving stopped at that bound */
+	/* The request batch taken last (the ring's private copy, checked):
+	 * its requests next..n-1 still wait for room at the device. */
+	struct ring_msg take;
+	uint32_t take_n, take_next;
+	/* Answers not in the ring yet: sent BLKIF_RSPS_PER_MSG to a message
+	 * at the end of each round, as far as the ring has room. */
+	struct blkif_rsp q[BLKIF_MAX_OUTSTANDING];
+	uint32_t q_head, q_n;
 	bool reported_dead;
 	uint64_t served, refused;
 };
@@ -34,11 +45,11 @@ struct client {
 #define CLIENT_ANSWER_NOW 0x100u
 
 /*
- * Check a request (the private copy) against the client's extent and
- * data area. BLKIF_OK: submit it (op READ/WRITE/FLUSH); CLIENT_ANSWER_NOW:
- * reply OK with *value (INFO); otherwise the error status to reply with.
+ * Check a request (a private copy, from a batch whose count, length and
+ * version blkif_batch_count accepted) against the client's extent and data
+ * area. BLKIF_OK: submit it (op READ/WRITE/FLUSH); CLIENT_ANSWER_NOW: reply
+ * OK with *value (INFO); otherwise the error status to reply with.
  */
-uint32_t client_check(const struct client *c, const struct ring_msg *m, struct blkif_req *r,
-		      uint64_t *value);
+uint32_t client_check(const struct client *c, const struct blkif_req *r, uint64_t *value);
 
 #endif

@@ -7,7 +7,7 @@
  * from the client's data area in the channel (its physical address from
  * memory_phys); requests are copied once into private memory and checked
  * there. A client that forges its ring is disconnected alone; one that
- * floods waits behind its own requests (at most a ring's worth in flight).
+ * floods waits behind its own requests (at most BLKIF_MAX_OUTSTANDING held).
  */
 #include <domain/core.h>
 
@@ -33,26 +33,49 @@ void irq_handler(uint32_t vintid)
 	/* A client's notification only wakes the loop. */
 }
 
-static void reply(struct client *c, uint32_t id, uint32_t status, uint64_t value, bool *notify)
+/* Answer a request: queued privately (room is certain: at most `owed`
+ * answers wait, and owed <= BLKIF_MAX_OUTSTANDING), sent by flush(). */
+static void reply(struct client *c, uint32_t id, uint32_t status, uint64_t value)
 {
-	struct blkif_rsp rsp = { status, BLKIF_VERSION, value };
-	bool n = false;
-
-	if (c->ring.dead)
-		return;
-	/* Room is guaranteed: a request is taken only while the response
-	 * ring has space for it and every request in flight. */
-	if (ring_send(&c->ring, &rsp, sizeof(rsp), id, &n) == RING_OK && n)
-		*notify = true;
+	c->q[(c->q_head + c->q_n++) % BLKIF_MAX_OUTSTANDING] =
+		(struct blkif_rsp){ id, status, value };
 	if (status != BLKIF_OK)
 		c->refused++;
 	else
 		c->served++;
 }
 
+/* Put the queued answers into the response ring, BLKIF_RSPS_PER_MSG to a
+ * message, as far as it has room. True if any went. */
+static bool flush(struct client *c, bool *notify)
+{
+	bool sent = false;
+
+	while (c->q_n && !c->ring.dead) {
+		struct blkif_rsp_msg m;
+		uint32_t n = c->q_n < BLKIF_RSPS_PER_MSG ? c->q_n : BLKIF_RSPS_PER_MSG;
+		bool nt = false;
+
+		m.h = (struct blkif_batch){ n, BLKIF_VERSION };
+		for (uint32_t i = 0; i < n; i++)
+			m.rsp[i] = c->q[(c->q_head + i) % BLKIF_MAX_OUTSTANDING];
+		/* RING_FULL (no room: the front end signals once it takes from
+		 * its full ring) or RING_DEAD leave the answers queued. */
+		if (ring_send(&c->ring, &m, (uint32_t)(sizeof(m.h) + n * sizeof(m.rsp[0])), 0,
+			      &nt) != RING_OK)
+			break;
+		*notify |= nt;
+		c->q_head = (c->q_head + n) % BLKIF_MAX_OUTSTANDING;
+		c->q_n -= n;
+		c->owed -= n;
+		sent = true;
+	}
+	return sent;
+}
+
 /* Hand a checked request to the device. False: the device queue is full,
  * retry after a completion. Anything the device refuses is answered. */
-static bool submit(struct client *c, const struct blkif_req *r, uint32_t id, bool *notify)
+static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
 {
 	uint64_t tag = (uint64_t)(c - clients) << 32 | id;
 	enum vblk_status st;
@@ -60,7 +83,7 @@ static bool submit(struct client *c, const struct blkif_req *r, uint32_t id, boo
 	if (r->op == BLKIF_OP_FLUSH && !blk.can_flush) {
 		/* No VIRTIO_BLK_F_FLUSH: the device writes through (virtio
 		 * 1.x §5.2.5), so every answered write is stable already. */
-		reply(c, id, BLKIF_OK, 0, notify);
+		reply(c, id, BLKIF_OK, 0);
 		return true;
 	}
 	if (r->op == BLKIF_OP_FLUSH)
@@ -73,43 +96,58 @@ static bool submit(struct client *c, const struct blkif_req *r, uint32_t id, boo
 	if (st == VBLK_OK)
 		c->in_flight++;
 	else
-		reply(c, id, BLKIF_IOERR, 0, notify); /* a broken device, a read-only disk */
+		reply(c, id, BLKIF_IOERR, 0); /* a broken device, a read-only disk */
 	return true;
 }
 
-/* Take requests from one client while its responses have room. */
-static bool serve(struct client *c, bool *notify)
+/* Take request batches from one client while it holds fewer than
+ * BLKIF_MAX_OUTSTANDING unanswered: check each request and submit it. */
+static bool serve(struct client *c)
 {
 	bool progress = false;
-	struct ring_msg m;
 
+	c->stalled = false;
 	while (!c->ring.dead) {
-		struct blkif_req r;
-		uint64_t value;
-		uint32_t st;
+		uint32_t n;
 
-		if (c->pending) {
-			if (!submit(c, &c->held, c->held_id, notify))
+		while (c->take_next < c->take_n) {
+			struct blkif_req r;
+			uint32_t id = c->take.id + c->take_next;
+			uint64_t value;
+			uint32_t st;
+
+			memcpy(&r, c->take.data + sizeof(struct blkif_batch) +
+					   c->take_next * sizeof(r), sizeof(r));
+			st = client_check(c, &r, &value);
+			if (st == CLIENT_ANSWER_NOW)
+				reply(c, id, BLKIF_OK, value);
+			else if (st != BLKIF_OK)
+				reply(c, id, st, 0);
+			else if (!submit(c, &r, id))
 				return progress; /* device full: retry after a completion */
-			c->pending = false;
+			c->take_next++;
 			progress = true;
-			continue;
 		}
-		if (ring_space(&c->ring) <= c->in_flight)
+		if (c->owed + BLKIF_REQS_PER_MSG > BLKIF_MAX_OUTSTANDING) {
+			c->stalled = true;
 			return progress;
-		if (ring_recv(&c->ring, &m) != RING_OK)
+		}
+		/* Straight into the client's private copy, checked below. */
+		if (ring_recv(&c->ring, &c->take) != RING_OK)
 			break;
 		progress = true;
-		st = client_check(c, &m, &r, &value);
-		if (st == CLIENT_ANSWER_NOW) {
-			reply(c, m.id, BLKIF_OK, value, notify);
-		} else if (st != BLKIF_OK) {
-			reply(c, m.id, st, 0, notify);
-		} else if (!submit(c, &r, m.id, notify)) {
-			c->held = r;
-			c->held_id = m.id;
-			c->pending = true;
+		n = blkif_batch_count(&c->take, sizeof(struct blkif_req), BLKIF_REQS_PER_MSG);
+		if (n == 0) {
+			/* A malformed batch (count 0 or too large, length not
+			 * matching, another version): one INVALID answer with the
+			 * message's id, none of its requests looked at. */
+			c->owed++;
+			reply(c, c->take.id, BLKIF_INVALID, 0);
+			continue;
 		}
+		c->owed += n;
+		c->take_n = n;
+		c->take_next = 0;
 	}
 	if (c->ring.dead && !c->reported_dead) {
 		c->reported_dead = true;
@@ -118,7 +156,7 @@ static bool serve(struct client *c, bool *notify)
 	return progress;
 }
 
-static bool completions(bool *notify)
+static bool completions(void)
 {
 	enum vblk_status st;
 	uint64_t tag;
@@ -130,8 +168,7 @@ static bool completions(bool *notify)
 		any = true;
 		if (c->in_flight)
 			c->in_flight--;
-		reply(c, (uint32_t)tag, st == VBLK_OK ? BLKIF_OK : BLKIF_IOERR, 0,
-		      &notify[c - clients]);
+		reply(c, (uint32_t)tag, st == VBLK_OK ? BLKIF_OK : BLKIF_IOERR, 0);
 	}
 	return any;
 }
@@ -181,17 +218,23 @@ int domain_main(const struct cloison_start_info *si)
 	connect_init(table, n, inbox, clients, &n_clients, MAX_CLIENTS, FIRST_CLIENT_VIRQ);
 	irq_unmask();
 	for (;;) {
-		bool notify[MAX_CLIENTS] = { false };
-		bool progress = completions(notify);
+		bool progress = completions();
 
 		progress |= connect_poll();
 
 		for (uint32_t i = 0; i < n_clients; i++)
-			progress |= serve(&clients[i], &notify[i]);
+			progress |= serve(&clients[i]);
 		vblk_kick(&blk);
-		for (uint32_t i = 0; i < n_clients; i++)
-			if (notify[i])
-				cloison_channel_signal(clients[i].slot);
+		for (uint32_t i = 0; i < n_clients; i++) {
+			struct client *c = &clients[i];
+			bool notify = false;
+
+			/* Answers sent may let a client at its bound be served. */
+			if (flush(c, &notify) && c->stalled)
+				progress = true;
+			if (notify)
+				cloison_channel_signal(c->slot);
+		}
 		if (progress)
 			continue;
 		/* Nothing to do: ask every source to wake us, then sleep unless
@@ -203,16 +246,16 @@ int domain_main(const struct cloison_start_info *si)
 
 			/* A client with requests at the device needs no
 			 * notification: their completion wakes us and its ring is
-			 * read then (so a busy client sends none). An idle one is
-			 * armed, even when its responses have no room: an honest
-			 * front end (at most RING_SLOTS outstanding) sends its
-			 * next request only after taking a response, and that
-			 * request must wake us. One over its limit waits for its
-			 * next signal: it stalls only itself, without spinning us. */
-			if (c->ring.dead || c->in_flight)
+			 * read then (so a busy client sends none). One whose
+			 * answers wait for room in its full response ring is woken
+			 * by its front end's signal after taking from the full ring
+			 * (docs/block-protocol.md, "Notifications"); one that never
+			 * takes them stalls only itself. One waiting for room at the
+			 * device is woken by another client's completion. An idle
+			 * one is armed. */
+			if (c->ring.dead || c->in_flight || c->q_n || c->take_next < c->take_n)
 				continue;
-			if (ring_arm(&c->ring) && ring_space(&c->ring) > c->in_flight &&
-			    !c->pending)
+			if (ring_arm(&c->ring))
 				progress = true;
 		}
 		if (!progress)

@@ -83,21 +83,6 @@ uint64_t guests_slot(const char *name)
 	return gu ? gu->slot : NONE;
 }
 
-/* An empty slot of dom0's CSpace above `after`, or 0. */
-static uint64_t free_slot(uint64_t after)
-{
-	uint64_t t, r, b;
-
-	for (uint64_t s = after + 1;; s++) {
-		uint64_t err = cloison_cap_identify(s, &t, &r, &b);
-
-		if (err == CLOISON_ERR_EMPTY_SLOT)
-			return s;
-		if (err == CLOISON_ERR_INVALID_SLOT)
-			return 0;
-	}
-}
-
 static uint64_t pool_free(void)
 {
 	uint64_t size = 0, free = 0;
@@ -176,8 +161,8 @@ static void create(const char *name)
 	for (unsigned i = 0; i < MAX_GUESTS && !slot; i++)
 		if (!guests[i].slot)
 			slot = &guests[i];
-	cn = free_slot(0);
-	dom = cn ? free_slot(cn) : 0;
+	cn = si_free_slot(0);
+	dom = cn ? si_free_slot(cn) : 0;
 	if (!slot || !dom) {
 		fail("create %s: dom0 has no room for another guest (%u at most)\n", g->name,
 		     MAX_GUESTS);

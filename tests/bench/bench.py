@@ -213,9 +213,10 @@ def run_image_with(image, timeout, extra):
 
 # The block targets, front end through storage-dom against the same
 # driver run directly (pairs front_X / direct_X of one run): instructions
-# per request at most 3x at QD1 and 1.5x at the deepest queue; at most one
-# notification per 8 requests each way there; no data byte copied.
-PATH_TARGETS = {"qd1": 3.0, "qd16": 1.5}
+# per request at most 3x at QD1 and 1.5x at QD32 (QD16 has no ratio target);
+# at most one notification per 8 requests each way at QD16 and QD32; no data
+# byte copied.
+PATH_TARGETS = {"qd1": 3.0, "qd32": 1.5}
 # The instruction-ratio targets are not met yet (docs/benchmarks.md, "Block
 # I/O": open work). They are still measured and printed as MISSED, but do not
 # fail the command until they are met; the notification and copy targets do.

@@ -119,3 +119,17 @@ uint64_t si_cap(const char *name)
 	}
 	return c->slot;
 }
+
+uint64_t si_free_slot(uint64_t after)
+{
+	uint64_t t, r, b;
+
+	for (uint64_t s = after + 1;; s++) {
+		uint64_t err = cloison_cap_identify(s, &t, &r, &b);
+
+		if (err == CLOISON_ERR_EMPTY_SLOT)
+			return s;
+		if (err == CLOISON_ERR_INVALID_SLOT)
+			return 0;
+	}
+}

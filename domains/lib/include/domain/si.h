@@ -36,6 +36,10 @@ uint64_t si_cap(const char *name);
 /* The same, but CLOISON_SLOT_NONE when absent (for optional caps). */
 uint64_t si_cap_or_none(const char *name);
 
+/* An empty slot of this domain's CSpace above `after`, or 0 when there is
+ * none (where a domain building others puts the caps it makes). */
+uint64_t si_free_slot(uint64_t after);
+
 /*
  * The physical address of p, an address in this domain's RAM (the core
  * layer runs with the MMU off: an address is an IPA), or 0 if p is not in
