@@ -4,19 +4,20 @@
 
 #include "config.h"
 
-#define CONFIG_VERSION 1u
+#define CONFIG_VERSION 2u
 
 struct config_header {
 	char magic[8]; /* "CLBKCFG1" */
 	uint32_t version;
-	uint32_t count;
+	uint16_t count;
+	uint16_t inbox; /* the connect inbox: the last `inbox` slots of the CSpace */
 };
 
 _Static_assert(sizeof(struct config_header) == 16, "config header");
 _Static_assert(sizeof(struct config_disk) == 48, "config entry");
 
 bool config_read(const struct cloison_start_info *si, uint64_t capacity,
-		 struct config_disk *out, uint32_t *n, const char **why)
+		 struct config_disk *out, uint32_t *n, uint32_t *inbox, const char **why)
 {
 	const uint8_t *page = (const uint8_t *)(uintptr_t)(
 		si->mem_ipa + si->mem_size - CONFIG_OFFSET_FROM_END);
@@ -50,5 +51,6 @@ bool config_read(const struct cloison_start_info *si, uint64_t capacity,
 			}
 	}
 	*n = h.count;
+	*inbox = h.inbox;
 	return true;
 }

@@ -16,15 +16,18 @@
 #define CONFIG_NAME_LEN 32u
 
 struct config_disk {
-	char cap[CONFIG_NAME_LEN]; /* the back end's cap on the channel */
+	/* the back end's cap on the channel, or '@' and the name of a disk
+	 * served to a guest made at run time (connect.c) */
+	char cap[CONFIG_NAME_LEN];
 	uint64_t start;            /* first sector on the physical disk */
 	uint64_t sectors;
 };
 
 /* Read and check the table (magic, version, count, names terminated,
  * extents inside a disk of `capacity` sectors, no two overlapping). Fills
- * out[] and *n; false with *why otherwise. */
+ * out[], *n and *inbox (its connect inbox's slot count); false with *why
+ * otherwise. */
 bool config_read(const struct cloison_start_info *si, uint64_t capacity,
-		 struct config_disk *out, uint32_t *n, const char **why);
+		 struct config_disk *out, uint32_t *n, uint32_t *inbox, const char **why);
 
 #endif

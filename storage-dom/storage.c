@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "connect.h"
 #include "virtio/blk.h"
 
 #define DISK_VIRQ 40u
@@ -175,29 +176,19 @@ static bool completions(void)
 static bool setup_client(struct client *c, const struct config_disk *d, uint32_t i)
 {
 	const struct cloison_start_info_cap *cap = si_find(d->cap);
-	uint64_t badge = 0, pa = 0, size = 0;
+	const char *why = "";
 
 	if (!cap || cap->type != CLOISON_TYPE_CHANNEL || cap->ipa == ~0ull) {
 		print("disk %s: no mapped channel cap of that name\n", d->cap);
 		return false;
 	}
 	memcpy(c->name, d->cap, sizeof(c->name));
-	c->slot = cap->slot;
 	c->start = d->start;
 	c->sectors = d->sectors;
-	c->vintid = FIRST_CLIENT_VIRQ + i;
-	if (cloison_cap_identify(c->slot, NULL, NULL, &badge) != CLOISON_ERR_OK ||
-	    badge != BLKIF_BACKEND_END ||
-	    cloison_memory_phys(c->slot, &pa, &size) != CLOISON_ERR_OK ||
-	    size <= BLKIF_DATA_OFFSET || size != cap->size) {
-		print("disk %s: the channel is not a back-end end with a data area\n", d->cap);
+	if (!client_attach(c, cap->slot, cap->ipa, cap->size, FIRST_CLIENT_VIRQ + i, &why)) {
+		print("disk %s: %s\n", d->cap, why);
 		return false;
 	}
-	c->data_pa = pa + BLKIF_DATA_OFFSET;
-	c->data_size = size - BLKIF_DATA_OFFSET;
-	ring_init(&c->ring, (void *)(uintptr_t)cap->ipa, BLKIF_BACKEND_END, false);
-	cloison_channel_bind(c->slot, c->vintid);
-	irq_enable(c->vintid, 0x90);
 	return true;
 }
 
@@ -205,27 +196,31 @@ int domain_main(const struct cloison_start_info *si)
 {
 	const struct cloison_start_info_cap *dev = si_find("disk");
 	const char *why = "no cap named \"disk\"";
-	uint32_t n = 0;
+	uint32_t n = 0, inbox = 0;
 
 	if (!dev || !vblk_init(&blk, (volatile void *)(uintptr_t)dev->ipa, dma, si_ram_pa(dma),
 			       &why))
 		runtime_panic("cannot drive the disk: %s", why);
-	if (!config_read(si, blk.capacity, table, &n, &why))
+	if (!config_read(si, blk.capacity, table, &n, &inbox, &why))
 		runtime_panic("%s", why);
 	if (cloison_irq_bind(si_cap("disk-irq"), DISK_VIRQ) != CLOISON_ERR_OK)
 		runtime_panic("cannot take the disk's interrupt");
 	irq_enable(DISK_VIRQ, 0x80);
 	for (uint32_t i = 0; i < n && n_clients < MAX_CLIENTS; i++)
-		if (setup_client(&clients[n_clients], &table[i], n_clients))
+		if (table[i].cap[0] != '@' && /* run-time disks: connect.c */
+		    setup_client(&clients[n_clients], &table[i], n_clients))
 			n_clients++;
 	print("serving %u virtual disk%s on a %lu MiB disk\n", n_clients, n_clients == 1 ? "" : "s",
 	      blk.capacity >> 11);
 	for (uint32_t i = 0; i < n_clients; i++)
 		print("  %s: sectors %lu..%lu\n", clients[i].name, clients[i].start,
 		      clients[i].start + clients[i].sectors - 1);
+	connect_init(table, n, inbox, clients, &n_clients, MAX_CLIENTS, FIRST_CLIENT_VIRQ);
 	irq_unmask();
 	for (;;) {
 		bool progress = completions();
+
+		progress |= connect_poll();
 
 		for (uint32_t i = 0; i < n_clients; i++)
 			progress |= serve(&clients[i]);
@@ -245,7 +240,7 @@ int domain_main(const struct cloison_start_info *si)
 		/* Nothing to do: ask every source to wake us, then sleep unless
 		 * something arrived meanwhile. */
 		irq_mask();
-		progress = vblk_arm(&blk);
+		progress = vblk_arm(&blk) | connect_arm();
 		for (uint32_t i = 0; i < n_clients; i++) {
 			struct client *c = &clients[i];
 

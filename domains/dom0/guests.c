@@ -23,6 +23,7 @@
 static struct guest {
 	const struct store_guest *cfg;
 	uint64_t slot; /* dom0's cap to it; 0: unused entry */
+	uint32_t disk; /* storage-dom's inbox slot for its disk; 0: none */
 } guests[MAX_GUESTS];
 static uint64_t pool, guest_console;
 static uint32_t nstore;
@@ -43,6 +44,12 @@ void guests_init(const struct cloison_start_info *si)
 	pool = si_cap_or_none("pool");
 	guest_console = si_cap_or_none("guest-console");
 	nstore = store_open(si);
+	disks_init(si);
+}
+
+uint64_t guests_pool(void)
+{
+	return pool;
 }
 
 static const struct store_guest *config(const char *name)
@@ -84,8 +91,9 @@ static uint64_t pool_free(void)
 	return free;
 }
 
-/* The steps after the domain exists; the first refusal is reported. */
-static bool build(const struct store_guest *g, uint64_t dom)
+/* The steps after the domain exists; the first refusal is reported. disk:
+ * the inbox slot storage-dom reserved for its disk (0: none). */
+static bool build(const struct store_guest *g, uint64_t dom, uint32_t disk)
 {
 	uint64_t name[4] = { 0 }, con = 0, err, loaded = 0;
 
@@ -121,6 +129,8 @@ static bool build(const struct store_guest *g, uint64_t dom)
 		fail("create %s: its console cap: refused (%s)\n", g->name, cloison_err_name(err));
 		return false;
 	}
+	if (!disk_connect(g, dom, disk))
+		return false;
 	if ((err = cloison_domain_finish_build(dom)) || (err = cloison_domain_start(dom))) {
 		fail("create %s: start refused (%s)\n", g->name, cloison_err_name(err));
 		return false;
@@ -158,6 +168,9 @@ static void create(const char *name)
 		     MAX_GUESTS);
 		return;
 	}
+	/* Its disk first: a disk storage-dom refuses costs nothing. */
+	if (!disk_reserve(g, &slot->disk))
+		return;
 	/* Its CSpace and the domain: dom0 lets go of the CSpace's CNode at
 	 * once (the core would refuse finish_build while it held it). */
 	err = cloison_untyped_retype(pool, CLOISON_TYPE_CNODE, GUEST_CSPACE_SLOTS, NONE, cn);
@@ -169,15 +182,18 @@ static void create(const char *name)
 	}
 	if (err) {
 		cloison_cap_delete(dom);
+		disk_disconnect(g->name, slot->disk);
 		fail("create %s: its CSpace and domain object: %s (%s; dom0's pool has %lu "
 		     "bytes free)\n", g->name,
 		     err == CLOISON_ERR_NO_MEMORY ? "the pool is exhausted" : "refused",
 		     cloison_err_name(err), pool_free());
 		return;
 	}
-	if (!build(g, dom)) {
-		/* Nothing half-built: the domain goes with its cap, and the core
-		 * zeroes what it was given and returns it to the pool. */
+	if (!build(g, dom, slot->disk)) {
+		/* Nothing half-built, undone in order: storage-dom forgets the
+		 * disk, then the domain goes with its cap (the core takes the
+		 * channel) and the core zeroes what it was given. */
+		disk_disconnect(g->name, slot->disk);
 		cloison_cap_delete(dom);
 		return;
 	}
@@ -188,7 +204,13 @@ static void create(const char *name)
 
 static void destroy(struct guest *gu)
 {
-	uint64_t err = cloison_domain_destroy(gu->slot);
+	uint64_t err;
+
+	/* storage-dom first lets go of the disk (nothing of it left at the
+	 * device), then the core takes the channel with the guest. */
+	disk_disconnect(gu->cfg->name, gu->disk);
+	gu->disk = 0;
+	err = cloison_domain_destroy(gu->slot);
 
 	if (err && err != CLOISON_ERR_BAD_STATE) {
 		fail("destroy %s: %s\n", gu->cfg->name, cloison_err_name(err));
@@ -232,7 +254,8 @@ void guests_list(void)
 
 void guests_help(void)
 {
-	print("guests made at run time: create CONFIG, destroy NAME (list shows the store); "
+	print("guests made at run time: create CONFIG, destroy NAME (list shows the store), "
+	      "disks (storage-dom's run-time clients); "
 	      "stats: the core's objects and pages, dom0's pool\n");
 }
 
@@ -284,6 +307,10 @@ static bool run(char **w, unsigned n)
 	}
 	if (strcmp(w[0], "stats") == 0 && n == 1) {
 		stats();
+		return true;
+	}
+	if (strcmp(w[0], "disks") == 0 && n == 1) {
+		disks_list();
 		return true;
 	}
 	if (n != 2 || !(gu = guest(w[1])))

@@ -43,4 +43,18 @@ bool guests_ctl(char *line, void (*execute)(char *));
  * `cloison ctl`'s end line for the command says "error". */
 void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* For disks.c: dom0's pool. */
+uint64_t guests_pool(void);
+
+/* A guest's virtual disk (disks.c): the control channel to storage-dom; the
+ * config's disk reserved before the guest is made (true if it has none;
+ * *inbox: storage-dom's slot, 0 for none), connected while it is built
+ * (refusals reported; the caller detaches), detached on any error and before
+ * the guest is destroyed; `disks`: storage-dom's run-time clients. */
+void disks_init(const struct cloison_start_info *si);
+bool disk_reserve(const struct store_guest *g, uint32_t *inbox);
+bool disk_connect(const struct store_guest *g, uint64_t dom, uint32_t inbox);
+void disk_disconnect(const char *guest, uint32_t inbox);
+void disks_list(void);
+
 #endif

@@ -6,7 +6,7 @@
 
 bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 {
-	const struct cloison_start_info_cap *c = si_find(cap);
+	const struct cloison_start_info_cap *c = si_find_mapped(cap);
 	uint64_t badge = ~0ull, sectors = 0;
 
 	if (!c || c->type != CLOISON_TYPE_CHANNEL || c->ipa == ~0ull ||

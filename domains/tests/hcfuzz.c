@@ -317,7 +317,12 @@ static void valid_step(void)
 		/* the build calls of a domain made at run time: memory from the
 		 * pool (more than it has, now and then), a load from our own
 		 * RAM, scheduling, a cap; then a lifecycle step */
-		switch (below(5)) {
+		switch (below(6)) {
+		case 4: /* connect a domain being built to another (no inbox:
+			 * refused, whatever the slots) */
+			hc(pick(CLOISON_TYPE_DOMAIN, false), CLOISON_HC_DOMAIN_CONNECT, s, pool,
+			   (1 + below(3)) * PAGE, below(32) | (uint64_t)below(64) << 32);
+			break;
 		case 0:
 			hc(s, CLOISON_HC_DOMAIN_SET_MEMORY, pool, (1 + below(2)) << 21, 0x7a66, 0);
 			break;

@@ -156,3 +156,91 @@ class WorkDirTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp)
+
+
+class CtlSystem(unittest.TestCase):
+    """A test system booted on QEMU once for the class and driven through
+    dom0's shell as `cloison ctl` does (test_ctl.py, test_connect.py):
+    `toolstack/run --ctl SOCKET --log LOG IMAGE`, with a disk image of its
+    own. Subclasses set IMAGE (a path under the build directory)."""
+    IMAGE = None
+
+    @classmethod
+    def setUpClass(cls):
+        import subprocess
+        import time
+        from cloison import ctl
+        cls.build = os.environ.get("CLOISON_BUILD", os.path.join(ROOT, "build"))
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.sock = os.path.join(cls.tmp.name, "ctl.sock")
+        cls.log = os.path.join(cls.tmp.name, "console.log")
+        # A disk of its own: the default one may be in use by another run.
+        cls.qemu = subprocess.Popen(
+            [os.path.join(ROOT, "toolstack/run"), "--ctl", cls.sock, "--log", cls.log,
+             os.path.join(cls.build, cls.IMAGE)],
+            env=dict(os.environ, CLOISON_BUILD=cls.build,
+                     CLOISON_DISK=os.path.join(cls.tmp.name, "disk.img")),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            cls.con = ctl.Console(cls.sock, 60)
+            cls.con.settle(1.0, 60)
+            deadline = time.monotonic() + 60
+            while cls.con.run("help", 1.0) is None:
+                if time.monotonic() > deadline:
+                    raise AssertionError("dom0 did not answer on the console")
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.qemu.kill()
+        cls.qemu.wait()
+        cls.tmp.cleanup()
+
+    def run_ok(self, command, ok=True):
+        res = self.con.run(command, 60)
+        self.assertIsNotNone(res, "no answer to %r" % command)
+        self.assertEqual(res[0], ok, "%r: %s" % (command, res[1]))
+        return res[1]
+
+    def census(self):
+        """dom0's `stats`: objects, free and total pages, pool free and size."""
+        import re
+        lines = self.run_ok("stats")
+        m = re.fullmatch(r"stats: core (\d+) objects, (\d+) of (\d+) pages free; "
+                         r"pool (\d+) of (\d+) bytes free", lines[0])
+        self.assertTrue(m, lines)
+        return tuple(int(x) for x in m.groups())
+
+    def log_text(self):
+        with open(self.log, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def wait_log(self, text, since, timeout=60):
+        """Wait until `text` is on the console past offset `since`."""
+        import time
+        deadline = time.monotonic() + timeout
+        while text not in self.log_text()[since:]:
+            self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
+            time.sleep(0.1)
+
+    def live_audit(self, desc, image_dirs):
+        """dom0's `audit`, then `cloison audit DESC --live` on the console
+        log so far (images found in image_dirs, under the build)."""
+        import subprocess
+        import time
+        n = self.log_text().count("CLOISON-CAPDUMP END")
+        self.run_ok("audit")
+        deadline = time.monotonic() + 30
+        while self.log_text().count("CLOISON-CAPDUMP END") == n:
+            self.assertLess(time.monotonic(), deadline, "no capability dump")
+            time.sleep(0.1)
+        snap = os.path.join(self.tmp.name, "snap.log")
+        with open(snap, "w") as f:
+            f.write(self.log_text())
+        return subprocess.run(
+            [os.path.join(ROOT, "toolstack/bin/cloison"), "audit", desc, "--live", snap,
+             "--hyp", os.path.join(self.build, "hyp/hyp-test.elf"), "--image-path",
+             ":".join(os.path.join(self.build, d) for d in image_dirs)],
+            capture_output=True, text=True, timeout=120)

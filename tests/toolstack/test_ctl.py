@@ -19,11 +19,8 @@ configs) and cloison.ctl sends dom0's shell commands over the console.
 These boot QEMU: they need the build tests/run made (CLOISON_BUILD)."""
 
 import os
-import re
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
 import support
@@ -31,56 +28,11 @@ import support
 sys.path.insert(0, os.path.join(support.ROOT, "toolstack"))
 from cloison import ctl  # noqa: E402
 
-BUILD = os.environ.get("CLOISON_BUILD", os.path.join(support.ROOT, "build"))
-IMAGE = os.path.join(BUILD, "tests/system/test-create.elf")
-CENSUS = re.compile(r"stats: core (\d+) objects, (\d+) of (\d+) pages free; "
-                    r"pool (\d+) of (\d+) bytes free")
+DESC = os.path.join(support.ROOT, "tests/system/systems/create.toml")
 
 
-class RunTimeGuests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.sock = os.path.join(cls.tmp.name, "ctl.sock")
-        cls.log = os.path.join(cls.tmp.name, "console.log")
-        # A disk of its own: the default one may be in use by another run.
-        cls.qemu = subprocess.Popen(
-            [os.path.join(support.ROOT, "toolstack/run"), "--ctl", cls.sock, "--log", cls.log,
-             IMAGE], env=dict(os.environ, CLOISON_BUILD=BUILD,
-                              CLOISON_DISK=os.path.join(cls.tmp.name, "disk.img")),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            cls.con = ctl.Console(cls.sock, 60)
-            cls.con.settle(1.0, 60)
-            deadline = time.monotonic() + 60
-            while cls.con.run("help", 1.0) is None:
-                if time.monotonic() > deadline:
-                    raise AssertionError("dom0 did not answer on the console")
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.qemu.kill()
-        cls.qemu.wait()
-        cls.tmp.cleanup()
-
-    def run_ok(self, command, ok=True):
-        res = self.con.run(command, 60)
-        self.assertIsNotNone(res, "no answer to %r" % command)
-        self.assertEqual(res[0], ok, "%r: %s" % (command, res[1]))
-        return res[1]
-
-    def census(self):
-        lines = self.run_ok("stats")
-        m = CENSUS.fullmatch(lines[0])
-        self.assertTrue(m, lines)
-        return tuple(int(x) for x in m.groups())
-
-    def log_text(self):
-        with open(self.log, encoding="utf-8", errors="replace") as f:
-            return f.read()
+class RunTimeGuests(support.CtlSystem):
+    IMAGE = "tests/system/test-create.elf"
 
     def test_1_a_hundred_guests_leave_the_core_and_the_pool_as_they_were(self):
         base = self.census()
@@ -114,42 +66,18 @@ class RunTimeGuests(unittest.TestCase):
         self.run_ok("destroy hello2")
         self.assertEqual(self.census(), base)
 
-    def live_audit(self):
-        """dom0's `audit`, then `cloison audit --live` on the console log."""
-        n = self.log_text().count("CLOISON-CAPDUMP END")
-        self.run_ok("audit")
-        deadline = time.monotonic() + 30
-        while self.log_text().count("CLOISON-CAPDUMP END") == n:
-            self.assertLess(time.monotonic(), deadline, "no capability dump")
-            time.sleep(0.1)
-        snap = os.path.join(self.tmp.name, "snap.log")
-        with open(snap, "w") as f:
-            f.write(self.log_text())
-        return subprocess.run(
-            [os.path.join(support.ROOT, "toolstack/bin/cloison"), "audit",
-             os.path.join(support.ROOT, "tests/system/systems/create.toml"), "--live", snap,
-             "--hyp", os.path.join(BUILD, "hyp/hyp-test.elf"), "--image-path",
-             os.path.join(BUILD, "domains/dom0") + ":" + os.path.join(BUILD, "domains/guests")],
-            capture_output=True, text=True, timeout=120)
-
     def test_25_the_live_audit_holds_after_creation_and_after_destruction(self):
         self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])
-        out = self.live_audit()
+        out = self.live_audit(DESC, ("domains/dom0", "domains/guests"))
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("[held] live-subset", out.stdout)
         self.assertIn("domain 'hello1'", out.stdout)
         self.assertIn("was made at run time by 'dom0'", out.stdout)
         self.run_ok("destroy hello1")
-        out = self.live_audit()
+        out = self.live_audit(DESC, ("domains/dom0", "domains/guests"))
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("[held] live-subset", out.stdout)
         self.assertNotIn("hello1", out.stdout.split("[held] live-subset")[1])
-
-    def wait_log(self, text, since, timeout=60):
-        deadline = time.monotonic() + timeout
-        while text not in self.log_text()[since:]:
-            self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
-            time.sleep(0.1)
 
     def test_26_console_name_attaches_the_keys_and_ctrl_bracket_gives_them_back(self):
         self.assertEqual(self.run_ok("create hello1"), ["create hello1: running"])

@@ -294,6 +294,7 @@ def compile_description(desc, hyp=None, abi=None):
             "cap_first": len(caps), "cap_count": len(dom.caps),
             "seg_first": len(segments), "seg_count": len(dsegs),
             "cspace_slots": dom.cspace_slots,
+            "inbox_slots": dom.connect_inbox,
             "flags": fmt.DOMAIN_F_AUTOSTART if dom.autostart else 0,
             "object": dom.obj.index, "image_sha256": digest,
         })

@@ -160,6 +160,8 @@ class Domain:
         self.period_us = DEFAULT_PERIOD_US
         self.priority = DEFAULT_PRIORITY
         self.cspace_slots = None
+        self.connect_inbox = 0  # last slots of the CSpace: run-time clients
+        self.connect_inbox_line = line
         self.autostart = True
         self.autostart_line = line
         self.vmms = []          # (VMM Domain, its Cap with the vmm right)

@@ -9,6 +9,16 @@ owns, served to one guest over a declared channel (docs/block-protocol.md):
     start = "1M"              # byte offset of the extent on the physical disk
     size = "4M"               # its length
 
+or, for a guest a control domain creates at run time, a named extent the back
+end serves over a channel the core makes then (domain_connect,
+docs/dynamic-guests.md):
+
+    [[disk]]
+    name = "web1-root"        # what a guest config's `disk` names
+    backend = "storage"       # the back end domain (it needs a connect_inbox)
+    start = "8M"
+    size = "4M"
+
 Checked here: the channel exists and is a channel with a data area (at least
 8 KiB: the ring page plus one 4 KiB page), each channel serves at most one
 disk, start and size are multiples of 4 KiB and size is not zero, and the
@@ -18,15 +28,16 @@ page (BACKEND_CONFIG_OFFSET from the end of its RAM).
 """
 import struct
 
-DISK_KEYS = ("channel", "start", "size")
+DISK_KEYS = ("channel", "name", "backend", "start", "size")
 SECTOR = 512
 ALIGN = 4096
 MIN_CHANNEL = 8192
 # The back end's configuration page: the last-but-one 4 KiB page of its RAM.
 BACKEND_CONFIG_OFFSET = 8192
 CONFIG_MAGIC = b"CLBKCFG1"
-CONFIG_VERSION = 1
-CONFIG_HEADER = struct.Struct("<8sII")            # magic, version, count
+CONFIG_VERSION = 2
+CONFIG_HEADER = struct.Struct("<8sIHH")           # magic, version, count, inbox
+RUN_TIME_MARK = b"@"    # an entry's name: "@" + a run-time disk's name
 CONFIG_ENTRY = struct.Struct("<32sQQ")            # cap name, start, sectors
 CONFIG_MAX = (4096 - CONFIG_HEADER.size) // CONFIG_ENTRY.size
 
@@ -35,8 +46,20 @@ class Disk:
     def __init__(self, line):
         self.line = line
         self.channel = None     # the channel Object
+        self.name = None        # a run-time disk: its name ...
+        self.backend = None     # ... and its back end Domain
         self.start = None       # bytes
         self.size = None
+
+    @property
+    def domain(self):
+        """The back end's Domain."""
+        return self.backend if self.backend is not None else self.channel.ends[0].domain
+
+    @property
+    def label(self):
+        return ("disk '%s'" % self.name if self.name is not None
+                else "disk on channel '%s'" % self.channel.name)
 
     @property
     def server(self):
@@ -79,37 +102,63 @@ def check(checker, data):
         ctx = "disk #%d" % (n + 1)
         checker.fields(t, path, DISK_KEYS, ctx)
         disk = Disk(checker.pos.line(path))
-        cname = checker.string(t, "channel", path, ctx, required=True)
+        cname = checker.string(t, "channel", path, ctx)
+        name = checker.string(t, "name", path, ctx)
+        bname = checker.string(t, "backend", path, ctx)
         disk.start = checker.size(t, "start", path, ctx, required=True)
         disk.size = checker.size(t, "size", path, ctx, required=True)
-        if cname is not None:
+        if cname is not None and (name is not None or bname is not None):
+            checker.err(path + ("name" if name is not None else "backend",), "bad-disk",
+                        "%s: a disk has a channel or (for guests made at run time) a name "
+                        "and a backend, not both" % ctx)
+        elif cname is not None:
             ctx = "disk on channel '%s'" % cname
             disk.channel = backend_channel(checker, cname, path, ctx, "bad-disk",
                                            "a disk channel", "another disk", d.disks)
+        elif name is None or bname is None:
+            checker.err(path, "bad-disk", "%s: needs a channel, or a name and a backend"
+                        % ctx)
+        else:
+            ctx = "disk '%s'" % name
+            dom = next((x for x in d.domains if x.name == bname), None)
+            if dom is None:
+                checker.err(path + ("backend",), "bad-disk",
+                            "%s: no domain named '%s'" % (ctx, bname))
+            elif not dom.connect_inbox:
+                checker.err(path + ("backend",), "bad-disk",
+                            "%s: back end '%s' has no connect_inbox: it cannot take clients "
+                            "at run time" % (ctx, bname))
+            elif len(name) > 30 or any(k.name == name for k in d.disks):
+                checker.err(path + ("name",), "bad-disk",
+                            "%s: the name is longer than 30 characters or names another disk"
+                            % ctx)
+            else:
+                disk.name, disk.backend = name, dom
         for key, v in (("start", disk.start), ("size", disk.size)):
             if v is not None and v % ALIGN:
                 checker.err(path + (key,), "bad-disk",
                             "%s: %s %d is not a multiple of 4 KiB" % (ctx, key, v))
         if disk.size == 0:
             checker.err(path + ("size",), "bad-disk", "%s: size is 0" % ctx)
-        if disk.channel is None or disk.start is None or not disk.size:
+        if (disk.channel is None and disk.backend is None) or disk.start is None \
+                or not disk.size:
             continue
         for other in d.disks:
-            if (other.server.domain is disk.server.domain and
+            if (other.domain is disk.domain and
                     disk.start < other.start + other.size and
                     other.start < disk.start + disk.size):
                 checker.err(path + ("start",), "disk-overlap",
-                            "%s: extent [%#x, %#x) overlaps the disk on channel '%s' "
+                            "%s: extent [%#x, %#x) overlaps the %s "
                             "(line %d) of the same back end"
                             % (ctx, disk.start, disk.start + disk.size,
-                               other.channel.name, other.line))
+                               other.label, other.line))
                 break
         else:
             d.disks.append(disk)
-            disk.server.domain.serves_disks = True
+            disk.domain.serves_disks = True
     by_server = {}
     for disk in d.disks:
-        by_server.setdefault(disk.server.domain.name, []).append(disk)
+        by_server.setdefault(disk.domain.name, []).append(disk)
     for name, disks in by_server.items():
         if len(disks) > CONFIG_MAX:
             checker.err(disks[CONFIG_MAX].line, "bad-disk",
@@ -120,10 +169,12 @@ def check(checker, data):
 def config_blob(desc, dom):
     """The extent table of back end `dom` (bytes), or None if it serves none.
     Layout: docs/block-protocol.md, "Back-end configuration"."""
-    disks = [k for k in getattr(desc, "disks", []) if k.server.domain is dom]
+    disks = [k for k in getattr(desc, "disks", []) if k.domain is dom]
     if not disks:
         return None
-    out = bytearray(CONFIG_HEADER.pack(CONFIG_MAGIC, CONFIG_VERSION, len(disks)))
+    out = bytearray(CONFIG_HEADER.pack(CONFIG_MAGIC, CONFIG_VERSION, len(disks),
+                                       dom.connect_inbox))
     for k in disks:
-        out += CONFIG_ENTRY.pack(k.server.name.encode(), k.start // SECTOR, k.size // SECTOR)
+        name = RUN_TIME_MARK + k.name.encode() if k.name else k.server.name.encode()
+        out += CONFIG_ENTRY.pack(name, k.start // SECTOR, k.size // SECTOR)
     return bytes(out)

@@ -7,6 +7,10 @@
  */
 #include "internal.h"
 
+/* Where a domain's first channel mapping goes (the boot contract's
+ * channel_ipa_base, hyp/abi/cloison-boot.toml). */
+#define CHANNEL_IPA_BASE 0x80000000ull
+
 static const struct cloison_start_info *info;
 
 void si_init(const struct cloison_start_info *si)
@@ -50,6 +54,29 @@ const struct cloison_start_info_cap *si_find(const char *name)
 		if (name_is(info->caps[i].name, name))
 			return &info->caps[i];
 	return NULL;
+}
+
+const struct cloison_start_info_cap *si_find_mapped(const char *name)
+{
+	/* The start-info page is this domain's own RAM. */
+	struct cloison_start_info_cap *c = (struct cloison_start_info_cap *)(uintptr_t)si_find(name);
+	uint64_t ipa = CHANNEL_IPA_BASE, pa = 0, size = 0;
+
+	if (!c || c->ipa != ~0ull || c->type != CLOISON_TYPE_CHANNEL)
+		return c;
+	/* Past every region mapped so far, on a 2 MiB boundary. */
+	for (uint32_t i = 0; i < cap_count(); i++)
+		if (info->caps[i].ipa != ~0ull && info->caps[i].ipa + info->caps[i].size > ipa)
+			ipa = info->caps[i].ipa + info->caps[i].size;
+	ipa = (ipa + 0x1fffff) & ~0x1fffffull;
+	if (cloison_memory_phys(c->slot, &pa, &size) != CLOISON_ERR_OK ||
+	    cloison_memory_map(c->slot, ipa, CLOISON_RIGHT_CHANNEL_READ |
+				   CLOISON_RIGHT_CHANNEL_WRITE) != CLOISON_ERR_OK)
+		return c;
+	/* Record where the cap is now. */
+	c->ipa = ipa;
+	c->size = size;
+	return c;
 }
 
 uint64_t si_ram_pa(const volatile void *p)

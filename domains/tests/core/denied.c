@@ -44,7 +44,7 @@ static uint64_t pool_free(uint64_t pool)
 
 static void run_time_guest(const struct cloison_start_info *si)
 {
-	uint64_t pool = si_cap("pool"), gcon = si_cap("guest-console");
+	uint64_t pool = si_cap("pool"), gcon = si_cap("guest-console"), g2 = si_cap("guest2");
 	uint64_t name[4] = { 0 }, cname = 0, l = 0, free0, h0[6] = { 0 }, h1[6] = { 0 };
 	uint64_t img = (uint64_t)(uintptr_t)tiny_image, err;
 
@@ -79,6 +79,14 @@ static void run_time_guest(const struct cloison_start_info *si)
 			E(WRONG_TYPE));
 	TEST_REPORT_ERR("pool_into_a_frame", cloison_untyped_retype(pool, CLOISON_TYPE_FRAME,
 			4096, NONE, G_SCRATCH), E(NO_RIGHTS));
+	/* A channel to the started guest (guest2 takes clients in its inbox,
+	 * slots 62 and 63); dom0 as the back end (a domain it made has every
+	 * right but no inbox); dom0 signalling the driver (it holds no end). */
+	TEST_REPORT_ERR("connect_after_start", cloison_domain_connect(g2, G_DOM, pool, 8192,
+			2 | 62ull << 32, cname, 0), E(BAD_STATE));
+	TEST_REPORT_ERR("connect_itself_as_back_end", cloison_domain_connect(G_DOM, G_DOM, pool,
+			8192, 2 | 62ull << 32, cname, 0), E(INVALID_SLOT));
+	TEST_REPORT_ERR("signal_the_driver", cloison_channel_signal(g2), E(WRONG_TYPE));
 	cloison_domain_build_query(G_DOM, &h1[0], &h1[1], &h1[2], &h1[3], &h1[4], &h1[5]);
 	test_report("guest_unchanged", memcmp(h0, h1, sizeof(h0)) == 0 && h0[1] == sizeof(tiny_image) &&
 		    pool_free(pool) == free0 && state_of(G_DOM) == CLOISON_DOMAIN_RUNNING,

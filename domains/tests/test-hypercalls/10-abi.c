@@ -78,6 +78,7 @@ static const struct call calls[] = {
 	CALL(system_census, SYSTEM_CENSUS, T(SYSTEM), R(SYSTEM, AUDIT)),
 	CALL(vmm_reset, VMM_RESET, T(DOMAIN), R(DOMAIN, VMM)),
 	CALL(domain_console_attach, DOMAIN_CONSOLE_ATTACH, T(DOMAIN), R(DOMAIN, CONSOLE)),
+	CALL(domain_connect, DOMAIN_CONNECT, T(DOMAIN), R(DOMAIN, CONNECT)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

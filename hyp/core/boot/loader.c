@@ -116,8 +116,18 @@ static struct object *make_object(struct load *l, uint32_t i)
 			((struct irqobj *)(void *)irq)->flags |= IRQOBJ_F_EDGE;
 		return irq;
 	}
-	case CLOISON_TYPE_DOMAIN:
-		return (struct object *)bootcap_domain(l->v.doms[o->number].cspace_slots);
+	case CLOISON_TYPE_DOMAIN: {
+		const struct cloison_policy_domain *pd = &l->v.doms[o->number];
+		struct domain *d = bootcap_domain(pd->cspace_slots);
+
+		/* policy_check: the inbox is below the CSpace size, past every
+		 * boot cap. */
+		if (d) {
+			d->inbox_first = pd->cspace_slots - pd->inbox_slots;
+			d->inbox_slots = pd->inbox_slots;
+		}
+		return (struct object *)d;
+	}
 	case CLOISON_TYPE_NOTIFICATION:
 		return bootcap_notification();
 	case CLOISON_TYPE_CONSOLE:

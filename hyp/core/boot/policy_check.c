@@ -270,7 +270,10 @@ static enum policy_status check_domain(struct ctx *c, uint32_t i)
 		return bad(c, "domain %s: CSpace of %u slots", d->name, d->cspace_slots);
 	if (d->flags & ~(uint32_t)CLOISON_DOMAIN_F_AUTOSTART)
 		return bad(c, "domain %s: flags %x", d->name, d->flags);
-	if (d->reserved0 || d->reserved1)
+	if (d->inbox_slots >= d->cspace_slots)
+		return bad(c, "domain %s: an inbox of %u slots in a CSpace of %u", d->name,
+			   d->inbox_slots, d->cspace_slots);
+	if (d->reserved1)
 		return bad(c, "domain %s: reserved fields are not zero", d->name);
 	if ((uint64_t)d->cap_first + d->cap_count > ph->caps.count ||
 	    (uint64_t)d->seg_first + d->seg_count > ph->segments.count)
@@ -435,7 +438,8 @@ static enum policy_status check_caps(struct ctx *c)
 		if (k->domain >= ph->domains.count || k->object >= ph->objects.count)
 			return bad(c, "cap %u (%s): bad holder, object or slot", i, k->name);
 		d = &c->v->doms[k->domain];
-		if (k->slot < CLOISON_POLICY_FIRST_SLOT || k->slot >= d->cspace_slots ||
+		/* The inbox stays empty at boot: it is domain_connect's. */
+		if (k->slot < CLOISON_POLICY_FIRST_SLOT || k->slot >= d->cspace_slots - d->inbox_slots ||
 		    i < d->cap_first || i >= d->cap_first + d->cap_count)
 			return bad(c, "cap %u (%s): bad holder, object or slot", i, k->name);
 		for (uint32_t j = d->cap_first; j < i; j++)

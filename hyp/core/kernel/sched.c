@@ -188,7 +188,9 @@ static bool teardown_step(void)
 
 static void replenish(struct vcpu *v, uint64_t now)
 {
-	if (now < v->next_replenish)
+	/* A guest destroyed before finish_build was never scheduled (period
+	 * 0): nothing to replenish while it is reaped. */
+	if (now < v->next_replenish || !v->period)
 		return;
 	v->remaining = v->budget;
 	v->next_replenish += ((now - v->next_replenish) / v->period + 1) * v->period;

@@ -25,6 +25,8 @@
 #include <cloison/cnode.h>
 #include <cloison/domain.h>
 #include <cloison/hypercall.h>
+#include <cloison/memobj.h>
+#include <cloison/notification.h>
 #include <cloison/panic.h>
 #include <cloison/std/string.h>
 #include <cloison/sysobj.h>
@@ -292,25 +294,149 @@ uint64_t hc_decode_domain_install(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
-void hc_invoke_domain_install(struct hc_ctx *ctx)
+/* List a cap put into a domain under build in its start-info page. */
+static void build_list_cap(struct domain_build *b, uint32_t slot, uint32_t type, uint64_t rights,
+			   const void *name16)
 {
-	struct domain_build *b = ctx_domain(ctx)->build;
 	struct cloison_start_info *si = build_start_info(b);
 	struct cloison_start_info_cap *e = &si->caps[b->n_caps++];
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->name, name16, 16);
+	e->slot = slot;
+	e->type = type;
+	e->rights = rights;
+	e->ipa = ~0ull;
+	e->size = 0;
+	si->n_caps = b->n_caps;
+	arch_mem_clean(pa_add(b->ram, b->ram_size - PAGE_SIZE), PAGE_SIZE);
+}
+
+void hc_invoke_domain_install(struct hc_ctx *ctx)
+{
 	const struct cap *src = &ctx->aux->cap;
 
 	cte_insert(ctx->dst, cap_make(cap_type(src), (uint32_t)ctx->args[2], cap_object(src),
 				      cap_badge(src)),
 		   ctx->aux);
-	memset(e, 0, sizeof(*e));
-	memcpy(e->name, &ctx->args[3], 16);
-	e->slot = (uint32_t)ctx->args[1];
-	e->type = cap_type(src);
-	e->rights = ctx->args[2];
-	e->ipa = ~0ull;
-	e->size = 0;
-	si->n_caps = b->n_caps;
-	arch_mem_clean(pa_add(b->ram, b->ram_size - PAGE_SIZE), PAGE_SIZE);
+	build_list_cap(ctx_domain(ctx)->build, (uint32_t)ctx->args[1], cap_type(src), ctx->args[2],
+		       &ctx->args[3]);
+}
+
+/*
+ * domain_connect: x0 = the driver domain (connect), args guest, pool, size,
+ * slots (guest's slot | inbox slot << 32), name0, name1.
+ *
+ * The channel between a guest under build and a driver domain is made here,
+ * whole, so that its maker (dom0) never holds a cap to either end: end 1 goes
+ * into the guest's CSpace (as domain_install would put it, listed in its
+ * start-info page), end 0 into the driver's connect inbox, slots the policy
+ * reserved in the driver's CSpace. What the caller can do with it is bounded
+ * by the policy: the connect right on a cap to the driver (granted in the
+ * description and audited), a guest it is building, and its own pool.
+ *
+ * End 1 is a child of the pool cap; end 0 a child of the guest's hold on its
+ * CSpace (struct domain's cspace slot, which nothing else has as a parent),
+ * so the driver's end and every copy the driver makes of it go when the
+ * guest is destroyed (domain_build_disconnect), or with the pool on revoke.
+ *
+ * decode leaves: v[0..3] as a retype, aux = the pool, dst = the guest's slot.
+ * invoke finds the guest and the inbox slot again from the arguments.
+ */
+static struct domain *connect_guest(const struct hc_ctx *ctx)
+{
+	struct cte *g = cnode_slot(ctx->cspace, ctx->args[0]);
+
+	return (struct domain *)(void *)cap_object(&g->cap);
+}
+
+static struct cte *connect_inbox(const struct hc_ctx *ctx)
+{
+	return cnode_slot(domain_cspace(ctx_domain(ctx)), ctx->args[3] >> 32);
+}
+
+uint64_t hc_decode_domain_connect(struct hc_ctx *ctx)
+{
+	const struct domain *drv = ctx_domain(ctx);
+	const char *name = (const char *)&ctx->args[4];
+	uint64_t inbox = ctx->args[3] >> 32, err;
+	struct cte *g, *slot;
+	struct domain *gd;
+
+	/* The driver: alive, with an inbox the slot lies in, empty there. */
+	if (drv->state == CLOISON_DOMAIN_DESTROYED || !domain_cspace(drv))
+		return CLOISON_ERR_BAD_STATE;
+	if (inbox < drv->inbox_first || inbox - drv->inbox_first >= drv->inbox_slots)
+		return CLOISON_ERR_INVALID_SLOT;
+	slot = connect_inbox(ctx);
+	if (!slot)
+		return CLOISON_ERR_INVALID_SLOT;
+	if (!cte_is_empty(slot))
+		return CLOISON_ERR_SLOT_OCCUPIED;
+	/* The guest: one the caller is building, with its start-info page. */
+	err = hypercall_lookup(ctx, ctx->args[0], &g);
+	if (err)
+		return err;
+	if (cap_type(&g->cap) != CLOISON_TYPE_DOMAIN)
+		return CLOISON_ERR_WRONG_TYPE;
+	if (!cap_has_rights(&g->cap, CLOISON_RIGHT_DOMAIN_BUILD))
+		return CLOISON_ERR_NO_RIGHTS;
+	gd = (struct domain *)(void *)cap_object(&g->cap);
+	if (gd == drv)
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	err = build_state(gd, true);
+	if (err)
+		return err;
+	if (!domain_cspace(gd))
+		return CLOISON_ERR_BAD_STATE;
+	if (!name[0] || name[15])
+		return CLOISON_ERR_INVALID_ARGUMENT;
+	ctx->dst = cnode_slot(domain_cspace(gd), (uint32_t)ctx->args[3]);
+	if (!ctx->dst)
+		return CLOISON_ERR_INVALID_SLOT;
+	if (!cte_is_empty(ctx->dst))
+		return CLOISON_ERR_SLOT_OCCUPIED;
+	if (gd->build->n_caps >= CLOISON_LIMIT_START_INFO_CAPS_MAX)
+		return CLOISON_ERR_OUT_OF_RANGE;
+	/* The channel, from the caller's pool (retype_channel). */
+	err = hypercall_lookup(ctx, ctx->args[1], &ctx->aux);
+	if (err)
+		return err;
+	if (cap_type(&ctx->aux->cap) != CLOISON_TYPE_UNTYPED)
+		return CLOISON_ERR_WRONG_TYPE;
+	err = untyped_decode_kind(ctx, ctx->aux, CLOISON_TYPE_CHANNEL, ctx->args[2]);
+	return err ? err : untyped_decode_room(ctx, ctx->aux);
+}
+
+void hc_invoke_domain_connect(struct hc_ctx *ctx)
+{
+	struct domain *gd = connect_guest(ctx);
+	uint32_t rights;
+	struct object *obj = untyped_make(ctx, ctx->aux, CLOISON_HC_DOMAIN_CONNECT, &rights);
+
+	if (!obj)
+		return;
+	cte_insert(ctx->dst, cap_make(CLOISON_TYPE_CHANNEL, rights, obj, 1), ctx->aux);
+	cte_insert(connect_inbox(ctx), cap_make(CLOISON_TYPE_CHANNEL, rights, obj, 0), &gd->cspace);
+	build_list_cap(gd->build, (uint32_t)ctx->args[3], CLOISON_TYPE_CHANNEL, rights,
+		       &ctx->args[4]);
+}
+
+bool domain_build_disconnect(struct domain *d, uint32_t steps)
+{
+	struct cte *c;
+
+	if (!d->cspace.first_child)
+		return true;
+	/* Tell each driver first (bit 0 on its end, as channel_signal): it
+	 * wakes, finds the end gone and forgets the client. Signalling again
+	 * after a preemption only sets the bit again. */
+	for (c = d->cspace.first_child; c; c = c->next_sibling)
+		if (cap_type(&c->cap) == CLOISON_TYPE_CHANNEL && cap_badge(&c->cap) <= 1)
+			notification_do_signal(
+				&((struct channel *)(void *)cap_object(&c->cap))->end[cap_badge(&c->cap)],
+				1);
+	return cte_revoke_chunk(&d->cspace, steps);
 }
 
 uint64_t hc_decode_domain_build_query(struct hc_ctx *ctx)

@@ -8,6 +8,7 @@
  * destroy empties the domain's hold on its CSpace at once (so whatever only
  * the domain held goes), but the object itself stays until its last cap.
  */
+#include <cloison/abi/calls.h>
 #include <cloison/abi/errors.h>
 #include <cloison/abi/objects.h>
 #include <cloison/cnode.h>
@@ -41,6 +42,11 @@ static void domain_drop_cspace(struct domain *d)
 void domain_finalise(struct domain *d)
 {
 	vmm_unlink(d);
+	/* Its last cap went without a destroy: the drivers' ends of its
+	 * connections go now (as many as the connections and the copies the
+	 * drivers made of them, each O(1)). */
+	while (!domain_build_disconnect(d, UINT32_MAX))
+		;
 	domain_drop_cspace(d);
 	domain_set_state(d, CLOISON_DOMAIN_DESTROYED);
 }
@@ -161,6 +167,13 @@ void hc_invoke_domain_destroy(struct hc_ctx *ctx)
 {
 	struct domain *d = ctx_domain(ctx);
 
+	/* First the drivers' ends of the channels domain_connect made for it
+	 * (a bounded chunk per execution), so that no driver serves a client
+	 * that is gone. */
+	if (!domain_build_disconnect(d, hc_chunk.revoke_steps)) {
+		hypercall_restart(ctx, CLOISON_HC_DOMAIN_DESTROY);
+		return;
+	}
 	domain_drop_cspace(d);
 	domain_set_state(d, CLOISON_DOMAIN_DESTROYED);
 }

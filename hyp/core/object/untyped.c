@@ -155,30 +155,26 @@ static uint64_t untyped_decode_type(uint64_t type, uint64_t size, uint32_t *righ
  * v[2] = header bytes, v[3] = data bytes. invoke plans again from them:
  * the pool has not changed since decode, so the plan is the same.
  */
-uint64_t hc_decode_untyped_retype(struct hc_ctx *ctx)
+/*
+ * What every retype decodes, in two parts around the destination's checks:
+ * the type's right on the pool cap and its size (v[0..3] as
+ * hc_decode_untyped_retype documents), then room in the pool. Shared with
+ * domain_connect (build.c), whose pool is not x0.
+ */
+uint64_t untyped_decode_kind(struct hc_ctx *ctx, const struct cte *pool, uint64_t type,
+			     uint64_t size)
 {
-	const struct untyped *ut = (const struct untyped *)(void *)cap_object(&ctx->cte->cap);
-	uint64_t type = ctx->args[0], size = ctx->args[1];
+	const struct untyped *ut = (const struct untyped *)(void *)cap_object(&pool->cap);
 	uint64_t hdr = 0, data = 0, err;
 	uint32_t right = 0;
-	struct untyped_plan plan;
-	bool cross;
 
 	err = untyped_decode_type(type, size, &right, &hdr, &data);
 	if (err)
 		return err;
-	if (!cap_has_rights(&ctx->cte->cap, right))
+	if (!cap_has_rights(&pool->cap, right))
 		return CLOISON_ERR_NO_RIGHTS;
 	if (data > ut->size)
 		return CLOISON_ERR_OUT_OF_RANGE;
-	err = hypercall_dest(ctx, ctx->args[2], ctx->args[3], &ctx->dst, &cross);
-	if (err)
-		return err;
-	if (cross && !cap_has_rights(&ctx->cte->cap, CLOISON_RIGHT_GRANT))
-		return CLOISON_ERR_NO_RIGHTS;
-	err = untyped_plan(ut, hdr, data, PAGE_SIZE, &plan);
-	if (err)
-		return err;
 	ctx->v[0] = type;
 	ctx->v[1] = size;
 	ctx->v[2] = hdr;
@@ -186,15 +182,40 @@ uint64_t hc_decode_untyped_retype(struct hc_ctx *ctx)
 	return CLOISON_ERR_OK;
 }
 
-/*
- * The part of a retype both retype calls share: zero (a bounded chunk per
- * execution; the call op is re-executed until done) and carve. Returns the
- * new object, initialised for its type, or NULL when the call was asked to
- * run again. *rights: the rights its cap gets.
- */
-static struct object *untyped_make(struct hc_ctx *ctx, uint64_t op, uint32_t *rights)
+uint64_t untyped_decode_room(const struct hc_ctx *ctx, const struct cte *pool)
 {
-	struct untyped *ut = (struct untyped *)(void *)cap_object(&ctx->cte->cap);
+	struct untyped_plan plan;
+
+	return untyped_plan((const struct untyped *)(void *)cap_object(&pool->cap), ctx->v[2],
+			    ctx->v[3], PAGE_SIZE, &plan);
+}
+
+uint64_t hc_decode_untyped_retype(struct hc_ctx *ctx)
+{
+	uint64_t err;
+	bool cross;
+
+	err = untyped_decode_kind(ctx, ctx->cte, ctx->args[0], ctx->args[1]);
+	if (err)
+		return err;
+	err = hypercall_dest(ctx, ctx->args[2], ctx->args[3], &ctx->dst, &cross);
+	if (err)
+		return err;
+	if (cross && !cap_has_rights(&ctx->cte->cap, CLOISON_RIGHT_GRANT))
+		return CLOISON_ERR_NO_RIGHTS;
+	return untyped_decode_room(ctx, ctx->cte);
+}
+
+/*
+ * The part of a retype every retype call shares (domain_connect too): zero
+ * (a bounded chunk per execution; the call op is re-executed until done) and
+ * carve. Returns the new object, initialised for its type, or NULL when the
+ * call was asked to run again. *rights: the rights its cap gets.
+ */
+struct object *untyped_make(struct hc_ctx *ctx, const struct cte *pool, uint64_t op,
+			    uint32_t *rights)
+{
+	struct untyped *ut = (struct untyped *)(void *)cap_object(&pool->cap);
 	uint32_t type = (uint32_t)ctx->v[0];
 	uint64_t size = ctx->v[1];
 	struct untyped_plan plan;
@@ -221,7 +242,7 @@ static struct object *untyped_make(struct hc_ctx *ctx, uint64_t op, uint32_t *ri
 	switch (type) {
 	case CLOISON_TYPE_UNTYPED:
 		untyped_setup((struct untyped *)(void *)obj, untyped_pa(ut, plan.data_off), size);
-		*rights = cap_rights(&ctx->cte->cap);
+		*rights = cap_rights(&pool->cap);
 		break;
 	case CLOISON_TYPE_FRAME:
 	case CLOISON_TYPE_CHANNEL:
@@ -243,7 +264,7 @@ static struct object *untyped_make(struct hc_ctx *ctx, uint64_t op, uint32_t *ri
 void hc_invoke_untyped_retype(struct hc_ctx *ctx)
 {
 	uint32_t rights;
-	struct object *obj = untyped_make(ctx, CLOISON_HC_UNTYPED_RETYPE, &rights);
+	struct object *obj = untyped_make(ctx, ctx->cte, CLOISON_HC_UNTYPED_RETYPE, &rights);
 
 	if (obj)
 		cte_insert(ctx->dst, cap_make((uint32_t)ctx->v[0], rights, obj, 0), ctx->cte);
@@ -286,7 +307,7 @@ uint64_t hc_decode_untyped_retype_channel(struct hc_ctx *ctx)
 void hc_invoke_untyped_retype_channel(struct hc_ctx *ctx)
 {
 	uint32_t rights;
-	struct object *obj = untyped_make(ctx, CLOISON_HC_UNTYPED_RETYPE_CHANNEL, &rights);
+	struct object *obj = untyped_make(ctx, ctx->cte, CLOISON_HC_UNTYPED_RETYPE_CHANNEL, &rights);
 
 	if (!obj)
 		return;

@@ -61,6 +61,11 @@ struct domain {
 	/* Made at run time and given memory: what it was given (NULL for a
 	 * domain of the policy, or one not given memory yet). */
 	struct domain_build *build;
+	/* Its connect inbox (domain_connect, build.c): slots [inbox_first,
+	 * inbox_first + inbox_slots) of its CSpace, reserved by the policy
+	 * for the channel ends of run-time clients; 0 slots: it takes none
+	 * (every domain made at run time). */
+	uint32_t inbox_first, inbox_slots;
 };
 
 void domain_setup(struct domain *d);
@@ -86,6 +91,10 @@ void domain_build_release(struct domain *d);
 /* finish_build's extra checks (build.c): no cap to the CSpace's CNode but
  * the domain's own; memory, scheduling and a kernel to run it. */
 uint64_t domain_build_check_finish(const struct domain *d);
+/* The channels domain_connect made for d: each driver's end hangs below d's
+ * hold on its CSpace. Signal those ends and delete them, at most `steps`
+ * deletions; true when none is left (build.c). */
+bool domain_build_disconnect(struct domain *d, uint32_t steps);
 /* Every carve not yet released, for the invariant checker (tests): each is a
  * live child of its pool, as an object is. */
 const struct domain_build *domain_build_first(void);

@@ -49,6 +49,23 @@ void *untyped_carve(struct untyped *ut, const struct untyped_plan *plan);
  */
 bool untyped_zero_step(struct untyped *ut, uint64_t end, uint64_t budget);
 
+/*
+ * The retype calls' shared parts (untyped.c), for a pool cap that need not
+ * be x0 (domain_connect): untyped_decode_kind checks the type's retype right
+ * and size and fills ctx->v[0..3]; untyped_decode_room checks the pool has
+ * room; untyped_make zeroes a chunk (restarting the call `op` while work
+ * remains: NULL) and then carves and initialises the object, *rights the
+ * rights its cap gets.
+ */
+struct hc_ctx;
+struct cte;
+struct object;
+uint64_t untyped_decode_kind(struct hc_ctx *ctx, const struct cte *pool, uint64_t type,
+			     uint64_t size);
+uint64_t untyped_decode_room(const struct hc_ctx *ctx, const struct cte *pool);
+struct object *untyped_make(struct hc_ctx *ctx, const struct cte *pool, uint64_t op,
+			    uint32_t *rights);
+
 /* A carved object died (object.c). */
 void untyped_child_died(struct untyped *ut);
 

@@ -17,7 +17,11 @@
  *   CNode, pool or domain cap) changes nothing;
  * - finish_build refuses while a cap to the guest's CSpace CNode exists
  *   besides the domain's own;
- * - the pool running out at domain_set_memory: no_memory, nothing carved.
+ * - the pool running out at domain_set_memory: no_memory, nothing carved;
+ * - domain_connect: a channel between a guest under build and a driver
+ *   domain's connect inbox, dom0 holding neither end; destroying the guest,
+ *   dropping its last cap or revoking the pool takes the driver's end and
+ *   every copy of it (the driver signalled); each refusal changes nothing.
  */
 #include "capcall.h"
 #include "capcheck.h"
@@ -58,8 +62,16 @@
 
 /* dom0's slots */
 enum { S_POOL, S_CONSOLE, S_CN, S_DOM, S_END0, S_END1, S_SCRATCH, S_NOGRANT };
+/* dom0's caps on the driver domain D1: connect (and query), query only */
+enum { S_DRV = 10, S_DRVQ = 11 };
+/* D1's CSpace: 16 slots, the last 4 its connect inbox */
+#define INBOX_FIRST 12u
+#define INBOX_SLOTS 4u
+#define CHAN (68ull << 10) /* a ring page and 64 KiB of data, as storage-dom's */
 
-static struct domain *D0;
+static struct domain *D0, *D1;
+static struct domain *raised_domain;
+static uint32_t raised_vintid;
 static struct vm boot_vm[1];
 static struct vm *dom0_vm;
 static uint64_t pool_pa;
@@ -76,6 +88,12 @@ static void console_write(const char *buf, size_t len)
 	(void)len;
 }
 
+static void raise_virq(struct domain *d, uint32_t vintid)
+{
+	raised_domain = d;
+	raised_vintid = vintid;
+}
+
 static void setup(uint64_t pool_size)
 {
 	static const struct sysobj_hooks hooks = {
@@ -86,6 +104,7 @@ static void setup(uint64_t pool_size)
 		.caller_ram = dynvm_caller_ram,
 		.sched_limits = dynvm_sched_limits,
 		.vm_ready = dynvm_ready,
+		.raise_virq = raise_virq,
 	};
 	struct untyped *ut;
 	paddr_t pool;
@@ -97,12 +116,21 @@ static void setup(uint64_t pool_size)
 	pool_pa = pa_addr(pool);
 	ut = bootcap_untyped(pool, pool_size);
 	D0 = bootcap_domain(16);
-	if (!ut || !D0)
+	D1 = bootcap_domain(16);
+	if (!ut || !D0 || !D1)
 		abort();
+	D1->inbox_first = INBOX_FIRST;
+	D1->inbox_slots = INBOX_SLOTS;
+	D1->state = CLOISON_DOMAIN_RUNNING;
+	raised_domain = NULL;
+	raised_vintid = 0;
 	bootcap_install(D0, S_POOL, &ut->obj, DOM0_POOL_RIGHTS, 0);
 	bootcap_install(D0, S_CONSOLE, bootcap_console(),
 			CLOISON_RIGHT_CONSOLE_WRITE | CLOISON_RIGHT_GRANT, 0);
 	bootcap_install(D0, S_NOGRANT, bootcap_console(), CLOISON_RIGHT_CONSOLE_WRITE, 0);
+	bootcap_install(D0, S_DRV, &D1->obj, CLOISON_RIGHT_DOMAIN_CONNECT | CLOISON_RIGHT_DOMAIN_QUERY,
+			0);
+	bootcap_install(D0, S_DRVQ, &D1->obj, CLOISON_RIGHT_DOMAIN_QUERY, 0);
 	bootcap_finish();
 
 	vm_table_init(boot_vm, 1);
@@ -458,6 +486,200 @@ TEST(exhaustion_at_set_memory_leaves_nothing_half_built)
 	EXPECT_EQ(vm_count(), 1);
 	EXPECT_EQ(pool_free(), free0);
 	EXPECT_EQ(object_count(), objs0);
+}
+
+/* ---- domain_connect ---- */
+
+static uint64_t disk_name(void)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, "disk", 4);
+	return w;
+}
+
+/* Connect the guest in dom0's slot S_DOM to D1: its slot 2, inbox slot. */
+static uint64_t connect(uint64_t drv, uint64_t inbox)
+{
+	return HC(D0, drv, DOMAIN_CONNECT, S_DOM, S_POOL, CHAN, 2 | inbox << 32, disk_name(), 0);
+}
+
+static struct domain *guest(void)
+{
+	return (struct domain *)(void *)cap_object(&cnode_slot(domain_cspace(D0), S_DOM)->cap);
+}
+
+/* dom0 holds no channel end at all (nor anything it did not have). */
+static bool dom0_holds_no_channel(void)
+{
+	for (uint64_t s = 0; s < 16; s++)
+		if (HC(D0, s, CAP_IDENTIFY) == CLOISON_ERR_OK && R[1] == CLOISON_TYPE_CHANNEL)
+			return false;
+	return true;
+}
+
+static bool empty(struct domain *d, uint64_t slot)
+{
+	return HC(d, slot, CAP_IDENTIFY) == CLOISON_ERR_EMPTY_SLOT;
+}
+
+TEST(connect_puts_end1_in_the_guest_end0_in_the_inbox_and_destroy_takes_the_drivers_end)
+{
+	uint64_t free0, objs0, pa, size;
+	struct domain *g;
+
+	setup(POOL);
+	free0 = pool_free();
+	objs0 = object_count();
+	for (unsigned round = 0; round < 3; round++) {
+		EXPECT_EQ(prepare_guest(7, 2 << 20), CLOISON_ERR_OK);
+		g = guest();
+		EXPECT_EQ(connect(S_DRV, INBOX_FIRST + round), CLOISON_ERR_OK);
+		EXPECT(dom0_holds_no_channel());
+		/* the driver's end 0 in its inbox, the guest's end 1 in slot 2 */
+		EXPECT_EQ(HC(D1, INBOX_FIRST + round, CAP_IDENTIFY), CLOISON_ERR_OK);
+		EXPECT_EQ(R[1], CLOISON_TYPE_CHANNEL);
+		EXPECT_EQ(R[3], 0);
+		EXPECT_EQ(HC(D1, INBOX_FIRST + round, MEMORY_PHYS), CLOISON_ERR_OK);
+		pa = R[1];
+		size = R[2];
+		EXPECT_EQ(size, CHAN);
+		EXPECT_EQ(HC(g, 2, CAP_IDENTIFY), CLOISON_ERR_OK);
+		EXPECT_EQ(R[1], CLOISON_TYPE_CHANNEL);
+		EXPECT_EQ(R[3], 1);
+		EXPECT_EQ(HC(g, 2, MEMORY_PHYS), CLOISON_ERR_OK);
+		EXPECT_EQ(R[1], pa);
+		/* listed in the guest's start-info page by name */
+		{
+			const struct cloison_start_info *si = arch_mem_ptr(
+				pa_add(g->build->ram, g->build->ram_size - PG), PG);
+
+			EXPECT_EQ(si->n_caps, 2);
+			EXPECT(strcmp(si->caps[1].name, "disk") == 0);
+			EXPECT_EQ(si->caps[1].slot, 2);
+			EXPECT_EQ(si->caps[1].type, CLOISON_TYPE_CHANNEL);
+		}
+		/* the driver copies its end and binds it: every copy goes too */
+		EXPECT_EQ(HC(D1, INBOX_FIRST + round, CAP_COPY, NONE, 3), CLOISON_ERR_OK);
+		EXPECT_EQ(HC(D1, 3, CHANNEL_BIND, 40), CLOISON_ERR_OK);
+		EXPECT_EQ(HC(D0, S_DOM, DOMAIN_FINISH_BUILD), CLOISON_ERR_OK);
+		EXPECT_EQ(HC(D0, S_DOM, DOMAIN_START), CLOISON_ERR_OK);
+		raised_domain = NULL;
+		EXPECT_EQ(HC(D0, S_DOM, DOMAIN_DESTROY), CLOISON_ERR_OK);
+		EXPECT(raised_domain == D1 && raised_vintid == 40);
+		EXPECT(empty(D1, INBOX_FIRST + round));
+		EXPECT(empty(D1, 3));
+		schedule();
+		drop_all();
+		EXPECT_EQ(pool_free(), free0);
+		EXPECT_EQ(object_count(), objs0);
+		if (capcall_broken)
+			break;
+	}
+}
+
+TEST(dropping_the_guests_last_cap_or_revoking_the_pool_takes_the_drivers_end)
+{
+	uint64_t free0, objs0;
+
+	setup(POOL);
+	free0 = pool_free();
+	objs0 = object_count();
+	/* the last cap goes without a destroy */
+	EXPECT_EQ(prepare_guest(8, 2 << 20), CLOISON_ERR_OK);
+	EXPECT_EQ(connect(S_DRV, INBOX_FIRST), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_FINISH_BUILD), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_START), CLOISON_ERR_OK);
+	drop_all();
+	EXPECT(empty(D1, INBOX_FIRST));
+	EXPECT_EQ(pool_free(), free0);
+	EXPECT_EQ(object_count(), objs0);
+	/* the guest deletes its own end first: the driver's stays until the
+	 * guest is destroyed */
+	EXPECT_EQ(prepare_guest(9, 2 << 20), CLOISON_ERR_OK);
+	EXPECT_EQ(connect(S_DRV, INBOX_FIRST + 1), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(guest(), 2, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT(!empty(D1, INBOX_FIRST + 1));
+	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_DESTROY), CLOISON_ERR_OK);
+	EXPECT(empty(D1, INBOX_FIRST + 1));
+	drop_all();
+	EXPECT_EQ(pool_free(), free0);
+	/* revoking dom0's pool takes both ends with everything else */
+	EXPECT_EQ(prepare_guest(10, 2 << 20), CLOISON_ERR_OK);
+	EXPECT_EQ(connect(S_DRV, INBOX_FIRST + 2), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, S_POOL, CAP_REVOKE), CLOISON_ERR_OK);
+	schedule();
+	EXPECT(empty(D1, INBOX_FIRST + 2));
+	EXPECT_EQ(pool_free(), free0);
+	EXPECT_EQ(object_count(), objs0);
+}
+
+TEST(each_connect_refusal_changes_nothing)
+{
+	uint64_t free0, objs0, n = disk_name(), w[4];
+
+	setup(POOL);
+	EXPECT_EQ(prepare_guest(11, 2 << 20), CLOISON_ERR_OK);
+	/* a pool that makes no channels */
+	EXPECT_EQ(HC(D0, S_POOL, CAP_MINT, NONE, S_SCRATCH,
+		     DOM0_POOL_RIGHTS & ~CLOISON_RIGHT_UNTYPED_RETYPE_CHANNEL, 0),
+		  CLOISON_ERR_OK);
+	/* D1's inbox slot 13 already holds a client */
+	EXPECT_EQ(HC(D0, S_DRV, DOMAIN_CONNECT, S_DOM, S_POOL, CHAN, 3 | (uint64_t)13 << 32, n, 0),
+		  CLOISON_ERR_OK);
+	free0 = pool_free();
+	objs0 = object_count();
+#define REFUSED(err, drv, g, pool, size, slots, name)                                        	EXPECT_EQ(HC(D0, drv, DOMAIN_CONNECT, g, pool, size, slots, name, 0), err)
+	REFUSED(CLOISON_ERR_NO_RIGHTS, S_DRVQ, S_DOM, S_POOL, CHAN, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_WRONG_TYPE, S_POOL, S_DOM, S_POOL, CHAN, 2 | 12ull << 32, n);
+	/* inbox slots outside the inbox, or taken */
+	REFUSED(CLOISON_ERR_INVALID_SLOT, S_DRV, S_DOM, S_POOL, CHAN, 2 | 11ull << 32, n);
+	REFUSED(CLOISON_ERR_INVALID_SLOT, S_DRV, S_DOM, S_POOL, CHAN, 2 | 16ull << 32, n);
+	REFUSED(CLOISON_ERR_INVALID_SLOT, S_DRV, S_DOM, S_POOL, CHAN, 2 | 1ull << 32, n);
+	REFUSED(CLOISON_ERR_INVALID_SLOT, S_DRV, S_DOM, S_POOL, CHAN, 2 | ~0ull << 32, n);
+	REFUSED(CLOISON_ERR_SLOT_OCCUPIED, S_DRV, S_DOM, S_POOL, CHAN, 2 | 13ull << 32, n);
+	/* the guest: not a domain, a cap without build (dom0's on the
+	 * driver), a slot outside its CSpace or taken (its console) */
+	REFUSED(CLOISON_ERR_WRONG_TYPE, S_DRV, S_POOL, S_POOL, CHAN, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_NO_RIGHTS, S_DRV, S_DRV, S_POOL, CHAN, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_EMPTY_SLOT, S_DRV, S_CN, S_POOL, CHAN, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_INVALID_SLOT, S_DRV, S_DOM, S_POOL, CHAN, 8 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_SLOT_OCCUPIED, S_DRV, S_DOM, S_POOL, CHAN, 1 | 12ull << 32, n);
+	/* the name, the pool, the size */
+	REFUSED(CLOISON_ERR_INVALID_ARGUMENT, S_DRV, S_DOM, S_POOL, CHAN, 2 | 12ull << 32, 0);
+	REFUSED(CLOISON_ERR_WRONG_TYPE, S_DRV, S_DOM, S_CONSOLE, CHAN, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_NO_RIGHTS, S_DRV, S_DOM, S_SCRATCH, CHAN, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_OUT_OF_RANGE, S_DRV, S_DOM, S_POOL, 0, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_ALIGNMENT, S_DRV, S_DOM, S_POOL, CHAN + 1, 2 | 12ull << 32, n);
+	REFUSED(CLOISON_ERR_NO_MEMORY, S_DRV, S_DOM, S_POOL, POOL - PG, 2 | 12ull << 32, n);
+	EXPECT_EQ(pool_free(), free0);
+	EXPECT_EQ(object_count(), objs0);
+	EXPECT(empty(D1, 12));
+	EXPECT(empty(guest(), 2));
+	/* After start: no connection to the guest any more (dom0 connecting
+	 * itself as its back end would need one), nothing changed. */
+	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_FINISH_BUILD), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, S_DOM, DOMAIN_START), CLOISON_ERR_OK);
+	free0 = pool_free();
+	objs0 = object_count();
+	REFUSED(CLOISON_ERR_BAD_STATE, S_DRV, S_DOM, S_POOL, CHAN, 2 | 12ull << 32, n);
+	/* dom0 as the back end: a domain it made has every right, connect
+	 * too, but no inbox (only the policy reserves one) */
+	EXPECT_EQ(HC(D0, S_POOL, UNTYPED_RETYPE, CLOISON_TYPE_DOMAIN, 0, NONE, S_END0),
+		  CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, S_POOL, UNTYPED_RETYPE, CLOISON_TYPE_CNODE, 16, NONE, S_END1),
+		  CLOISON_ERR_OK);
+	EXPECT_EQ(HC(D0, S_END0, DOMAIN_SET_CSPACE, S_END1), CLOISON_ERR_OK);
+	name_words(12, w);
+	EXPECT_EQ(HC(D0, S_END0, DOMAIN_SET_MEMORY, S_POOL, 2 << 20, w[0], w[1], w[2], w[3]),
+		  CLOISON_ERR_OK);
+	free0 = pool_free();
+	objs0 = object_count();
+	REFUSED(CLOISON_ERR_INVALID_SLOT, S_END0, S_END0, S_POOL, CHAN, 2 | 12ull << 32, n);
+#undef REFUSED
+	EXPECT_EQ(pool_free(), free0);
+	EXPECT_EQ(object_count(), objs0);
+	EXPECT(dom0_holds_no_channel());
 }
 
 int main(int argc, char **argv)

@@ -104,8 +104,8 @@ REFUSE_RAW(image_hash_wrong_in_policy, "domain d1: image hash mismatch",
 /* ---- the policy header */
 REFUSE(policy_magic, "policy has a bad magic number", PH.magic[0] = 'X')
 REFUSE(policy_version, "policy version 9", PH.version = 9)
-REFUSE(policy_header_size, "policy version 1 / sizes", PH.header_size = 191)
-REFUSE(policy_total_size, "policy version 1 / sizes", PH.total_size -= 8)
+REFUSE(policy_header_size, "policy version 2 / sizes", PH.header_size = 191)
+REFUSE(policy_total_size, "policy version 2 / sizes", PH.total_size -= 8)
 REFUSE(policy_flags_no_images, "policy flags 1", PH.flags = CLOISON_POLICY_F_NO_IMAGES)
 REFUSE(policy_flags_unknown, "policy flags 80", PH.flags = 0x80)
 REFUSE(policy_abi_major, "policy needs ABI 9.", PH.abi_major = 9)
@@ -168,7 +168,9 @@ REFUSE(domain_cspace_not_power_of_two, "domain d0: CSpace of 48", D0.cspace_slot
 REFUSE(domain_cspace_too_big, "domain d0: CSpace of 8192", D0.cspace_slots = 8192)
 REFUSE(domain_cspace_too_small, "domain d0: CSpace of 1", D0.cspace_slots = 1)
 REFUSE(domain_flags, "domain d1: flags 3", D1.flags = 3)
-REFUSE(domain_reserved0, "domain d0: reserved", D0.reserved0 = 1)
+REFUSE(domain_inbox_too_big, "domain d0: an inbox of", D0.inbox_slots = D0.cspace_slots)
+/* A boot cap in the connect inbox (d0's caps from slot 1 on). */
+REFUSE(cap_in_inbox, "bad holder, object or slot", D0.inbox_slots = D0.cspace_slots - 1)
 REFUSE(domain_reserved1, "domain d1: reserved", D1.reserved1 = 1)
 REFUSE(domain_cap_range_outside, "domain d1: cap or segment range", D1.cap_count = 10)
 REFUSE(domain_seg_range_outside, "domain d1: cap or segment range", D1.seg_first = 2)

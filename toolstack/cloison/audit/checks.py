@@ -230,6 +230,18 @@ def check_rights(m, reach):
 
 # -- 4. control domains ----------------------------------------------------------
 
+def _control_channel(m, reach, dom, obj):
+    """Whether channel obj is a control channel of control domain dom: every
+    other holder is a driver domain with a connect inbox that dom holds
+    `connect` on (docs/dynamic-guests.md: dom0 tells storage-dom which disk
+    a guest it creates gets; the guest's channel is the core's)."""
+    others = [x.dom for x in reach.holders(obj) if x.dom is not dom]
+    connect = [h.obj.domain for h in reach.of(dom) if h.obj.kind == "domain"
+               and m.has("domain", h.mask, "connect")]
+    return bool(others) and all(o in connect and o.role == "driver" and o.inbox_slots
+                                for o in others)
+
+
 def check_control(m, reach):
     c = Check("control-domain",
               "dom0 holds no device, no frame of any guest, no channel end, "
@@ -246,6 +258,13 @@ def check_control(m, reach):
             if o.kind in ("device", "irq"):
                 c.violate(Finding("control domain '%s' can reach %s: it %s"
                                   % (dom.name, o.label(), how), [dom.name], [o.name]))
+            elif o.kind == "channel" and _control_channel(m, reach, dom, o):
+                c.notes.append(
+                    "control domain '%s' holds an end of %s, a control channel to %s, "
+                    "which it may connect guests to: requests only, a guest's own "
+                    "channel is made by domain_connect and never held by it"
+                    % (dom.name, o.label(), _holders_text(
+                        m, [x for x in reach.holders(o) if x.dom is not dom])))
             elif o.kind == "channel":
                 c.violate(Finding("control domain '%s' holds an end of %s: it %s"
                                   % (dom.name, o.label(), how), [dom.name], [o.name]))

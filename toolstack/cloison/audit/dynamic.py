@@ -11,11 +11,16 @@ what it could ever create is bounded by
   grant): those and objects made from its pools are all a created guest can
   ever hold;
 - the guest configs of its store (memory, budget, priority), which must fit
-  what the core lets it give: the pool, its own CPU share and priority.
+  what the core lets it give: the pool, its own CPU share and priority;
+- the connect policy: the driver domains it holds the connect right on
+  (domain_connect makes a channel between a guest it builds and such a
+  driver's connect inbox, and gives the creator neither end).
 
 check_dynamic turns that into a bound on every reachable state and checks
 it: no device, irq, frame or another domain's channel end can ever reach a
-created guest (the core never installs a CNode, pool or domain cap), and every config can be created. The live check
+created guest (the core never installs a CNode, pool or domain cap), a
+created guest is connected only to driver domains, and every config can be
+created. The live check
 (live.py) then accepts a dump's run-time domains and objects exactly within
 this bound.
 """
@@ -36,6 +41,7 @@ class Creator:
         self.pools = []         # (Obj, mask) with retype_domain
         self.kinds = set()      # object types its pools make
         self.grants = []        # (Obj, mask) caps it may hand on
+        self.connects = []      # Dom: the domains it may connect guests to
 
 
 def creators(m, reach):
@@ -51,6 +57,10 @@ def creators(m, reach):
                         c.kinds.add(kind)
         if not c.pools:
             continue
+        for h in reach.of(dom):
+            if (h.obj.kind == "domain" and h.obj.domain is not None
+                    and m.has("domain", h.mask, "connect") and h.obj.domain not in c.connects):
+                c.connects.append(h.obj.domain)
         for cap in dom.caps:
             if m.has(cap.obj.kind, cap.mask, "grant") and cap.obj.kind not in NEVER_INSTALLED:
                 c.grants.append((cap.obj, cap.mask))
@@ -96,6 +106,7 @@ def check_dynamic(m, reach):
                                   "creates: an end of a declared channel would change hands "
                                   "at run time" % (dom.name, obj.label()),
                                   [dom.name], [obj.name]))
+        _check_connects(m, c, cr)
         grants = ", ".join("%s [%s]" % (o.label(), ",".join(m.names(o.kind, mk)))
                            for o, mk in cr.grants) or "nothing"
         c.notes.append(
@@ -130,6 +141,49 @@ def check_dynamic(m, reach):
                      "frame or declared channel end (and never a CNode, pool or domain cap)"
                      % plural(len(cs), "domain"))
     return c
+
+
+def _check_connects(m, c, cr):
+    """The connect policy: which driver domains cr's guests can be given a
+    channel to (domain_connect), through which inbox."""
+    dom = cr.dom
+    for drv in cr.connects:
+        if drv.inbox_slots == 0:
+            c.notes.append("domain '%s' holds connect on '%s', which reserves no connect "
+                           "inbox: domain_connect to it is refused" % (dom.name, drv.name))
+        elif drv.role != "driver":
+            c.violate(Finding("domain '%s' may connect the guests it creates to domain '%s' "
+                              "(connect inbox of %d slots), which is not a driver domain: a "
+                              "guest made at run time would get a channel to it"
+                              % (dom.name, drv.name, drv.inbox_slots),
+                              [dom.name, drv.name], [drv.name]))
+        elif "channel" not in cr.kinds:
+            c.notes.append("domain '%s' holds connect on '%s' but its pools cannot make "
+                           "channels (no retype_channel): domain_connect is refused"
+                           % (dom.name, drv.name))
+        else:
+            c.notes.append("domain '%s' may connect the guests it creates to driver domain "
+                           "'%s': each a channel from its pools, end 1 in the guest, end 0 "
+                           "in one of the %d slots of '%s''s connect inbox (slots %d..%d); "
+                           "'%s' holds neither end"
+                           % (dom.name, drv.name, drv.inbox_slots, drv.name,
+                              drv.cspace_slots - drv.inbox_slots, drv.cspace_slots - 1,
+                              dom.name))
+
+
+def connected_end(m, creators, dc):
+    """Why cap dc of a policy domain's dump, in no policy slot, is a
+    run-time client's channel end in that domain's connect inbox, or None."""
+    drv = m.dom_by_name.get(dc.domain)
+    if (drv is None or not drv.inbox_slots or dc.type != "channel" or dc.badge != 0
+            or not dc.object.startswith("#")
+            or not drv.cspace_slots - drv.inbox_slots <= dc.slot < drv.cspace_slots):
+        return None
+    for cr in creators.values():
+        if drv in cr.connects and "channel" in cr.kinds:
+            return ("end 0 of a channel '%s' connected to one of its guests (connect inbox)"
+                    % cr.dom.name)
+    return None
 
 
 def _size(n):

@@ -81,6 +81,7 @@ class Dom:
         self.mem_phys = 0
         self.mem_size = 0
         self.cspace_slots = 0
+        self.inbox_slots = 0        # connect inbox: the last slots of its CSpace
         self.autostart = True
         self.caps = []
         self.declared_role = None
@@ -172,6 +173,7 @@ def from_policy(pol, sha256, abi=None, roles=None, filename=""):
         dom.schedule = (d["budget_us"], d["period_us"], d["priority"])
         dom.mem_phys, dom.mem_size = d["mem_phys"], d["mem_size"]
         dom.cspace_slots = d["cspace_slots"]
+        dom.inbox_slots = d["inbox_slots"]
         dom.autostart = bool(d["flags"] & fmt.DOMAIN_F_AUTOSTART)
         dom.declared_role = roles.get(dom.name)
         if d["object"] < len(m.objects):

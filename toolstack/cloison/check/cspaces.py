@@ -10,7 +10,13 @@ def check(r):
     for dom in r.d.domains:
         for n, cap in enumerate(dom.caps):
             cap.slot = n + 1
-        if len(dom.caps) > dom.cspace_slots - 1:
+        if dom.connect_inbox and dom.connect_inbox + len(dom.caps) > dom.cspace_slots - 1:
+            r.err(dom.connect_inbox_line, "too-many-caps",
+                  "%s: connect_inbox %d does not fit: %d caps and the inbox, "
+                  "but a CSpace of %d slots holds %d (slot 0 stays empty)"
+                  % (dom.ctx, dom.connect_inbox, len(dom.caps),
+                     dom.cspace_slots, dom.cspace_slots - 1))
+        elif len(dom.caps) > dom.cspace_slots - 1:
             cap = dom.caps[dom.cspace_slots - 1]
             r.err(cap.line, "too-many-caps",
                   "%s: cap '%s' does not fit: %d caps, but a CSpace "

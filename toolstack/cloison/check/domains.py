@@ -14,6 +14,7 @@ from .system import cspace_ok
 
 FIELDS = ("name", "kind", "image", "kernel", "initramfs", "cmdline", "memory",
           "phys", "vcpus", "budget_us", "period_us", "priority", "cspace_slots",
+          "connect_inbox",
           "autostart", "role", "store", "cap")
 LINUX_FIELDS = ("kernel", "initramfs", "cmdline")
 
@@ -139,6 +140,12 @@ def read(r, dom):
     dom.cspace_slots = r.d.system.cspace_slots
     if slots is not None and cspace_ok(r, slots, path + ("cspace_slots",), ctx):
         dom.cspace_slots = slots
+    # Slots reserved at the end of its CSpace for the channel ends of
+    # run-time clients (domain_connect; docs/dynamic-guests.md).
+    inbox = r.integer(t, "connect_inbox", path, ctx, default=0)
+    dom.connect_inbox_line = r.pos.line(path + ("connect_inbox",))
+    if inbox is not None:
+        dom.connect_inbox = inbox
     dom.autostart = r.boolean(t, "autostart", path, ctx, True)
     dom.autostart_line = r.pos.line(path + ("autostart",))
     role = r.string(t, "role", path, ctx)

@@ -19,6 +19,14 @@ const char *si_name(void);
 const struct cloison_start_info_cap *si_find(const char *name);
 
 /*
+ * The same, but a channel cap the domain was given unmapped (a guest made at
+ * run time: its start-info entry says ipa all ones) is first mapped, read
+ * and write, past the regions mapped so far, and its entry updated. The
+ * front ends look their channel up this way.
+ */
+const struct cloison_start_info_cap *si_find_mapped(const char *name);
+
+/*
  * The slot of the cap called `name`. A cap the domain needs but does not
  * hold is a configuration error: the runtime prints which one is missing
  * and which caps the domain has, then stops the domain (runtime_panic).
