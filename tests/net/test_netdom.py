@@ -37,7 +37,13 @@ class NetDom(RigCase):
         f = udp_frame("g0", mac("g1"), "10.0.0.10", "10.0.0.11")
         got = self.rig.exchange("g0", f, settle=["h0", "g0"])
         self.only(got, {"g1": [f]})
-        self.assertEqual(self.rig.counters("up")["stray"] - before, 3)
+        # Three signals on the unconfigured channel: each is counted when its
+        # virtual interrupt is taken, and signals sent before net-dom runs
+        # coalesce into one pending interrupt (as a level interrupt does), so
+        # 1 to 3 are counted depending on when net-dom ran; none is a failure.
+        stray = self.rig.counters("up")["stray"] - before
+        self.assertGreaterEqual(stray, 1)
+        self.assertLessEqual(stray, 3)
 
     def test_C_2_short_and_long_frames_dropped(self):
         long_untagged = udp_frame("g0", mac("g1"), "10.0.0.10", "10.0.0.11", b"y" * 1473)
