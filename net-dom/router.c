@@ -18,6 +18,7 @@ struct arp_entry {
 	uint8_t mac[6];
 	bool used, resolved;
 	uint64_t when;         /* resolved: when learned; pending: asked */
+	uint64_t since;        /* pending: first asked (ARP_PENDING_S) */
 	uint32_t n_pending;
 	uint32_t slot[ARP_PENDING_MAX];
 };
@@ -226,6 +227,18 @@ void router_to_uplink(struct pkt *k)
 	if (!e) {
 		uint32_t i;
 
+		/* A next hop that has not answered for ARP_PENDING_S gives its
+		 * entry and held frames up: a guest asking for hops that never
+		 * answer cannot keep the cache full for the others. */
+		for (i = 0; i < ARP_ENTRIES; i++)
+			if (cache[i].used && !cache[i].resolved &&
+			    now - cache[i].since >= clock_seconds(ARP_PENDING_S)) {
+				for (uint32_t j = 0; j < cache[i].n_pending; j++) {
+					slot_busy[cache[i].slot[j]] = false;
+					port_drop(u, DROP_ARP_PENDING);
+				}
+				cache[i].used = false;
+			}
 		for (i = 0; i < ARP_ENTRIES && cache[i].used; i++)
 			;
 		if (i == ARP_ENTRIES) {
@@ -246,6 +259,7 @@ void router_to_uplink(struct pkt *k)
 		*e = (struct arp_entry){ .used = true };
 		memcpy(e->ip, hop, 4);
 		e->when = now;
+		e->since = now;
 		router_arp(u, 1, u->cfg.mac, u->cfg.ip[0], (const uint8_t[6]){ 0 }, hop, bcast);
 	} else if (now - e->when >= clock_seconds(1)) {
 		e->when = now; /* ask again, at most once a second */

@@ -21,6 +21,7 @@
 #define ARP_ENTRIES 8u
 #define ARP_PENDING_MAX 4u   /* packets held per unresolved next hop (RT-6) */
 #define ARP_TTL_S 60u        /* a resolved entry's life */
+#define ARP_PENDING_S 3u     /* an unanswered next hop's, when the cache is needed */
 
 /* net-dom's MAC on routed and NAT guest ports (Xen's backend MAC). */
 extern const uint8_t guest_side_mac[6];

@@ -86,6 +86,10 @@ static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
 		reply(c, id, BLKIF_OK, 0);
 		return true;
 	}
+	/* Each client's share of the device queue: two flooding clients must
+	 * not hold every slot and refill it first as slots free. */
+	if (c->in_flight >= (n_clients > 1 ? VBLK_MAX_IN_FLIGHT / n_clients : VBLK_MAX_IN_FLIGHT))
+		return false;
 	if (r->op == BLKIF_OP_FLUSH)
 		st = vblk_submit(&blk, VBLK_FLUSH, 0, 0, 0, tag);
 	else

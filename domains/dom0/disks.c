@@ -77,6 +77,17 @@ bool disk_reserve(const struct store_guest *g, uint32_t *inbox)
 			    diskctl_status_name(rsp.status));
 		return false;
 	}
+	/* storage-dom names the channel's size, which dom0's pool pays for:
+	 * only within what the protocol allows (diskctl.h). */
+	if (rsp.value <= 4096 || rsp.value > DISKCTL_CHANNEL_MAX || rsp.value % 4096) {
+		uint64_t asked = rsp.value;
+
+		ask(DISKCTL_DETACH, rsp.slot, NULL, &rsp);
+		fail("create %s: disk '%s': storage-dom asked for a channel of %lu bytes "
+		     "(more than a page, at most %llu, whole pages)\n", g->name, g->disk, asked,
+		     DISKCTL_CHANNEL_MAX);
+		return false;
+	}
 	*inbox = rsp.slot;
 	channel_size = rsp.value;
 	return true;
@@ -119,7 +130,8 @@ void disks_list(void)
 		fail("disks: dom0 holds no 'storage-ctl' channel\n");
 		return;
 	}
-	for (; ask(DISKCTL_LIST, i, NULL, &rsp) && rsp.status == DISKCTL_OK; i++) {
+	for (; i < DISKCTL_LIST_MAX && ask(DISKCTL_LIST, i, NULL, &rsp) && rsp.status == DISKCTL_OK;
+	     i++) {
 		rsp.disk[DISKCTL_NAME - 1] = 0;
 		print("disk %s: inbox slot %u, %lu requests served\n", rsp.disk, rsp.slot,
 		      rsp.value);

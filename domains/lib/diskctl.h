@@ -28,6 +28,11 @@
 #include <stdint.h>
 
 #define DISKCTL_NAME 32u
+/* What a control domain takes on trust from the back end's answers: a disk
+ * channel (ATTACH's value) of more than a ring page and at most this many
+ * bytes of its pool, and at most this many LIST entries (a CSpace's slots). */
+#define DISKCTL_CHANNEL_MAX (1ull << 20)
+#define DISKCTL_LIST_MAX 4096u
 
 enum diskctl_op {
 	DISKCTL_ATTACH = 1,

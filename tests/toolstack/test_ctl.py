@@ -11,8 +11,8 @@ configs) and cloison.ctl sends dom0's shell commands over the console.
 - the pool running out part way through a create, a budget beyond dom0's
   own, an unknown config: each refused with the field named, and the census
   unchanged;
-- `console NAME`: the keys go to the guest until Ctrl-] gives them back,
-  never to dom0 meanwhile; a stopped guest, an unknown name and the shell
+- `console NAME`: the keys go to the guest until Ctrl-] gives them back, or
+  the guest stops, never to dom0 meanwhile; a stopped guest, an unknown name and the shell
   itself are refused by name;
 - `cloison ctl` itself: the output of one command and its exit status, and
   `ctl console NAME --send LINE --expect REGEX`.
@@ -106,6 +106,15 @@ class RunTimeGuests(support.CtlSystem):
                              ["console: no domain named 'nosuch'"])
             self.assertEqual(self.run_ok("console dom0", ok=False),
                              ["console: no domain named 'dom0' (that is this shell)"])
+            # An attached guest that stops gives the input back at once, before
+            # any other key: dom0 answers the next command.
+            mark = len(self.log_text())
+            self.run_ok("console hello1")
+            self.wait_log("cloison: console input to hello1 (Ctrl-] detaches)", mark)
+            self.con.sock.sendall(b"stop\r")
+            self.wait_log("[hello1] heard 'stop'", mark)
+            self.wait_log("cloison: console input to dom0 (detached; Ctrl-] switches)", mark)
+            self.assertRegex("\n".join(self.run_ok("list")), r"hello1 .* stopped")
         finally:
             self.run_ok("destroy hello1")
 

@@ -14,7 +14,8 @@
  *
  * A guest whose "console" cap has the input right (dom0 gives it to the
  * guests it creates) echoes the keys it reads and answers each line with
- * `heard 'LINE'`: what dom0's `console NAME` shows (docs/dom0.md).
+ * `heard 'LINE'`: what dom0's `console NAME` shows (docs/dom0.md); the
+ * line `stop` stops it (the core stops a domain that faults on purpose).
  */
 #include <domain/runtime.h>
 #include <stdlib.h>
@@ -46,6 +47,10 @@ static void take_input(uint64_t console)
 			if (c == '\r' || c == '\n') {
 				line[n] = '\0';
 				printf("\nheard '%s'\n", line);
+				if (strcmp(line, "stop") == 0) {
+					fflush(stdout);
+					runtime_fault(); /* the core stops it */
+				}
 				n = 0;
 			} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(line)) {
 				line[n++] = c;

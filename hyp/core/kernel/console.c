@@ -288,6 +288,15 @@ void console_attach(const struct domain *caller, struct domain *d)
 	focus_to(vm, "Ctrl-] detaches");
 }
 
+/* The domain stopped (by a cap, by itself or by a fault: guest_stopped):
+ * a domain attached by domain_console_attach gives the input back now,
+ * not at the next key. */
+void console_vm_stopped(struct vm *vm)
+{
+	if (input.giver && input.vm == vm)
+		switch_focus();
+}
+
 /* The domain's vm is going away (unloaded, its memory back to a pool):
  * no pointer to it may stay here. */
 void console_vm_gone(struct vm *vm)

@@ -9,6 +9,7 @@
 #include <arch/vcpu.h>
 #include <cloison/abi/objects.h>
 #include <cloison/abi/policy.h>
+#include <cloison/console.h>
 #include <cloison/hypercall.h>
 #include <cloison/std/string.h>
 #include <cloison/vgic.h>
@@ -144,6 +145,7 @@ void guest_domain_changed(struct domain *d)
 
 void guest_stopped(struct vm *vm, uint64_t pc)
 {
+	console_vm_stopped(vm); /* an attached console input goes back */
 	vmm_guest_stopped(vm->domain, pc);
 	/* A VMM that stops takes its guests with it: nothing else answers
 	 * their exits. */

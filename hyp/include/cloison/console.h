@@ -25,6 +25,7 @@ size_t console_input_read(const struct domain *caller, char *buf, size_t max);
  * to d until Ctrl-] gives it back, d stops, or d's vm goes. */
 bool console_has_focus(const struct domain *d);
 void console_attach(const struct domain *caller, struct domain *d);
+void console_vm_stopped(struct vm *vm);
 void console_vm_gone(struct vm *vm);
 
 /* print_sink.c: while `broken` is set, the next character printed ends the
