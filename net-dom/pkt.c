@@ -38,6 +38,28 @@ bool pkt_parse(struct pkt *k, const volatile uint8_t *frame, uint64_t pa, uint32
 	k->tagged = k->bad_tag = k->reflect = false;
 	k->vid = 0;
 	k->pcp = 0;
+	/* The common frame, untagged IPv4 without options and not ICMP, from
+	 * an 8-aligned buffer (a guest's, NETFRONT_BUF_SIZE apart): its 34
+	 * bytes of headers as five word loads (40 bytes, all inside the
+	 * frame), the same copy the general path below makes byte for byte
+	 * (the 6 bytes past hdr_len are not part of the headers). Anything
+	 * else is read again, from the start, by that path: every decision is
+	 * still taken on one private copy. */
+	if (((uintptr_t)frame & 7) == 0 && len >= 40) {
+		const volatile uint64_t *src = (const volatile uint64_t *)(const volatile void *)frame;
+		uint64_t *dst = (uint64_t *)(void *)h;
+
+		for (uint32_t i = 0; i < 5; i++)
+			dst[i] = src[i];
+		k->type = get16(h + 12);
+		if (k->type == ETH_P_IP && (h[ETH_HLEN] & 0xfu) == 5 && h[ETH_HLEN + 9] != 1) {
+			k->hdr_len = ETH_HLEN + 20;
+			k->rest = frame + ETH_HLEN + 20;
+			k->rest_pa = pa + ETH_HLEN + 20;
+			k->rest_len = len - ETH_HLEN - 20;
+			return true;
+		}
+	}
 	if (len < ETH_HLEN)
 		return false;
 	pull(k, frame, ETH_HLEN);

@@ -26,7 +26,7 @@ struct port;
 #define ETH_P_BARRIER 0x88b5u /* IEEE local experimental: the test rig's */
 
 struct pkt {
-	uint8_t hdr[PKT_HDR_MAX]; /* private: dst, src, type, then L3 headers */
+	_Alignas(8) uint8_t hdr[PKT_HDR_MAX]; /* private: dst, src, type, then L3 headers */
 	uint32_t hdr_len;
 	const volatile uint8_t *rest; /* the bytes after the copied headers */
 	uint64_t rest_pa;

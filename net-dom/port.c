@@ -15,6 +15,7 @@
 
 struct port ports[MAX_PORTS];
 uint32_t n_ports;
+uint32_t ports_gen;
 
 const char *const drop_names[DROP_REASONS] = {
 	"spoof-mac", "spoof-ip", "spoof-arp", "ethertype", "vlan", "len", "queue-full",
@@ -41,6 +42,7 @@ bool port_has_ip(const struct port *p, const uint8_t ip[4])
 
 void port_reset_state(struct port *p)
 {
+	ports_gen++;
 	p->posted_head = p->posted_n = 0;
 	p->tx_held = 0;
 	port_reset_counters(p);
@@ -63,6 +65,7 @@ bool port_attach(struct port *p, const struct config_port *c, uint32_t index, ui
 	const struct cloison_start_info_cap *cap = si_find(c->cap);
 	uint64_t badge = 0, pa = 0, size = 0;
 
+	ports_gen++; /* a port's configuration changes where frames go */
 	p->index = index;
 	p->cfg = *c;
 	p->guest = true;

@@ -85,6 +85,9 @@ struct port {
 
 extern struct port ports[MAX_PORTS];
 extern uint32_t n_ports;
+/* Bumped whenever a port is attached or reset: what depends on the ports'
+ * configuration (the bridge's decision cache) is made again. */
+extern uint32_t ports_gen;
 
 /* Count a dropped frame. */
 static inline void port_drop(struct port *p, enum drop why)

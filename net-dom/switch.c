@@ -88,16 +88,34 @@ static void out_uplink(const struct pkt *k, bool tag)
 	u->hdr_copied += n;
 }
 
+static struct switch_ways *recording;
+
+void switch_record(struct switch_ways *w)
+{
+	recording = w;
+	if (w)
+		w->n = 0;
+}
+
+void switch_send(struct port *q, struct pkt *k, bool tag)
+{
+	if (q->guest)
+		out_guest(q, k, tag);
+	else
+		out_uplink(k, tag);
+}
+
 void switch_out(struct port *q, struct pkt *k)
 {
 	bool tag;
 
 	if ((q == k->in && !k->reflect) || !vlan_egress(q, k->vid, &tag))
 		return;
-	if (q->guest)
-		out_guest(q, k, tag);
-	else
-		out_uplink(k, tag);
+	if (recording && recording->n < MAX_PORTS) {
+		recording->port[recording->n] = (uint8_t)q->index;
+		recording->tag[recording->n++] = tag;
+	}
+	switch_send(q, k, tag);
 }
 
 void switch_flood(struct pkt *k)
