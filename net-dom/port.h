@@ -114,6 +114,9 @@ void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uin
 /* Room for `n` more responses beyond those owed for held TX buffers and
  * the gathered TX_DONEs. */
 bool port_resp_room(struct port *p, uint32_t n);
+/* A request waits and there is room for every response it may need (a
+ * TXV's frames, else one) beyond those owed (docs/net-protocol.md). */
+bool port_can_take(struct port *p);
 /* A TX buffer is the guest's again: its TX_DONE is gathered with others
  * (port_flush sends them). */
 void port_tx_done(struct port *p, uint32_t id, uint32_t status);

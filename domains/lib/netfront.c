@@ -6,6 +6,9 @@
 
 #define INFO_ID 0u
 
+_Static_assert(NETIF_RSP_KICK == RING_SLOTS - NETIF_TXV_MAX + 1,
+	       "the back end's room for a TXV's responses (netif.h)");
+
 static int die(struct netfront *f, const char *why)
 {
 	if (!f->dead) {
@@ -68,8 +71,26 @@ bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
 	return true;
 }
 
+/* Send the committed frames as one TXV; false if the ring has no room
+ * (they stay for the next try). */
+static bool tx_flush(struct netfront *f)
+{
+	bool notify = false;
+
+	if (!f->txv.n)
+		return true;
+	f->txv.op = NETIF_OP_TXV;
+	if (ring_send(&f->ring, &f->txv, 8u + 8u * f->txv.n, 0, &notify) != RING_OK)
+		return false;
+	f->txv.n = 0;
+	f->kick |= notify;
+	return true;
+}
+
 void netfront_kick(struct netfront *f)
 {
+	if (!f->dead)
+		tx_flush(f);
 	if (f->kick && !f->dead) {
 		f->kick = false;
 		f->st.notifies++;
@@ -169,11 +190,11 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 			break;
 		if (st != RING_OK)
 			return die(f, f->ring.why ? f->ring.why : "the ring is dead");
-		/* The response ring was full (docs/net-protocol.md): the back end
-		 * stopped taking requests until there is room, so tell it once
-		 * this batch is taken. From the producer index the ring library
+		/* The response ring was nearly full (docs/net-protocol.md,
+		 * NETIF_RSP_KICK): the back end stopped taking requests until
+		 * there is room, so tell it once this batch is taken. From the producer index the ring library
 		 * checked, not a second read of the shared page. */
-		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) == RING_SLOTS)
+		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) >= NETIF_RSP_KICK)
 			f->kick = true;
 		if (m.len < sizeof(r))
 			return die(f, "a response of the wrong size");
@@ -244,13 +265,22 @@ bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kic
 	f->tx_idle++;
 	if (f->dead || len < 14u || len > NETIF_FRAME_MAX)
 		return false;
-	if (!request(f, NETIF_OP_TX, len, buf_offset(buf), buf + 1)) {
-		f->st.tx_full++;
-		return false;
+	/* A TXV's buffers in increasing order: a full one, or one this
+	 * buffer would not follow, is sent first. */
+	if (f->txv.n == NETIF_TXV_MAX ||
+	    (f->txv.n && f->txv.d[f->txv.n - 1].offset >= buf_offset(buf))) {
+		if (!tx_flush(f)) {
+			f->st.tx_full++;
+			return false;
+		}
 	}
+	f->txv.d[f->txv.n++] = (struct netif_txd){ (uint32_t)buf_offset(buf), (uint16_t)len,
+						   (uint16_t)(buf + 1) };
 	f->state[buf] = NETFRONT_INFLIGHT;
 	f->tx_idle--;
 	f->st.tx++;
+	if (f->txv.n == NETIF_TXV_MAX)
+		tx_flush(f);
 	if (kick)
 		netfront_kick(f);
 	return true;

@@ -133,9 +133,10 @@ static bool from_port(struct relay *r)
 	}
 	while (!r->stalled && vnet_tx_room(&r->nic) && ring_recv(&r->ring, &m) == RING_OK) {
 		any = true;
-		/* The response ring was full: net-dom stopped reading our
-		 * requests until it has room again; tell it (net-protocol.md). */
-		if (r->ring.rx_prod_seen - r->ring.rx_cons >= RING_SLOTS - 1)
+		/* The response ring was nearly full (NETIF_RSP_KICK): net-dom
+		 * stopped reading our requests until it has room again; tell
+		 * it (net-protocol.md). */
+		if (r->ring.rx_prod_seen - r->ring.rx_cons >= NETIF_RSP_KICK - 1)
 			r->notify = true;
 		memcpy(&rsp, m.data, sizeof(rsp));
 		if (rsp.op == NETIF_RSP_TX_DONE) {
