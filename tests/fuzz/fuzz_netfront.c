@@ -3,7 +3,9 @@
  * The network front end (domains/lib/netfront.c) against a hostile back
  * end: each input is a stream of responses (op, status, id, length,
  * version, MTU, MAC drawn from the input, biased towards plausible
- * values) and of front-end sends and polls. The data area is an
+ * values) and of front-end sends (at once, or committed to a TXV sent
+ * later) and polls; every TXV the front end sends is checked as the back
+ * end checks it. The data area is an
  * exact-size heap block, so ASan catches any access outside it. Checked
  * after every step: a frame handed to the caller lies inside one RX buffer
  * and has a protocol length; a dead front end stays dead and hands out
@@ -54,6 +56,30 @@ static uint32_t take32(struct in *in)
 {
 	return (uint32_t)take(in) | (uint32_t)take(in) << 8 | (uint32_t)take(in) << 16 |
 	       (uint32_t)take(in) << 24;
+}
+
+/* A request the front end sent: a TXV is what the back end accepts
+ * (netif.h): 1..6 frames, its length, buffers in increasing order inside
+ * the data area, each a TX buffer named by its id, a frame length. */
+static void check_request(const struct ring_msg *m)
+{
+	struct netif_txv v;
+	uint64_t end = 0;
+
+	if (m->len < 8 || ((const struct netif_txv *)(const void *)m->data)->op != NETIF_OP_TXV)
+		return;
+	memcpy(&v, m->data, m->len);
+	if (v.n < 1 || v.n > NETIF_TXV_MAX || m->len != 8u + 8u * v.n)
+		abort();
+	for (uint32_t i = 0; i < v.n; i++) {
+		const struct netif_txd *t = &v.d[i];
+
+		if (t->offset < end || (uint64_t)t->offset + t->len > DATA_SIZE || t->len < 14 ||
+		    t->len > NETIF_FRAME_MAX || t->id <= f.rx_bufs || t->id > f.nbufs ||
+		    t->offset != (t->id - 1u) * NETFRONT_BUF_SIZE)
+			abort();
+		end = (uint64_t)t->offset + t->len;
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size);
@@ -115,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 			struct ring_msg m;
 
 			while (ring_recv(&be, &m) == RING_OK) /* the back end takes requests */
-				;
+				check_request(&m);
 		} else if (what < 0xc0) {
 			bool dead = f.dead;
 
@@ -124,8 +150,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 		} else if (what < 0xf0) {
 			bool dead = f.dead;
 
-			if (netfront_send(&f, frame, 14u + what) && dead)
+			uint32_t b;
+
+			/* Sent at once, or committed to a TXV left for a later
+			 * send, kick or poll. */
+			if (what & 1) {
+				if (netfront_send(&f, frame, 14u + what) && dead)
+					abort();
+			} else if (netfront_tx_begin(&f, &b) &&
+				   netfront_tx_commit(&f, b, 14u + what, false) && dead) {
 				abort();
+			}
 		} else {
 			/* The back end writes its producer index. */
 			page->dir[NETIF_BACKEND_END].prod = take32(&in);

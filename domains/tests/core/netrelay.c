@@ -15,7 +15,10 @@
  * far ahead (a forged ring), 2 send a TX whose buffer lies outside the
  * data area, 3 stop taking net-dom's responses (a port that does not
  * drain), 4 take them again, 5 signal the channel cap "stray" (one net-dom
- * holds but no port names) three times.
+ * holds but no port names) three times; 6-9 send a broken TXV (network
+ * protocol version 3, netif.h) naming the rest of the command frame as a
+ * frame to send: 6 a count of 0, 7 a count above what the message holds,
+ * 8 one buffer twice, 9 a good frame then one outside the data area.
  */
 #include <domain/core.h>
 
@@ -64,7 +67,25 @@ static bool send(struct relay *r, uint32_t op, uint64_t offset, uint32_t len, ui
 	return true;
 }
 
-static void command(struct relay *r, uint8_t cmd)
+/* A TXV of n descriptors (netif.h) whose message says `count`; the first
+ * `good` name TX buffer 0 holding `frame` (so each would be a frame sent),
+ * the others lie at `bad_offset`. */
+static void send_txv(struct relay *r, uint32_t count, uint32_t n, uint32_t good,
+		     uint64_t bad_offset, const uint8_t *frame, uint32_t len)
+{
+	_Alignas(8) struct netif_txv v = { NETIF_OP_TXV, count, { { 0, 0, 0 } } };
+	bool no = false;
+
+	for (uint32_t i = 0; i < len; i++)
+		r->data[BUFS * BUF + i] = frame[i];
+	for (uint32_t i = 0; i < n; i++)
+		v.d[i] = (struct netif_txd){ i < good ? BUFS * BUF : (uint32_t)bad_offset,
+					     (uint16_t)len, (uint16_t)(BUFS + i) };
+	if (ring_send(&r->ring, &v, 8u + 8u * n, 0, &no) == RING_OK)
+		r->notify |= no;
+}
+
+static void command(struct relay *r, uint8_t cmd, const uint8_t *frame, uint32_t len)
 {
 	switch (cmd) {
 	case 1:
@@ -85,6 +106,20 @@ static void command(struct relay *r, uint8_t cmd)
 		for (int i = 0; i < 3; i++)
 			cloison_channel_signal(si_cap("stray"));
 		break;
+	/* Version 3's TXV, broken, with the command's payload after its
+	 * first byte as the frame the good descriptors name. */
+	case 6: /* a TXV of no frame */
+		send_txv(r, 0, 0, 0, 0, frame, len);
+		break;
+	case 7: /* a TXV claiming 3 frames, holding 2 */
+		send_txv(r, 3, 2, 2, 0, frame, len);
+		break;
+	case 8: /* one buffer twice in one TXV */
+		send_txv(r, 2, 2, 2, 0, frame, len);
+		break;
+	case 9: /* a good frame, then one outside the data area */
+		send_txv(r, 2, 2, 1, 1ull << 31, frame, len);
+		break;
 	default:
 		break;
 	}
@@ -100,7 +135,7 @@ static bool from_nic(struct relay *r)
 	while (r->n_tx_free && ring_space(&r->ring) && vnet_rx(&r->nic, &f, &len, &h)) {
 		any = true;
 		if (len >= 15 && f[12] == (ETH_P_RELAY_CMD >> 8) && f[13] == (ETH_P_RELAY_CMD & 0xff)) {
-			command(r, f[14]);
+			command(r, f[14], f + 15, len - 15);
 		} else if (len <= BUF) {
 			uint32_t b = r->tx_free[--r->n_tx_free];
 
