@@ -135,18 +135,22 @@ struct port *bridge_lookup(uint16_t vid, const uint8_t *mac)
  * router or NAT takes never gets here.
  */
 static struct decision {
-	uint8_t mac[6];
-	uint16_t vid;       /* 0: empty */
+	uint64_t key;       /* VID << 48 | destination MAC (mac_key); 0: empty */
 	uint32_t gen, ports_gen, n_ports;
 	uint16_t entry;     /* the learned entry the lookup used (+ 1); 0: none */
 	struct switch_ways ways;
 } decided[MAX_PORTS];
 
+/* A frame's VLAN (never 0 once classified) and destination, as one key. */
+static uint64_t decision_key(const struct pkt *k)
+{
+	return (uint64_t)k->vid << 48 | mac_key(pkt_dst(k));
+}
+
 static bool decision_good(const struct decision *d, const struct pkt *k)
 {
-	return d->vid == k->vid && d->gen == gen && d->ports_gen == ports_gen &&
-	       d->n_ports == n_ports && mac_eq(d->mac, pkt_dst(k)) &&
-	       (!d->entry || !expired(&fdb[d->entry - 1], clock_now()));
+	return d->key == decision_key(k) && d->gen == gen && d->ports_gen == ports_gen &&
+	       d->n_ports == n_ports && (!d->entry || !expired(&fdb[d->entry - 1], clock_now()));
 }
 
 static void unicast(struct pkt *k)
@@ -233,8 +237,7 @@ void bridge_input(struct pkt *k)
 	switch_record(&d->ways);
 	unicast(k);
 	switch_record(NULL);
-	memcpy(d->mac, pkt_dst(k), 6);
-	d->vid = k->vid;
+	d->key = decision_key(k);
 	d->gen = gen;
 	d->ports_gen = ports_gen;
 	d->n_ports = n_ports;

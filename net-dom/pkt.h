@@ -81,6 +81,23 @@ static inline bool mac_multicast(const uint8_t *m)
 	return m[0] & 1;
 }
 
+/* A MAC at a 2-aligned address (a frame's in k->hdr, at 0 and 6; a
+ * port's configured one) as one 48-bit number, to compare in one go. */
+static inline uint64_t mac_key(const uint8_t *m)
+{
+	const uint16_t *h = (const uint16_t *)(const void *)m;
+
+	return (uint64_t)h[0] | (uint64_t)h[1] << 16 | (uint64_t)h[2] << 32;
+}
+
+/* An IPv4 address at a 2-aligned address, likewise. */
+static inline uint32_t ip_key(const uint8_t *ip)
+{
+	const uint16_t *h = (const uint16_t *)(const void *)ip;
+
+	return (uint32_t)h[0] | (uint32_t)h[1] << 16;
+}
+
 /*
  * Take a frame of `len` bytes at `frame` (physical address `pa`): copy the
  * Ethernet header and the headers the switch checks (802.1Q tag taken

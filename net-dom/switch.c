@@ -244,7 +244,9 @@ enum fate switch_input(struct pkt *k, uint32_t len)
 	p->last_in = clock_now();
 	if (!p->first_in)
 		p->first_in = p->last_in;
-	if (!router_input(k))
+	/* A bridge port's frame is the bridge's (router_input would say
+	 * so too, a call later). */
+	if ((p->guest && p->cfg.mode == MODE_BRIDGE) || !router_input(k))
 		bridge_input(k);
 	return held ? FATE_HELD : FATE_DONE;
 }

@@ -182,7 +182,7 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 		return -1;
 	while ((unsigned)done < budget) {
 		struct ring_msg m;
-		struct netif_rsp r;
+		_Alignas(8) struct netif_rsp r; /* the library copies it by words */
 		enum ring_status st = ring_recv(&f->ring, &m);
 		int bad;
 
@@ -215,7 +215,8 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 			for (uint32_t i = 0; !bad && i < r.len; i++) {
 				uint32_t id;
 
-				memcpy(&id, m.data + sizeof(r) + 4 * i, 4);
+				/* 4-aligned: the slot's data is 8-aligned. */
+				id = ((const uint32_t *)(const void *)(m.data + sizeof(r)))[i];
 				bad = tx_done(f, id, &r);
 			}
 			break;
