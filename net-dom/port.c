@@ -23,6 +23,8 @@ const char *const drop_names[DROP_REASONS] = {
 	"disabled", "nat-proto", "too-big",
 };
 
+static void flush_rx(struct port *p);
+
 bool port_has_vid(const struct port *p, uint16_t vid)
 {
 	for (uint32_t r = 0; r < p->cfg.n_ranges; r++)
@@ -43,6 +45,8 @@ bool port_has_ip(const struct port *p, const uint8_t ip[4])
 void port_reset_state(struct port *p)
 {
 	ports_gen++;
+	/* Frames already delivered are answered. */
+	flush_rx(p);
 	p->posted_head = p->posted_n = 0;
 	p->tx_held = 0;
 	port_reset_counters(p);
@@ -98,12 +102,14 @@ void port_disable(struct port *p, const char *why)
 	p->disabled = true;
 	p->why = why;
 	p->posted_n = 0;
+	p->rx_n = 0;
 	print("port %s disabled: %s\n", p->cfg.cap, why);
 }
 
 bool port_resp_room(struct port *p, uint32_t n)
 {
-	return !p->disabled && ring_space(&p->ring) >= p->tx_held + (p->done_n ? 1u : 0u) + n;
+	return !p->disabled && ring_space(&p->ring) >= p->tx_held + (p->done_n ? 1u : 0u) +
+							   (p->rx_n ? 1u : 0u) + n;
 }
 
 void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uint32_t len)
@@ -148,6 +154,40 @@ bool port_can_take(struct port *p)
 /* One response for the gathered TX_DONEs: the first id as the message's,
  * the others after the response (netif.h). The slot was kept for it: by
  * port_resp_room before the first frame was taken, or by tx_held. */
+/* The gathered RXV (the slot kept for it, as for the TX_DONEs). */
+static void flush_rx(struct port *p)
+{
+	_Alignas(8) struct {
+		struct netif_rsp r;
+		struct netif_rxd d[NETIF_RXV_MAX];
+	} m;
+	bool n = false;
+	uint32_t k = p->rx_n;
+
+	if (!k)
+		return;
+	p->rx_n = 0;
+	if (p->disabled)
+		return;
+	m.r = (struct netif_rsp){ NETIF_RSP_RXV, NETIF_OK, k, NETIF_VERSION, { 0 }, 0, 0 };
+	for (uint32_t i = 0; i < k; i++)
+		m.d[i] = p->rx_done[i];
+	if (ring_send(&p->ring, &m, sizeof(m.r) + 4 * k, 0, &n) == RING_OK && n)
+		p->notify = true;
+}
+
+void port_rx_done(struct port *p, uint32_t id, uint32_t len)
+{
+	/* An id an RXV cannot carry (the front end's choice): alone. */
+	if (id > 0xffffu) {
+		port_respond(p, NETIF_RSP_RX, id, NETIF_OK, len);
+		return;
+	}
+	if (p->rx_n == NETIF_RXV_MAX)
+		flush_rx(p);
+	p->rx_done[p->rx_n++] = (struct netif_rxd){ (uint16_t)id, (uint16_t)len };
+}
+
 void port_flush(struct port *p)
 {
 	_Alignas(8) struct {
@@ -157,6 +197,7 @@ void port_flush(struct port *p)
 	bool n = false;
 	uint32_t more = p->done_n - 1;
 
+	flush_rx(p);
 	if (!p->done_n)
 		return;
 	p->done_n = 0;

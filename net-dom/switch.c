@@ -61,7 +61,7 @@ static void out_guest(struct port *q, const struct pkt *k, bool tag)
 	q->payload_copied += k->rest_len;
 	q->out_frames++;
 	q->out_bytes += len;
-	port_respond(q, NETIF_RSP_RX, b->id, NETIF_OK, len);
+	port_rx_done(q, b->id, len);
 }
 
 static void out_uplink(const struct pkt *k, bool tag)

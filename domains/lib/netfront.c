@@ -148,14 +148,14 @@ static int tx_done(struct netfront *f, uint32_t id, const struct netif_rsp *r)
 	return 0;
 }
 
-static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfront_rx_fn fn,
+static int rx(struct netfront *f, uint32_t id, uint32_t status, uint32_t len, netfront_rx_fn fn,
 	      void *arg)
 {
 	uint32_t b = id - 1u;
 
 	if (id == 0 || b >= f->rx_bufs || f->state[b] != NETFRONT_POSTED)
 		return die(f, "RX for a buffer not posted");
-	if (r->status != NETIF_OK) {
+	if (status != NETIF_OK) {
 		/* Given back unused (the port went down): keep it until the
 		 * port is up again. */
 		f->state[b] = NETFRONT_IDLE;
@@ -164,13 +164,13 @@ static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfro
 		f->down = true;
 		return 0;
 	}
-	if (r->len < 14u || r->len > NETIF_FRAME_MAX || r->len > NETFRONT_BUF_SIZE)
+	if (len < 14u || len > NETIF_FRAME_MAX || len > NETFRONT_BUF_SIZE)
 		return die(f, "RX: a frame length outside 14..1518");
 	f->state[b] = NETFRONT_IDLE;
 	f->rx_idle++;
 	f->st.rx++;
 	if (fn)
-		fn(arg, f->data + buf_offset(b), r->len);
+		fn(arg, f->data + buf_offset(b), len);
 	return 0;
 }
 
@@ -201,10 +201,14 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 		memcpy(&r, m.data, sizeof(r));
 		if (r.version != NETIF_VERSION)
 			return die(f, "a response of another protocol version");
-		/* Exactly one response; a TX_DONE with its `len` more ids. */
+		/* Exactly one response; a TX_DONE with its `len` more ids, an
+		 * RXV with its `len` frames. */
 		if (r.op == NETIF_RSP_TX_DONE && r.len > NETIF_TX_DONE_MORE)
 			return die(f, "TX_DONE: more than 8 ids");
-		if (m.len != sizeof(r) + (r.op == NETIF_RSP_TX_DONE ? 4u * r.len : 0u))
+		if (r.op == NETIF_RSP_RXV && (r.len == 0 || r.len > NETIF_RXV_MAX))
+			return die(f, "RXV: not 1 to 7 frames");
+		if (m.len != sizeof(r) + (r.op == NETIF_RSP_TX_DONE || r.op == NETIF_RSP_RXV
+						  ? 4u * r.len : 0u))
 			return die(f, "a response of the wrong size");
 		switch (r.op) {
 		case NETIF_RSP_INFO:
@@ -221,7 +225,17 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 			}
 			break;
 		case NETIF_RSP_RX:
-			bad = rx(f, m.id, &r, fn, arg);
+			bad = rx(f, m.id, r.status, r.len, fn, arg);
+			break;
+		case NETIF_RSP_RXV:
+			/* 4-aligned: the slot's data is 8-aligned. */
+			bad = r.status != NETIF_OK ? die(f, "RXV: a status other than OK") : 0;
+			for (uint32_t i = 0; !bad && i < r.len; i++) {
+				const struct netif_rxd *d =
+					(const struct netif_rxd *)(const void *)(m.data + sizeof(r)) + i;
+
+				bad = rx(f, d->id, NETIF_OK, d->len, fn, arg);
+			}
 			break;
 		default:
 			bad = die(f, "a response with an unknown op");

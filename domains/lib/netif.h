@@ -38,6 +38,8 @@
 			      * after the response, all with its status */
 #define NETIF_RSP_RX 2u      /* the posted buffer holds a len-byte frame */
 #define NETIF_RSP_INFO 3u
+#define NETIF_RSP_RXV 4u    /* frames delivered: `len` (1..7) struct netif_rxd
+			     * after the response (ring_msg.id 0), status OK */
 
 /* Status of a response. */
 #define NETIF_OK 0u
@@ -92,9 +94,20 @@ struct netif_txv {
  * message: sizeof(struct netif_rsp) + 4 * len bytes (len <= this). */
 #define NETIF_TX_DONE_MORE 7u
 
+/* One frame of an RXV (version 3): the posted buffer `id` holds a
+ * `len`-byte frame at its start. */
+struct netif_rxd {
+	uint16_t id;
+	uint16_t len;
+};
+
+#define NETIF_RXV_MAX 7u
+
 _Static_assert(sizeof(struct netif_req) == 16, "netif request layout");
 _Static_assert(sizeof(struct netif_rsp) == 28, "netif response layout");
 _Static_assert(sizeof(struct netif_txd) == 8, "netif TX descriptor layout");
 _Static_assert(sizeof(struct netif_txv) <= 56, "a TXV fits one ring message (RING_DATA)");
+_Static_assert(sizeof(struct netif_rsp) + NETIF_RXV_MAX * sizeof(struct netif_rxd) <= 56,
+	       "an RXV fits one ring message (RING_DATA)");
 
 #endif

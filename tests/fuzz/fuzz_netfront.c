@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 			uint32_t id;
 
 			memset(&r, 0, sizeof(r));
-			r.op = what % 5u;
+			r.op = what % 6u;
 			r.status = take(&in) % 6u == 0 ? take(&in) : NETIF_OK;
 			r.len = take(&in) & 1 ? take32(&in) : 14u + take(&in) * 6u;
 			r.version = take(&in) == 0xee ? take32(&in) : NETIF_VERSION;
@@ -119,7 +119,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 				r.mac[i] = take(&in);
 			id = take(&in) & 1 ? take32(&in) : take(&in) % 40u;
 			memcpy(msg, &r, sizeof(r));
-			if (r.op == NETIF_RSP_TX_DONE && (take(&in) & 1)) {
+			if (r.op == NETIF_RSP_RXV && (take(&in) & 1)) {
+				/* An RXV (netif.h): 0..8 frames, of plausible
+				 * buffers and lengths mostly, sized by its count. */
+				r.len = take(&in) % (NETIF_RXV_MAX + 2u);
+				memcpy(msg, &r, sizeof(r));
+				for (uint32_t i = 0; i < r.len && i < NETIF_RXV_MAX; i++) {
+					struct netif_rxd x = { (uint16_t)(take(&in) % 40u),
+							       (uint16_t)(14u + take(&in) * 6u) };
+
+					memcpy(msg + sizeof(r) + 4 * i, &x, 4);
+				}
+				ring_send(&be, msg, (uint32_t)sizeof(r) + 4u * (r.len < NETIF_RXV_MAX
+										   ? r.len
+										   : NETIF_RXV_MAX),
+					  0, &n);
+			} else if (r.op == NETIF_RSP_TX_DONE && (take(&in) & 1)) {
 				/* A batched TX_DONE (netif.h): 0..8 more ids, of
 				 * plausible buffers mostly, sized by its count. */
 				r.len = take(&in) % (NETIF_TX_DONE_MORE + 2u);

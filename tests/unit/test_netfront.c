@@ -452,6 +452,94 @@ TEST(netfront_hostile_tx_done_twice)
 	expect_disconnect("not in flight");
 }
 
+/* An RXV (version 3) of n frames: posted buffers ids[i], lengths lens[i];
+ * `count` is what its len field says. */
+static void be_reply_rxv(const uint32_t *ids, const uint32_t *lens, uint32_t n, uint32_t count,
+			 uint32_t status)
+{
+	uint8_t msg[RING_DATA];
+	struct netif_rsp r;
+	bool nt;
+
+	memset(&r, 0, sizeof(r));
+	r.op = NETIF_RSP_RXV;
+	r.status = status;
+	r.len = count;
+	r.version = NETIF_VERSION;
+	memcpy(msg, &r, sizeof(r));
+	for (uint32_t i = 0; i < n; i++) {
+		struct netif_rxd d = { (uint16_t)ids[i], (uint16_t)lens[i] };
+
+		memcpy(msg + sizeof(r) + 4 * i, &d, 4);
+	}
+	ASSERT_EQ(ring_send(&be, msg, sizeof(r) + 4 * n, 0, &nt), RING_OK);
+}
+
+TEST(netfront_rxv_delivers_every_frame_and_posts_the_buffers_again)
+{
+	uint32_t ids[NETIF_RXV_MAX], lens[NETIF_RXV_MAX];
+
+	fresh();
+	for (uint32_t i = 0; i < NETIF_RXV_MAX; i++) {
+		ids[i] = id_of_posted(i);
+		lens[i] = 60 + i;
+		data[(ids[i] - 1) * NETFRONT_BUF_SIZE] = (uint8_t)i;
+	}
+	be_reply_rxv(ids, lens, NETIF_RXV_MAX, NETIF_RXV_MAX, NETIF_OK);
+	nposted = 0;
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	EXPECT(!f.dead);
+	EXPECT_EQ(frames, NETIF_RXV_MAX);
+	EXPECT_EQ(last_len, 60 + NETIF_RXV_MAX - 1);
+	EXPECT_EQ(last[0], NETIF_RXV_MAX - 1);
+	EXPECT_EQ(f.st.rx, NETIF_RXV_MAX);
+	be_drain_posts();
+	EXPECT_EQ(nposted, NETIF_RXV_MAX); /* posted again */
+}
+
+/* A hostile RXV, each class alone: the front end disconnects with the
+ * reason and hands no frame out. */
+static void rxv_refused(uint32_t n, uint32_t count, uint32_t status, bool unknown_id,
+			const char *why)
+{
+	uint32_t ids[NETIF_RXV_MAX + 1], lens[NETIF_RXV_MAX + 1];
+
+	fresh();
+	for (uint32_t i = 0; i < n; i++) {
+		ids[i] = unknown_id ? 9999 : id_of_posted(i);
+		lens[i] = 60;
+	}
+	be_reply_rxv(ids, lens, n, count, status);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), -1);
+	EXPECT_EQ(frames, 0);
+	expect_disconnect(why);
+}
+
+TEST(netfront_hostile_rxv_of_no_frame)
+{
+	rxv_refused(0, 0, NETIF_OK, false, "RXV: not 1 to 7 frames");
+}
+
+TEST(netfront_hostile_rxv_of_more_than_seven_frames)
+{
+	rxv_refused(NETIF_RXV_MAX, NETIF_RXV_MAX + 1, NETIF_OK, false, "RXV: not 1 to 7 frames");
+}
+
+TEST(netfront_hostile_rxv_claiming_more_frames_than_it_holds)
+{
+	rxv_refused(2, 3, NETIF_OK, false, "wrong size");
+}
+
+TEST(netfront_hostile_rxv_with_a_status)
+{
+	rxv_refused(1, 1, NETIF_DOWN, false, "RXV: a status other than OK");
+}
+
+TEST(netfront_hostile_rxv_for_a_buffer_not_posted)
+{
+	rxv_refused(1, 1, NETIF_OK, true, "not posted");
+}
+
 /* Send a 64-byte frame and take its TX request as the back end: its id. */
 static uint32_t sent_frame(void)
 {

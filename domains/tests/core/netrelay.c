@@ -148,6 +148,14 @@ static bool from_nic(struct relay *r)
 	return any;
 }
 
+/* A frame net-dom delivered into buffer `id` goes out of the NIC; the
+ * buffer is posted again once the NIC has sent it (or at once). */
+static void deliver(struct relay *r, uint32_t id, uint32_t status, uint32_t len)
+{
+	if (id < BUFS && (status != NETIF_OK || !vnet_tx(&r->nic, 0, r->data_pa + id * BUF, len, id)))
+		r->rx_done[r->n_rx_done++] = id;
+}
+
 /* Responses from net-dom: delivered frames go to the NIC. */
 static bool from_port(struct relay *r)
 {
@@ -166,7 +174,9 @@ static bool from_port(struct relay *r)
 		send(r, NETIF_OP_RX_POST, b * BUF, BUF, b);
 		any = true;
 	}
-	while (!r->stalled && vnet_tx_room(&r->nic) && ring_recv(&r->ring, &m) == RING_OK) {
+	/* Room on the NIC for a whole RXV's frames before taking a response. */
+	while (!r->stalled && vnet_tx_room(&r->nic) >= NETIF_RXV_MAX &&
+	       ring_recv(&r->ring, &m) == RING_OK) {
 		any = true;
 		/* The response ring was nearly full (NETIF_RSP_KICK): net-dom
 		 * stopped reading our requests until it has room again; tell
@@ -184,10 +194,17 @@ static bool from_port(struct relay *r)
 				if (id >= BUFS && id < 2 * BUFS && r->n_tx_free < BUFS)
 					r->tx_free[r->n_tx_free++] = id - BUFS;
 			}
-		} else if (rsp.op == NETIF_RSP_RX && m.id < BUFS &&
-			 (rsp.status != NETIF_OK ||
-			  !vnet_tx(&r->nic, 0, r->data_pa + m.id * BUF, rsp.len, m.id)))
-			r->rx_done[r->n_rx_done++] = m.id;
+		} else if (rsp.op == NETIF_RSP_RX) {
+			deliver(r, m.id, rsp.status, rsp.len);
+		} else if (rsp.op == NETIF_RSP_RXV) {
+			/* rsp.len frames after the response (netif.h). */
+			for (uint32_t i = 0; i < rsp.len && i < NETIF_RXV_MAX; i++) {
+				struct netif_rxd d;
+
+				memcpy(&d, m.data + sizeof(rsp) + 4 * i, 4);
+				deliver(r, d.id, NETIF_OK, d.len);
+			}
+		}
 	}
 	return any;
 }
