@@ -129,9 +129,29 @@ void pkt_pull(struct pkt *k, uint32_t n)
  * both are 8-aligned). */
 static void put_bytes(uint8_t *out, const uint8_t *in, uint32_t n)
 {
-	if ((((uintptr_t)out | (uintptr_t)in) & 3) == 0)
-		for (; n >= 4; n -= 4, out += 4, in += 4)
-			*(uint32_t *)(void *)out = *(const uint32_t *)(const void *)in;
+	if ((((uintptr_t)out | (uintptr_t)in) & 3) == 0) {
+		uint32_t *o = (uint32_t *)(void *)out;
+		const uint32_t *i = (const uint32_t *)(const void *)in;
+
+		/* Four words a turn: the common 34 bytes in two turns, a
+		 * word and a halfword. */
+		for (; n >= 16; n -= 16, o += 4, i += 4) {
+			o[0] = i[0];
+			o[1] = i[1];
+			o[2] = i[2];
+			o[3] = i[3];
+		}
+		for (; n >= 4; n -= 4)
+			*o++ = *i++;
+		out = (uint8_t *)o;
+		in = (const uint8_t *)i;
+		if (n >= 2) {
+			*(uint16_t *)(void *)out = *(const uint16_t *)(const void *)in;
+			out += 2;
+			in += 2;
+			n -= 2;
+		}
+	}
 	while (n--)
 		*out++ = *in++;
 }
