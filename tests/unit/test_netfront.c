@@ -457,22 +457,14 @@ TEST(netfront_hostile_tx_done_twice)
 static void be_reply_rxv(const uint32_t *ids, const uint32_t *lens, uint32_t n, uint32_t count,
 			 uint32_t status)
 {
-	uint8_t msg[RING_DATA];
-	struct netif_rsp r;
-	bool nt;
+	uint32_t more[NETIF_RXV_MAX + 1];
 
-	memset(&r, 0, sizeof(r));
-	r.op = NETIF_RSP_RXV;
-	r.status = status;
-	r.len = count;
-	r.version = NETIF_VERSION;
-	memcpy(msg, &r, sizeof(r));
 	for (uint32_t i = 0; i < n; i++) {
 		struct netif_rxd d = { (uint16_t)ids[i], (uint16_t)lens[i] };
 
-		memcpy(msg + sizeof(r) + 4 * i, &d, 4);
+		memcpy(&more[i], &d, 4);
 	}
-	ASSERT_EQ(ring_send(&be, msg, sizeof(r) + 4 * n, 0, &nt), RING_OK);
+	be_send(0, NETIF_RSP_RXV, status, count, more, n);
 }
 
 TEST(netfront_rxv_delivers_every_frame_and_posts_the_buffers_again)
