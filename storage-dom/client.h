@@ -64,21 +64,88 @@ void client_ring_init(struct client_ring *r, void *page);
  * and checks the front end's producer index, version and response consumer
  * index, once each; a forged one makes the ring dead (0, r->why says why).
  */
-uint32_t client_avail(struct client_ring *r);
+static inline uint32_t client_kill(struct client_ring *r, const char *why)
+{
+	if (!r->dead) {
+		r->dead = true;
+		r->why = why;
+	}
+	return 0;
+}
+
+static inline uint32_t client_avail(struct client_ring *r)
+{
+	uint32_t prod, cons, room;
+
+	if (r->dead)
+		return 0;
+	prod = r->p->front.req_prod;
+	if (!blkring_prod_ok(prod, r->req_prod_seen, r->req_cons, BLKIF_RING_SIZE))
+		return client_kill(r, "request producer index went back or ran ahead of the ring");
+	r->req_prod_seen = prod;
+	if (prod == r->req_cons)
+		return 0;
+	blkring_mb(); /* the index before what it publishes: the version, the entries */
+	if (!r->version_ok) {
+		/* A front end writes its version before its first request. */
+		if (r->p->front.version != BLKIF_VERSION)
+			return client_kill(r, "the front end speaks another block protocol version "
+				       "(its version word is not 3)");
+		r->version_ok = true;
+	}
+	cons = r->p->front.rsp_cons;
+	if (!blkring_cons_ok(cons, r->rsp_cons_seen, r->rsp_prod))
+		return client_kill(r, "response consumer index went back or past the responses");
+	r->rsp_cons_seen = cons;
+	/* Taken and not consumed: at most BLKIF_RING_SIZE (cons <= rsp_prod <=
+	 * req_cons, and nothing is taken past that), so each answer finds its
+	 * response entry free. */
+	room = BLKIF_RING_SIZE - (r->req_cons - cons);
+	return prod - r->req_cons < room ? prod - r->req_cons : room;
+}
 
 /* Copy the next request once into *out (only after client_avail said so). */
-void client_take(struct client_ring *r, struct blkif_req *out);
+static inline void client_take(struct client_ring *r, struct blkif_req *out)
+{
+	blkif_req_read(&r->p->req[r->req_cons++ & (BLKIF_RING_SIZE - 1)], out);
+}
 
 /* Write an answer into the response array (room is certain, see
  * client_avail); nothing on a dead ring. */
-void client_answer(struct client_ring *r, uint32_t id, uint32_t status, uint64_t value);
+static inline void client_answer(struct client_ring *r, uint32_t id, uint32_t status, uint64_t value)
+{
+	if (r->dead)
+		return;
+	blkif_rsp_write(&r->p->rsp[r->rsp_prod++ & (BLKIF_RING_SIZE - 1)], id, status, value);
+}
 
 /* Publish the answers written and the requests taken; true if the front
  * end asked to be told (its event index crossed). */
-bool client_publish(struct client_ring *r);
+static inline bool client_publish(struct client_ring *r)
+{
+	uint32_t old = r->rsp_published;
+
+	if (r->dead)
+		return false;
+	r->p->back.req_cons = r->req_cons;
+	if (r->rsp_prod == old)
+		return false;
+	blkring_mb(); /* the responses before the index that publishes them */
+	r->p->back.rsp_prod = r->rsp_prod;
+	r->rsp_published = r->rsp_prod;
+	blkring_mb(); /* the index before reading the front end's event */
+	return blkring_crossed(r->rsp_prod, old, r->p->front.rsp_event);
+}
 
 /* Before sleeping: ask to be told of the next request; true if one that
  * can be taken arrived meanwhile (then do not sleep). */
-bool client_arm(struct client_ring *r);
+static inline bool client_arm(struct client_ring *r)
+{
+	if (r->dead)
+		return false;
+	r->p->back.req_event = r->req_cons + 1;
+	blkring_mb(); /* the event before the second look at the index */
+	return client_avail(r) != 0;
+}
 
 #endif

@@ -80,16 +80,14 @@ static bool submit(struct client *c, const struct blkif_req *r)
  * (at most BLKIF_RING_SIZE taken and not consumed: its bound), each copied
  * once, checked and submitted or answered. A request the device has no
  * room for is held privately until a completion. */
-static bool serve(struct client *c)
+static void serve(struct client *c)
 {
-	bool progress = false;
 	uint32_t n;
 
 	if (c->holding) {
 		if (!submit(c, &c->held))
-			return false;
+			return;
 		c->holding = false;
-		progress = true;
 	}
 	n = client_avail(&c->ring);
 	for (uint32_t i = 0; i < n; i++) {
@@ -106,31 +104,27 @@ static bool serve(struct client *c)
 		else if (!submit(c, &r)) {
 			c->held = r; /* device full: retry after a completion */
 			c->holding = true;
-			return true;
+			return;
 		}
 	}
 	if (c->ring.dead && !c->reported_dead) {
 		c->reported_dead = true;
 		print("client %s disconnected: %s\n", c->name, c->ring.why);
 	}
-	return progress || n;
 }
 
-static bool completions(void)
+static void completions(void)
 {
 	enum vblk_status st;
 	uint64_t tag;
-	bool any = false;
 
 	while (vblk_complete(&blk, &tag, &st)) {
 		struct client *c = &clients[(tag >> 32) % MAX_CLIENTS];
 
-		any = true;
 		if (c->in_flight)
 			c->in_flight--;
 		reply(c, (uint32_t)tag, st == VBLK_OK ? BLKIF_OK : BLKIF_IOERR, 0);
 	}
-	return any;
 }
 
 static bool setup_client(struct client *c, const struct config_disk *d, uint32_t i)
@@ -178,21 +172,20 @@ int domain_main(const struct cloison_start_info *si)
 	connect_init(table, n, inbox, clients, &n_clients, MAX_CLIENTS, FIRST_CLIENT_VIRQ);
 	irq_unmask();
 	for (;;) {
-		bool progress = completions();
+		bool progress;
 
-		progress |= connect_poll();
-
+		completions();
+		connect_poll();
 		for (uint32_t i = 0; i < n_clients; i++)
-			progress |= serve(&clients[i]);
+			serve(&clients[i]);
 		vblk_kick(&blk);
 		/* One publication (and at most one signal) per client a round. */
 		for (uint32_t i = 0; i < n_clients; i++)
 			if (client_publish(&clients[i].ring))
 				cloison_channel_signal(clients[i].slot);
-		if (progress)
-			continue;
-		/* Nothing to do: ask every source to wake us, then sleep unless
-		 * something arrived meanwhile. */
+		/* Ask every source to wake us, then sleep unless something
+		 * arrived meanwhile: arming is the second look at each source,
+		 * so a round that found work needs no empty round after it. */
 		irq_mask();
 		progress = vblk_arm(&blk) | connect_arm();
 		for (uint32_t i = 0; i < n_clients; i++) {
