@@ -118,7 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 			if (c.ring.rsp_prod != taken)
 				abort();
 			client_publish(&c.ring);
-			if (page.back.rsp_prod != taken || c.ring.rsp_published != taken)
+			/* Everything answered is published (the page's index is
+			 * rewritten whenever there is something new: one the front
+			 * end overwrote misleads only the front end until then). */
+			if (c.ring.rsp_published != taken || (n && page.back.rsp_prod != taken))
 				abort();
 			if (how & 8)
 				client_arm(&c.ring);
