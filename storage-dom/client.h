@@ -51,7 +51,32 @@ struct client {
  * area. BLKIF_OK: submit it (op READ/WRITE/FLUSH); CLIENT_ANSWER_NOW: reply
  * OK with *value (INFO); otherwise the error status to reply with.
  */
-uint32_t client_check(const struct client *c, const struct blkif_req *r, uint64_t *value);
+static inline uint32_t client_check(const struct client *c, const struct blkif_req *r, uint64_t *value)
+{
+	*value = 0;
+	switch (r->op) {
+	case BLKIF_OP_INFO:
+		if (r->len != 0)
+			return BLKIF_INVALID;
+		*value = c->sectors;
+		return CLIENT_ANSWER_NOW;
+	case BLKIF_OP_FLUSH:
+		return r->len == 0 ? BLKIF_OK : BLKIF_INVALID;
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE:
+		break;
+	default:
+		return BLKIF_UNSUPP;
+	}
+	/* Length and buffer: whole sectors, inside the data area, no wrap. */
+	if (r->len == 0 || r->len % BLKIF_SECTOR || r->offset % BLKIF_SECTOR ||
+	    r->offset > c->data_size || r->len > c->data_size - r->offset)
+		return BLKIF_INVALID;
+	/* Sectors: inside the extent, no wrap. */
+	if (r->sector >= c->sectors || r->len / BLKIF_SECTOR > c->sectors - r->sector)
+		return BLKIF_RANGE;
+	return BLKIF_OK;
+}
 
 /* Start serving the ring page at `page` (zeroed by whoever made the
  * channel): writes the back end's version word. */
