@@ -108,16 +108,22 @@ static inline uint32_t client_avail(struct client_ring *r)
 	if (!blkring_prod_ok(prod, r->req_prod_seen, r->req_cons, BLKIF_RING_SIZE))
 		return client_kill(r, "request producer index went back or ran ahead of the ring");
 	r->req_prod_seen = prod;
+	if (!r->version_ok) {
+		/* A front end writes its version before it publishes its first
+		 * request; any other value, or none under a request, is another
+		 * version (version 2's producer index lies on the word). */
+		uint32_t v;
+
+		blkring_mb(); /* the index before the version it covers */
+		v = r->p->front.version;
+		if (v != BLKIF_VERSION && (v != 0 || prod != r->req_cons))
+			return client_kill(r, "the front end speaks another block protocol version "
+					      "(its version word is not 3)");
+		r->version_ok = v == BLKIF_VERSION;
+	}
 	if (prod == r->req_cons)
 		return 0;
-	blkring_mb(); /* the index before what it publishes: the version, the entries */
-	if (!r->version_ok) {
-		/* A front end writes its version before its first request. */
-		if (r->p->front.version != BLKIF_VERSION)
-			return client_kill(r, "the front end speaks another block protocol version "
-				       "(its version word is not 3)");
-		r->version_ok = true;
-	}
+	blkring_mb(); /* the index before the entries it publishes */
 	cons = r->p->front.rsp_cons;
 	if (!blkring_cons_ok(cons, r->rsp_cons_seen, r->rsp_prod))
 		return client_kill(r, "response consumer index went back or past the responses");

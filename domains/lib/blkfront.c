@@ -47,7 +47,7 @@ bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 	}
 	if (f->ring->back.version != BLKIF_VERSION) {
 		*why = "the back end speaks another block protocol version";
-		return false;
+		return stop(f, *why);
 	}
 	f->sectors = sectors;
 	return true;

@@ -121,9 +121,15 @@ TEST(forged_producer_index_going_back_refused)
 TEST(other_version_refused)
 {
 	/* A version-2 front end: its producer index (1) lies on the version
-	 * word; a version-3 header with another number; none at all. */
+	 * word, and nothing moves this version's producer index; a header with
+	 * another number, with a request or without; none under a request. */
 	static const uint32_t versions[] = { 1, 2, 4, 0 };
 
+	setup();
+	page.front.version = 1;
+	EXPECT_EQ(client_avail(&r), 0u);
+	EXPECT(r.dead);
+	EXPECT(r.why && strstr(r.why, "another block protocol version"));
 	for (uint32_t i = 0; i < 4; i++) {
 		setup();
 		page.front.version = versions[i];
@@ -132,26 +138,34 @@ TEST(other_version_refused)
 		EXPECT(r.dead);
 		EXPECT(r.why && strstr(r.why, "version"));
 	}
+	/* Not there yet, nothing published: wait, not refused. */
+	setup();
+	page.front.version = 0;
+	EXPECT_EQ(client_avail(&r), 0u);
+	EXPECT(!r.dead);
+}
+
+/* Two requests served, the front end's response consumer index set to
+ * `cons`, a third request published: what the back end may take. */
+static uint32_t third_after_consuming(uint32_t cons)
+{
+	setup();
+	push(2, 0);
+	EXPECT_EQ(serve(), 2u);
+	page.front.rsp_cons = cons;
+	push(1, 2);
+	return client_avail(&r);
 }
 
 TEST(response_consumer_index_forged_refused)
 {
 	/* Past the responses written. */
-	setup();
-	push(2, 0);
-	EXPECT_EQ(serve(), 2u);
-	page.front.rsp_cons = 3;
-	push(1, 2);
-	EXPECT_EQ(client_avail(&r), 0u);
+	EXPECT_EQ(third_after_consuming(3), 0u);
 	EXPECT(r.dead);
 	EXPECT(r.why && strstr(r.why, "consumer index"));
 	/* Gone back. */
-	setup();
-	push(2, 0);
-	EXPECT_EQ(serve(), 2u);
-	page.front.rsp_cons = 2;
-	push(1, 2);
-	EXPECT_EQ(client_avail(&r), 1u);
+	EXPECT_EQ(third_after_consuming(2), 1u);
+	EXPECT(!r.dead);
 	page.front.rsp_cons = 1;
 	EXPECT_EQ(client_avail(&r), 0u);
 	EXPECT(r.dead);
