@@ -85,7 +85,9 @@ static void serve(struct client *c)
 	uint32_t n;
 
 	if (c->holding) {
-		if (!submit(c, &c->held))
+		/* A dead (or detached) client's held request is dropped: its
+		 * channel may be gone, the device must not reach it. */
+		if (!c->ring.dead && !submit(c, &c->held))
 			return;
 		c->holding = false;
 	}
@@ -113,18 +115,22 @@ static void serve(struct client *c)
 	}
 }
 
-static void completions(void)
+/* Answer what the device completed. True if a dead client's last request
+ * at the device completed (connect.c may forget it now: one more round). */
+static bool completions(void)
 {
 	enum vblk_status st;
 	uint64_t tag;
+	bool drained = false;
 
 	while (vblk_complete(&blk, &tag, &st)) {
 		struct client *c = &clients[(tag >> 32) % MAX_CLIENTS];
 
-		if (c->in_flight)
-			c->in_flight--;
+		if (c->in_flight && !--c->in_flight && c->ring.dead)
+			drained = true;
 		reply(c, (uint32_t)tag, st == VBLK_OK ? BLKIF_OK : BLKIF_IOERR, 0);
 	}
+	return drained;
 }
 
 static bool setup_client(struct client *c, const struct config_disk *d, uint32_t i)
@@ -172,10 +178,13 @@ int domain_main(const struct cloison_start_info *si)
 	connect_init(table, n, inbox, clients, &n_clients, MAX_CLIENTS, FIRST_CLIENT_VIRQ);
 	irq_unmask();
 	for (;;) {
-		bool progress;
+		bool progress, drained;
 
-		completions();
+		/* Run-time clients first: one whose guest is gone (its channel
+		 * unmapped by the core) is marked dead before any answer is
+		 * written into its page. */
 		connect_poll();
+		drained = completions();
 		for (uint32_t i = 0; i < n_clients; i++)
 			serve(&clients[i]);
 		vblk_kick(&blk);
@@ -187,7 +196,7 @@ int domain_main(const struct cloison_start_info *si)
 		 * arrived meanwhile: arming is the second look at each source,
 		 * so a round that found work needs no empty round after it. */
 		irq_mask();
-		progress = vblk_arm(&blk) | connect_arm();
+		progress = vblk_arm(&blk) | connect_arm() | drained;
 		for (uint32_t i = 0; i < n_clients; i++) {
 			struct client *c = &clients[i];
 
