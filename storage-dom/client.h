@@ -82,13 +82,7 @@ static inline uint32_t client_check(const struct client *c, const struct blkif_r
  * channel): writes the back end's version word. */
 void client_ring_init(struct client_ring *r, void *page);
 
-/*
- * How many requests may be taken now: those published and not taken, as
- * far as the front end has room for their answers (taken and not consumed
- * at most BLKIF_RING_SIZE, so every answer has its response entry). Reads
- * and checks the front end's producer index, version and response consumer
- * index, once each; a forged one makes the ring dead (0, r->why says why).
- */
+/* Mark the ring dead with the first reason; 0 (nothing to take). */
 static inline uint32_t client_kill(struct client_ring *r, const char *why)
 {
 	if (!r->dead) {
@@ -98,6 +92,13 @@ static inline uint32_t client_kill(struct client_ring *r, const char *why)
 	return 0;
 }
 
+/*
+ * How many requests may be taken now: those published and not taken, as
+ * far as the front end has room for their answers (taken and not consumed
+ * at most BLKIF_RING_SIZE, so every answer has its response entry). Reads
+ * and checks the front end's producer index, version and response consumer
+ * index, once each; a forged one makes the ring dead (0, r->why says why).
+ */
 static inline uint32_t client_avail(struct client_ring *r)
 {
 	uint32_t prod, cons, room;
