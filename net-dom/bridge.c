@@ -107,18 +107,65 @@ static struct port *slow_lookup(uint16_t vid, const uint8_t *mac, uint16_t *entr
 	return &ports[e->port];
 }
 
+static uint16_t looked_up; /* the learned entry behind the last answer (+ 1) */
+
 struct port *bridge_lookup(uint16_t vid, const uint8_t *mac)
 {
 	struct fast *f = &fast[(mac[5] ^ vid) & (FAST_SLOTS - 1)];
 
-	if (f->vid == vid && f->gen == gen && mac_eq(f->mac, mac) &&
-	    (!f->entry || !expired(&fdb[f->entry - 1], clock_now())))
-		return f->q;
-	f->q = slow_lookup(vid, mac, &f->entry);
-	f->vid = vid;
-	f->gen = gen;
-	memcpy(f->mac, mac, 6);
+	if (f->vid != vid || f->gen != gen || !mac_eq(f->mac, mac) ||
+	    (f->entry && expired(&fdb[f->entry - 1], clock_now()))) {
+		f->q = slow_lookup(vid, mac, &f->entry);
+		f->vid = vid;
+		f->gen = gen;
+		memcpy(f->mac, mac, 6);
+	}
+	looked_up = f->entry;
 	return f->q;
+}
+
+/*
+ * The decision cache: for each ingress port, where its last unicast frame
+ * went (the ports and their tags, as switch_out decided them), for
+ * (VID, destination MAC). It answers the next frame to the same
+ * destination without the lookup and the flood's walk over every port and
+ * VLAN while nothing it depends on changed: the table (gen, and the
+ * learned entry's age, checked again each time), the ports (ports_gen:
+ * attach, reset) and their number. Only bridging is cached: a frame the
+ * router or NAT takes never gets here.
+ */
+static struct decision {
+	uint64_t key;       /* VID << 48 | destination MAC (mac_key); 0: empty */
+	uint32_t gen, ports_gen, n_ports;
+	uint16_t entry;     /* the learned entry the lookup used (+ 1); 0: none */
+	struct switch_ways ways;
+} decided[MAX_PORTS];
+
+/* A frame's VLAN (never 0 once classified) and destination, as one key. */
+static uint64_t decision_key(const struct pkt *k)
+{
+	return (uint64_t)k->vid << 48 | mac_key(pkt_dst(k));
+}
+
+static bool decision_good(const struct decision *d, const struct pkt *k)
+{
+	return d->key == decision_key(k) && d->gen == gen && d->ports_gen == ports_gen &&
+	       d->n_ports == n_ports && (!d->entry || !expired(&fdb[d->entry - 1], clock_now()));
+}
+
+static void unicast(struct pkt *k)
+{
+	struct port *q = bridge_lookup(k->vid, pkt_dst(k));
+
+	if (q == k->in) {
+		/* Never back out of its ingress port (BR-3): a frame for a
+		 * station on the same side is not ours to carry. */
+		return;
+	}
+	if (q && bridged(q))
+		switch_out(q, k);
+	else
+		switch_flood(k);
 }
 
 /* Learn (vid, src) on the uplink. A full table or quota learns nothing:
@@ -164,7 +211,7 @@ static void learn(const struct pkt *k)
 
 void bridge_input(struct pkt *k)
 {
-	struct port *q;
+	struct decision *d;
 
 	if (!k->in->guest) {
 		/* A configured guest MAC arriving on the uplink is a spoof
@@ -181,16 +228,20 @@ void bridge_input(struct pkt *k)
 		switch_flood(k);
 		return;
 	}
-	q = bridge_lookup(k->vid, pkt_dst(k));
-	if (q == k->in) {
-		/* Never back out of its ingress port (BR-3): a frame for a
-		 * station on the same side is not ours to carry. */
+	d = &decided[k->in->index];
+	if (decision_good(d, k)) {
+		for (uint32_t i = 0; i < d->ways.n; i++)
+			switch_send(&ports[d->ways.port[i]], k, d->ways.tag[i]);
 		return;
 	}
-	if (q && bridged(q))
-		switch_out(q, k);
-	else
-		switch_flood(k);
+	switch_record(&d->ways);
+	unicast(k);
+	switch_record(NULL);
+	d->key = decision_key(k);
+	d->gen = gen;
+	d->ports_gen = ports_gen;
+	d->n_ports = n_ports;
+	d->entry = looked_up;
 }
 
 void bridge_flush(const struct port *p)

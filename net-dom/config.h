@@ -53,6 +53,9 @@ struct config_port {
 };
 
 _Static_assert(sizeof(struct config_port) == 160, "net config entry");
+_Static_assert(__builtin_offsetof(struct config_port, mac) % 2 == 0 &&
+		       __builtin_offsetof(struct config_port, ip) % 2 == 0,
+	       "a port's MAC and addresses are read by halfwords (pkt.h mac_key, ip_key)");
 
 /* NAT mode's settings (docs/net-nat.md), one block for the switch. */
 struct config_nat {

@@ -133,12 +133,12 @@ int domain_main(const struct cloison_start_info *si)
 
 			/* A port with requests but no room for their responses
 			 * waits for its guest to take some. A front end that
-			 * found the ring full signals once it has
+			 * found the ring nearly full signals once it has
 			 * (docs/net-protocol.md); one that does not is polled
 			 * each millisecond meanwhile, so it stalls only itself
 			 * and only for so long. */
 			if (!p->disabled && ring_arm(&p->ring)) {
-				if (port_resp_room(p, 1))
+				if (port_can_take(p))
 					progress = true;
 				else
 					stalled = true;

@@ -38,6 +38,28 @@ bool pkt_parse(struct pkt *k, const volatile uint8_t *frame, uint64_t pa, uint32
 	k->tagged = k->bad_tag = k->reflect = false;
 	k->vid = 0;
 	k->pcp = 0;
+	/* The common frame, untagged IPv4 without options and not ICMP, from
+	 * an 8-aligned buffer (a guest's, NETFRONT_BUF_SIZE apart): its 34
+	 * bytes of headers as five word loads (40 bytes, all inside the
+	 * frame), the same copy the general path below makes byte for byte
+	 * (the 6 bytes past hdr_len are not part of the headers). Anything
+	 * else is read again, from the start, by that path: every decision is
+	 * still taken on one private copy. */
+	if (((uintptr_t)frame & 7) == 0 && len >= 40) {
+		const volatile uint64_t *src = (const volatile uint64_t *)(const volatile void *)frame;
+		uint64_t *dst = (uint64_t *)(void *)h;
+
+		for (uint32_t i = 0; i < 5; i++)
+			dst[i] = src[i];
+		k->type = get16(h + 12);
+		if (k->type == ETH_P_IP && (h[ETH_HLEN] & 0xfu) == 5 && h[ETH_HLEN + 9] != 1) {
+			k->hdr_len = ETH_HLEN + 20;
+			k->rest = frame + ETH_HLEN + 20;
+			k->rest_pa = pa + ETH_HLEN + 20;
+			k->rest_len = len - ETH_HLEN - 20;
+			return true;
+		}
+	}
 	if (len < ETH_HLEN)
 		return false;
 	pull(k, frame, ETH_HLEN);
@@ -107,9 +129,29 @@ void pkt_pull(struct pkt *k, uint32_t n)
  * both are 8-aligned). */
 static void put_bytes(uint8_t *out, const uint8_t *in, uint32_t n)
 {
-	if ((((uintptr_t)out | (uintptr_t)in) & 3) == 0)
-		for (; n >= 4; n -= 4, out += 4, in += 4)
-			*(uint32_t *)(void *)out = *(const uint32_t *)(const void *)in;
+	if ((((uintptr_t)out | (uintptr_t)in) & 3) == 0) {
+		uint32_t *o = (uint32_t *)(void *)out;
+		const uint32_t *i = (const uint32_t *)(const void *)in;
+
+		/* Four words a turn: the common 34 bytes in two turns, a
+		 * word and a halfword. */
+		for (; n >= 16; n -= 16, o += 4, i += 4) {
+			o[0] = i[0];
+			o[1] = i[1];
+			o[2] = i[2];
+			o[3] = i[3];
+		}
+		for (; n >= 4; n -= 4)
+			*o++ = *i++;
+		out = (uint8_t *)o;
+		in = (const uint8_t *)i;
+		if (n >= 2) {
+			*(uint16_t *)(void *)out = *(const uint16_t *)(const void *)in;
+			out += 2;
+			in += 2;
+			n -= 2;
+		}
+	}
 	while (n--)
 		*out++ = *in++;
 }

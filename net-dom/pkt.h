@@ -26,7 +26,7 @@ struct port;
 #define ETH_P_BARRIER 0x88b5u /* IEEE local experimental: the test rig's */
 
 struct pkt {
-	uint8_t hdr[PKT_HDR_MAX]; /* private: dst, src, type, then L3 headers */
+	_Alignas(8) uint8_t hdr[PKT_HDR_MAX]; /* private: dst, src, type, then L3 headers */
 	uint32_t hdr_len;
 	const volatile uint8_t *rest; /* the bytes after the copied headers */
 	uint64_t rest_pa;
@@ -79,6 +79,23 @@ static inline bool mac_eq(const uint8_t *a, const uint8_t *b)
 static inline bool mac_multicast(const uint8_t *m)
 {
 	return m[0] & 1;
+}
+
+/* A MAC at a 2-aligned address (a frame's in k->hdr, at 0 and 6; a
+ * port's configured one) as one 48-bit number, to compare in one go. */
+static inline uint64_t mac_key(const uint8_t *m)
+{
+	const uint16_t *h = (const uint16_t *)(const void *)m;
+
+	return (uint64_t)h[0] | (uint64_t)h[1] << 16 | (uint64_t)h[2] << 32;
+}
+
+/* An IPv4 address at a 2-aligned address, likewise. */
+static inline uint32_t ip_key(const uint8_t *ip)
+{
+	const uint16_t *h = (const uint16_t *)(const void *)ip;
+
+	return (uint32_t)h[0] | (uint32_t)h[1] << 16;
 }
 
 /*

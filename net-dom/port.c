@@ -15,12 +15,15 @@
 
 struct port ports[MAX_PORTS];
 uint32_t n_ports;
+uint32_t ports_gen;
 
 const char *const drop_names[DROP_REASONS] = {
 	"spoof-mac", "spoof-ip", "spoof-arp", "ethertype", "vlan", "len", "queue-full",
 	"rate", "arp-pending", "fragment", "nat-quota", "no-mapping", "ttl", "no-route",
 	"disabled", "nat-proto", "too-big",
 };
+
+static void flush_rx(struct port *p);
 
 bool port_has_vid(const struct port *p, uint16_t vid)
 {
@@ -41,6 +44,9 @@ bool port_has_ip(const struct port *p, const uint8_t ip[4])
 
 void port_reset_state(struct port *p)
 {
+	ports_gen++;
+	/* Frames already delivered are answered. */
+	flush_rx(p);
 	p->posted_head = p->posted_n = 0;
 	p->tx_held = 0;
 	port_reset_counters(p);
@@ -63,6 +69,7 @@ bool port_attach(struct port *p, const struct config_port *c, uint32_t index, ui
 	const struct cloison_start_info_cap *cap = si_find(c->cap);
 	uint64_t badge = 0, pa = 0, size = 0;
 
+	ports_gen++; /* a port's configuration changes where frames go */
 	p->index = index;
 	p->cfg = *c;
 	p->guest = true;
@@ -95,12 +102,14 @@ void port_disable(struct port *p, const char *why)
 	p->disabled = true;
 	p->why = why;
 	p->posted_n = 0;
+	p->rx_n = 0;
 	print("port %s disabled: %s\n", p->cfg.cap, why);
 }
 
 bool port_resp_room(struct port *p, uint32_t n)
 {
-	return !p->disabled && ring_space(&p->ring) >= p->tx_held + (p->done_n ? 1u : 0u) + n;
+	return !p->disabled && ring_space(&p->ring) >= p->tx_held + (p->done_n ? 1u : 0u) +
+							   (p->rx_n ? 1u : 0u) + n;
 }
 
 void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uint32_t len)
@@ -119,9 +128,66 @@ void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uin
 		p->notify = true;
 }
 
+/* Responses a request may need: a TXV's frames (a malformed count is
+ * taken, to be refused), else one. */
+static uint32_t needs(const struct ring_msg *m)
+{
+	const struct netif_txv *v = (const struct netif_txv *)(const void *)m->data;
+
+	if (m->len >= 8 && v->op == NETIF_OP_TXV && v->n >= 1 && v->n <= NETIF_TXV_MAX)
+		return v->n;
+	return 1;
+}
+
+bool port_can_take(struct port *p)
+{
+	struct ring_msg m;
+	enum ring_status st;
+
+	if (p->disabled)
+		return false;
+	st = ring_peek(&p->ring, &m);
+	/* A dead ring is taken at once: port_serve disables the port. */
+	return st == RING_DEAD || (st == RING_OK && port_resp_room(p, needs(&m)));
+}
+
 /* One response for the gathered TX_DONEs: the first id as the message's,
  * the others after the response (netif.h). The slot was kept for it: by
  * port_resp_room before the first frame was taken, or by tx_held. */
+/* The gathered RXV (the slot kept for it, as for the TX_DONEs). */
+static void flush_rx(struct port *p)
+{
+	_Alignas(8) struct {
+		struct netif_rsp r;
+		struct netif_rxd d[NETIF_RXV_MAX];
+	} m;
+	bool n = false;
+	uint32_t k = p->rx_n;
+
+	if (!k)
+		return;
+	p->rx_n = 0;
+	if (p->disabled)
+		return;
+	m.r = (struct netif_rsp){ NETIF_RSP_RXV, NETIF_OK, k, NETIF_VERSION, { 0 }, 0, 0 };
+	for (uint32_t i = 0; i < k; i++)
+		m.d[i] = p->rx_done[i];
+	if (ring_send(&p->ring, &m, sizeof(m.r) + 4 * k, 0, &n) == RING_OK && n)
+		p->notify = true;
+}
+
+void port_rx_done(struct port *p, uint32_t id, uint32_t len)
+{
+	/* An id an RXV cannot carry (the front end's choice): alone. */
+	if (id > 0xffffu) {
+		port_respond(p, NETIF_RSP_RX, id, NETIF_OK, len);
+		return;
+	}
+	if (p->rx_n == NETIF_RXV_MAX)
+		flush_rx(p);
+	p->rx_done[p->rx_n++] = (struct netif_rxd){ (uint16_t)id, (uint16_t)len };
+}
+
 void port_flush(struct port *p)
 {
 	_Alignas(8) struct {
@@ -131,6 +197,7 @@ void port_flush(struct port *p)
 	bool n = false;
 	uint32_t more = p->done_n - 1;
 
+	flush_rx(p);
 	if (!p->done_n)
 		return;
 	p->done_n = 0;
@@ -176,26 +243,59 @@ static bool inside(const struct port *p, uint64_t offset, uint32_t len)
 	return offset <= p->data_size && len <= p->data_size - offset;
 }
 
-static void transmit(struct port *p, const struct netif_req *r, uint32_t id)
+/* One frame of a TX or a TXV, its buffer checked to be inside. */
+static void transmit(struct port *p, uint64_t offset, uint32_t len, uint32_t id)
 {
 	static struct pkt k;
 	enum fate f = FATE_DROPPED;
 
-	if (!inside(p, r->offset, r->len)) {
-		port_disable(p, "TX buffer outside the data area");
-		return;
-	}
 	k.in = p;
 	k.src_id = id;
-	if (r->len < ETH_HLEN || r->len > NETIF_FRAME_MAX ||
-	    !pkt_parse(&k, p->data + r->offset, p->data_pa + r->offset, r->len))
+	if (len < ETH_HLEN || len > NETIF_FRAME_MAX ||
+	    !pkt_parse(&k, p->data + offset, p->data_pa + offset, len))
 		port_drop(p, DROP_LEN);
 	else
-		f = switch_input(&k, r->len);
+		f = switch_input(&k, len);
 	if (f == FATE_HELD)
 		p->tx_held++;
 	else
 		port_tx_done(p, id, f == FATE_DONE ? NETIF_OK : NETIF_DROPPED);
+}
+
+/*
+ * A TXV (netif.h): the whole message is checked, on its private copy,
+ * before any of its frames is taken, so a broken one changes nothing but
+ * the port's state: a count of 0 or above NETIF_TXV_MAX, a count that is
+ * not the message's length, a buffer outside the data area, buffers out of
+ * order or overlapping (one buffer twice in flight). Returns the frames
+ * taken.
+ */
+static uint32_t transmit_many(struct port *p, const struct ring_msg *m)
+{
+	const struct netif_txv *v = (const struct netif_txv *)(const void *)m->data;
+	uint64_t end = 0;
+	const char *why = NULL;
+
+	if (v->n == 0 || v->n > NETIF_TXV_MAX)
+		why = v->n ? "a TXV of more than 6 frames" : "a TXV of no frame";
+	else if (m->len != 8u + 8u * v->n)
+		why = "a TXV whose count is not its length";
+	for (uint32_t i = 0; !why && i < v->n; i++) {
+		const struct netif_txd *d = &v->d[i];
+
+		if (!inside(p, d->offset, d->len))
+			why = "TX buffer outside the data area";
+		else if (d->offset < end)
+			why = "TXV buffers out of order or overlapping";
+		end = (uint64_t)d->offset + d->len;
+	}
+	if (why) {
+		port_disable(p, why);
+		return 0;
+	}
+	for (uint32_t i = 0; i < v->n; i++)
+		transmit(p, v->d[i].offset, v->d[i].len, v->d[i].id);
+	return v->n;
 }
 
 bool port_serve(struct port *p, uint32_t budget)
@@ -204,16 +304,26 @@ bool port_serve(struct port *p, uint32_t budget)
 	struct ring_msg m;
 	struct netif_req r;
 
-	while (!p->disabled && budget && port_resp_room(p, 1)) {
-		enum ring_status st = ring_recv(&p->ring, &m);
+	while (!p->disabled && budget) {
+		/* Looked at first: taken only with room for every response it
+		 * may need (a RX_POST needs none now, but is not told apart
+		 * here: one). */
+		enum ring_status st = ring_peek(&p->ring, &m);
+		uint32_t n;
 
 		if (st == RING_DEAD) {
 			port_disable(p, p->ring.why);
 			break;
 		}
-		if (st != RING_OK)
+		if (st != RING_OK || !port_resp_room(p, needs(&m)))
 			break;
+		ring_consume(&p->ring);
 		progress = true;
+		if (m.len >= 8 && ((const struct netif_txv *)(const void *)m.data)->op == NETIF_OP_TXV) {
+			n = transmit_many(p, &m);
+			budget -= n < budget ? n : budget;
+			continue;
+		}
 		if (m.len != sizeof(r)) {
 			port_disable(p, "a request that is not a netif_req");
 			break;
@@ -222,7 +332,10 @@ bool port_serve(struct port *p, uint32_t budget)
 		switch (r.op) {
 		case NETIF_OP_TX:
 			budget--;
-			transmit(p, &r, m.id);
+			if (!inside(p, r.offset, r.len))
+				port_disable(p, "TX buffer outside the data area");
+			else
+				transmit(p, r.offset, r.len, m.id);
 			break;
 		case NETIF_OP_RX_POST:
 			if (r.len < NETIF_BUF_MIN || !inside(p, r.offset, r.len) ||

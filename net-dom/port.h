@@ -70,6 +70,11 @@ struct port {
 	 * the round; while some wait, one response slot is kept for them. */
 	uint32_t done_id[NETIF_TX_DONE_MORE + 1];
 	uint32_t done_n, done_status;
+	/* Frames delivered into posted buffers, gathered for one RXV
+	 * (netif.h: up to 7), sent when full or at the end of the round;
+	 * while some wait, one response slot is kept for them. */
+	struct netif_rxd rx_done[NETIF_RXV_MAX];
+	uint32_t rx_n;
 	bool notify;            /* signal the guest after this round */
 	/* TX credit (Xen's rate=BYTES/s@INTERVAL) */
 	uint32_t credit;
@@ -85,6 +90,9 @@ struct port {
 
 extern struct port ports[MAX_PORTS];
 extern uint32_t n_ports;
+/* Bumped whenever a port is attached or reset: what depends on the ports'
+ * configuration (the bridge's decision cache) is made again. */
+extern uint32_t ports_gen;
 
 /* Count a dropped frame. */
 static inline void port_drop(struct port *p, enum drop why)
@@ -111,10 +119,17 @@ void port_respond(struct port *p, uint32_t op, uint32_t id, uint32_t status, uin
 /* Room for `n` more responses beyond those owed for held TX buffers and
  * the gathered TX_DONEs. */
 bool port_resp_room(struct port *p, uint32_t n);
+/* A request waits and there is room for every response it may need (a
+ * TXV's frames, else one) beyond those owed (docs/net-protocol.md). */
+bool port_can_take(struct port *p);
 /* A TX buffer is the guest's again: its TX_DONE is gathered with others
  * (port_flush sends them). */
 void port_tx_done(struct port *p, uint32_t id, uint32_t status);
-/* Send the gathered TX_DONEs (end of a round). */
+/* A frame of `len` bytes is in the posted buffer `id`: gathered with
+ * others into one RXV (port_flush sends them). Room for it: one response
+ * (port_resp_room; the gathered ones have their slot kept). */
+void port_rx_done(struct port *p, uint32_t id, uint32_t len);
+/* Send the gathered TX_DONEs and RXV (end of a round). */
 void port_flush(struct port *p);
 
 /* The TX credit: true if `len` bytes may go now (and take them). */

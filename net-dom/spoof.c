@@ -36,6 +36,10 @@ enum drop spoof_check(const struct port *p, const struct pkt *k)
 
 	if (mac_multicast(pkt_src(k)))
 		return DROP_SPOOF_MAC;
+	/* The common frame: IPv4 from the port's MAC and its first address. */
+	if (k->type == ETH_P_IP && k->hdr_len >= ETH_HLEN + 20 && p->cfg.n_ip &&
+	    mac_key(pkt_src(k)) == mac_key(p->cfg.mac) && ip_key(l3 + 12) == ip_key(p->cfg.ip[0]))
+		return DROP_REASONS;
 	if (!mac_eq(pkt_src(k), p->cfg.mac))
 		return DROP_SPOOF_MAC;
 	switch (k->type) {

@@ -61,7 +61,7 @@ static void out_guest(struct port *q, const struct pkt *k, bool tag)
 	q->payload_copied += k->rest_len;
 	q->out_frames++;
 	q->out_bytes += len;
-	port_respond(q, NETIF_RSP_RX, b->id, NETIF_OK, len);
+	port_rx_done(q, b->id, len);
 }
 
 static void out_uplink(const struct pkt *k, bool tag)
@@ -88,16 +88,34 @@ static void out_uplink(const struct pkt *k, bool tag)
 	u->hdr_copied += n;
 }
 
+static struct switch_ways *recording;
+
+void switch_record(struct switch_ways *w)
+{
+	recording = w;
+	if (w)
+		w->n = 0;
+}
+
+void switch_send(struct port *q, struct pkt *k, bool tag)
+{
+	if (q->guest)
+		out_guest(q, k, tag);
+	else
+		out_uplink(k, tag);
+}
+
 void switch_out(struct port *q, struct pkt *k)
 {
 	bool tag;
 
 	if ((q == k->in && !k->reflect) || !vlan_egress(q, k->vid, &tag))
 		return;
-	if (q->guest)
-		out_guest(q, k, tag);
-	else
-		out_uplink(k, tag);
+	if (recording && recording->n < MAX_PORTS) {
+		recording->port[recording->n] = (uint8_t)q->index;
+		recording->tag[recording->n++] = tag;
+	}
+	switch_send(q, k, tag);
 }
 
 void switch_flood(struct pkt *k)
@@ -226,7 +244,9 @@ enum fate switch_input(struct pkt *k, uint32_t len)
 	p->last_in = clock_now();
 	if (!p->first_in)
 		p->first_in = p->last_in;
-	if (!router_input(k))
+	/* A bridge port's frame is the bridge's (router_input would say
+	 * so too, a call later). */
+	if ((p->guest && p->cfg.mode == MODE_BRIDGE) || !router_input(k))
 		bridge_input(k);
 	return held ? FATE_HELD : FATE_DONE;
 }

@@ -28,6 +28,19 @@ enum fate switch_input(struct pkt *k, uint32_t len);
 
 /* Send k out of port q (VLAN egress rules applied; counted if dropped). */
 void switch_out(struct port *q, struct pkt *k);
+/* The ports a frame went out of, in order, and whether tagged: what
+ * switch_out did, recorded (switch_record) for the bridge's decision cache. */
+struct switch_ways {
+	uint32_t n;
+	uint8_t port[MAX_PORTS];
+	bool tag[MAX_PORTS];
+};
+/* Record every port switch_out sends out of into w from now on (NULL:
+ * stop recording). */
+void switch_record(struct switch_ways *w);
+/* Send k out of q as switch_out decided before (VLAN rules already
+ * applied: `tag` is what vlan_egress said). */
+void switch_send(struct port *q, struct pkt *k, bool tag);
 /* Send k to every bridge port and the uplink in its VLAN but its ingress. */
 void switch_flood(struct pkt *k);
 /* Send a frame net-dom made itself (whole in k->hdr, no rest) out of q,

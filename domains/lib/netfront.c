@@ -6,6 +6,9 @@
 
 #define INFO_ID 0u
 
+_Static_assert(NETIF_RSP_KICK == RING_SLOTS - NETIF_TXV_MAX + 1,
+	       "the back end's room for a TXV's responses (netif.h)");
+
 static int die(struct netfront *f, const char *why)
 {
 	if (!f->dead) {
@@ -68,8 +71,26 @@ bool netfront_setup(struct netfront *f, void *ring_page, volatile uint8_t *data,
 	return true;
 }
 
+/* Send the committed frames as one TXV; false if the ring has no room
+ * (they stay for the next try). */
+static bool tx_flush(struct netfront *f)
+{
+	bool notify = false;
+
+	if (!f->txv.n)
+		return true;
+	f->txv.op = NETIF_OP_TXV;
+	if (ring_send(&f->ring, &f->txv, 8u + 8u * f->txv.n, 0, &notify) != RING_OK)
+		return false;
+	f->txv.n = 0;
+	f->kick |= notify;
+	return true;
+}
+
 void netfront_kick(struct netfront *f)
 {
+	if (!f->dead)
+		tx_flush(f);
 	if (f->kick && !f->dead) {
 		f->kick = false;
 		f->st.notifies++;
@@ -127,14 +148,14 @@ static int tx_done(struct netfront *f, uint32_t id, const struct netif_rsp *r)
 	return 0;
 }
 
-static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfront_rx_fn fn,
+static int rx(struct netfront *f, uint32_t id, uint32_t status, uint32_t len, netfront_rx_fn fn,
 	      void *arg)
 {
 	uint32_t b = id - 1u;
 
 	if (id == 0 || b >= f->rx_bufs || f->state[b] != NETFRONT_POSTED)
 		return die(f, "RX for a buffer not posted");
-	if (r->status != NETIF_OK) {
+	if (status != NETIF_OK) {
 		/* Given back unused (the port went down): keep it until the
 		 * port is up again. */
 		f->state[b] = NETFRONT_IDLE;
@@ -143,13 +164,13 @@ static int rx(struct netfront *f, uint32_t id, const struct netif_rsp *r, netfro
 		f->down = true;
 		return 0;
 	}
-	if (r->len < 14u || r->len > NETIF_FRAME_MAX || r->len > NETFRONT_BUF_SIZE)
+	if (len < 14u || len > NETIF_FRAME_MAX || len > NETFRONT_BUF_SIZE)
 		return die(f, "RX: a frame length outside 14..1518");
 	f->state[b] = NETFRONT_IDLE;
 	f->rx_idle++;
 	f->st.rx++;
 	if (fn)
-		fn(arg, f->data + buf_offset(b), r->len);
+		fn(arg, f->data + buf_offset(b), len);
 	return 0;
 }
 
@@ -161,7 +182,7 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 		return -1;
 	while ((unsigned)done < budget) {
 		struct ring_msg m;
-		struct netif_rsp r;
+		_Alignas(8) struct netif_rsp r; /* the library copies it by words */
 		enum ring_status st = ring_recv(&f->ring, &m);
 		int bad;
 
@@ -169,21 +190,25 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 			break;
 		if (st != RING_OK)
 			return die(f, f->ring.why ? f->ring.why : "the ring is dead");
-		/* The response ring was full (docs/net-protocol.md): the back end
-		 * stopped taking requests until there is room, so tell it once
-		 * this batch is taken. From the producer index the ring library
+		/* The response ring was nearly full (docs/net-protocol.md,
+		 * NETIF_RSP_KICK): the back end stopped taking requests until
+		 * there is room, so tell it once this batch is taken. From the producer index the ring library
 		 * checked, not a second read of the shared page. */
-		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) == RING_SLOTS)
+		if (done == 0 && f->ring.rx_prod_seen - (f->ring.rx_cons - 1) >= NETIF_RSP_KICK)
 			f->kick = true;
 		if (m.len < sizeof(r))
 			return die(f, "a response of the wrong size");
 		memcpy(&r, m.data, sizeof(r));
 		if (r.version != NETIF_VERSION)
 			return die(f, "a response of another protocol version");
-		/* Exactly one response; a TX_DONE with its `len` more ids. */
+		/* Exactly one response; a TX_DONE with its `len` more ids, an
+		 * RXV with its `len` frames. */
 		if (r.op == NETIF_RSP_TX_DONE && r.len > NETIF_TX_DONE_MORE)
 			return die(f, "TX_DONE: more than 8 ids");
-		if (m.len != sizeof(r) + (r.op == NETIF_RSP_TX_DONE ? 4u * r.len : 0u))
+		if (r.op == NETIF_RSP_RXV && (r.len == 0 || r.len > NETIF_RXV_MAX))
+			return die(f, "RXV: not 1 to 7 frames");
+		if (m.len != sizeof(r) + (r.op == NETIF_RSP_TX_DONE || r.op == NETIF_RSP_RXV
+						  ? 4u * r.len : 0u))
 			return die(f, "a response of the wrong size");
 		switch (r.op) {
 		case NETIF_RSP_INFO:
@@ -194,12 +219,23 @@ int netfront_poll(struct netfront *f, netfront_rx_fn fn, void *arg, unsigned bud
 			for (uint32_t i = 0; !bad && i < r.len; i++) {
 				uint32_t id;
 
-				memcpy(&id, m.data + sizeof(r) + 4 * i, 4);
+				/* 4-aligned: the slot's data is 8-aligned. */
+				id = ((const uint32_t *)(const void *)(m.data + sizeof(r)))[i];
 				bad = tx_done(f, id, &r);
 			}
 			break;
 		case NETIF_RSP_RX:
-			bad = rx(f, m.id, &r, fn, arg);
+			bad = rx(f, m.id, r.status, r.len, fn, arg);
+			break;
+		case NETIF_RSP_RXV:
+			/* 4-aligned: the slot's data is 8-aligned. */
+			bad = r.status != NETIF_OK ? die(f, "RXV: a status other than OK") : 0;
+			for (uint32_t i = 0; !bad && i < r.len; i++) {
+				const struct netif_rxd *d =
+					(const struct netif_rxd *)(const void *)(m.data + sizeof(r)) + i;
+
+				bad = rx(f, d->id, NETIF_OK, d->len, fn, arg);
+			}
 			break;
 		default:
 			bad = die(f, "a response with an unknown op");
@@ -244,13 +280,22 @@ bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kic
 	f->tx_idle++;
 	if (f->dead || len < 14u || len > NETIF_FRAME_MAX)
 		return false;
-	if (!request(f, NETIF_OP_TX, len, buf_offset(buf), buf + 1)) {
-		f->st.tx_full++;
-		return false;
+	/* A TXV's buffers in increasing order: a full one, or one this
+	 * buffer would not follow, is sent first. */
+	if (f->txv.n == NETIF_TXV_MAX ||
+	    (f->txv.n && f->txv.d[f->txv.n - 1].offset >= buf_offset(buf))) {
+		if (!tx_flush(f)) {
+			f->st.tx_full++;
+			return false;
+		}
 	}
+	f->txv.d[f->txv.n++] = (struct netif_txd){ (uint32_t)buf_offset(buf), (uint16_t)len,
+						   (uint16_t)(buf + 1) };
 	f->state[buf] = NETFRONT_INFLIGHT;
 	f->tx_idle--;
 	f->st.tx++;
+	if (f->txv.n == NETIF_TXV_MAX)
+		tx_flush(f);
 	if (kick)
 		netfront_kick(f);
 	return true;

@@ -39,6 +39,7 @@
 #define NETFRONT_BUFS_MAX 64u /* half of them receive at most: within net-dom's 64 posted */
 
 _Static_assert(NETFRONT_BUF_SIZE >= NETIF_BUF_MIN, "an RX buffer takes a tagged frame");
+_Static_assert(NETFRONT_BUFS_MAX < 0xffffu, "a buffer's id (index + 1) fits a TXV's u16");
 
 enum netfront_buf {
 	NETFRONT_IDLE = 0,  /* ours: an RX buffer not posted, a free TX buffer */
@@ -71,6 +72,10 @@ struct netfront {
 	bool info_sent; /* INFO asked, not answered yet */
 	bool down;      /* the back end said the port is down: nothing posted */
 	bool kick;      /* requests queued that the back end asked to hear of */
+	/* Committed frames not sent yet: one TXV message (netif.h) is
+	 * filled, then sent when full, when the next buffer lies below the
+	 * last (a TXV's buffers go in increasing order) or at the kick. */
+	_Alignas(8) struct netif_txv txv;
 	bool dead;      /* the back end broke the protocol: why */
 	const char *why;
 	void (*notify)(void *arg);
@@ -102,14 +107,17 @@ volatile uint8_t *netfront_tx_begin(struct netfront *f, uint32_t *buf);
 
 /* Send the len-byte frame written into buf (14..NETIF_FRAME_MAX bytes).
  * False: the buffer is free again and the frame not sent (a bad length, or
- * the ring full). The back end is kicked at once when it asked; queue
- * several with kick = false, then netfront_kick. */
+ * the ring full). Frames go up to NETIF_TXV_MAX to a ring message: with
+ * kick, the message is sent at once and the back end kicked when it
+ * asked; queue several with kick = false, then netfront_kick (or
+ * netfront_poll) sends what is left. */
 bool netfront_tx_commit(struct netfront *f, uint32_t buf, uint32_t len, bool kick);
 
 /* Copy and send a frame: tx_begin + tx_commit. */
 bool netfront_send(struct netfront *f, const void *frame, uint32_t len);
 
-/* Notify the back end if it asked for it (one notification per batch). */
+/* Send the frames committed and not sent yet, and notify the back end if
+ * it asked for it (one notification per batch). */
 void netfront_kick(struct netfront *f);
 
 /* Before sleeping: ask to be notified of the next response. True if one

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define NETIF_VERSION 2u
+#define NETIF_VERSION 3u
 #define NETIF_DATA_OFFSET 4096u /* the data area starts after the ring page */
 #define NETIF_BACKEND_END 0u    /* channel end of the back end */
 #define NETIF_FRONTEND_END 1u
@@ -30,6 +30,7 @@
 #define NETIF_OP_TX 1u      /* send the len-byte frame at offset */
 #define NETIF_OP_RX_POST 2u /* offset..offset+len is free for one received frame */
 #define NETIF_OP_INFO 3u    /* ask for version, MTU and the port's MAC (len, offset 0) */
+#define NETIF_OP_TXV 4u     /* send 1..NETIF_TXV_MAX frames: struct netif_txv */
 
 /* Back end -> front end (ring_msg.id: the id of the request answered). */
 #define NETIF_RSP_TX_DONE 1u /* the TX buffers are the front end's again: the
@@ -37,6 +38,8 @@
 			      * after the response, all with its status */
 #define NETIF_RSP_RX 2u      /* the posted buffer holds a len-byte frame */
 #define NETIF_RSP_INFO 3u
+#define NETIF_RSP_RXV 4u    /* frames delivered: `len` (1..7) struct netif_rxd
+			     * after the response (ring_msg.id 0), status OK */
 
 /* Status of a response. */
 #define NETIF_OK 0u
@@ -62,11 +65,49 @@ struct netif_rsp {
 	uint32_t reserved; /* zero */
 };
 
+/* Several frames to send in one ring message (version 3): `n` (1..6)
+ * descriptors, in increasing offset order and not overlapping; the
+ * message is 8 + 8 * n bytes. Each is answered as a TX of its id. A
+ * message that breaks any of this disables the port before any of its
+ * frames is taken. */
+struct netif_txd {
+	uint32_t offset; /* in the data area */
+	uint16_t len;    /* frame bytes, as a TX's */
+	uint16_t id;     /* the front end's tag, echoed by the TX_DONE */
+};
+
+#define NETIF_TXV_MAX 6u
+
+/* The back end takes a request only while the response ring (16 slots)
+ * has room for NETIF_TXV_MAX responses beyond those it owes: a front end
+ * that finds this many responses waiting signals it after taking them
+ * (a ring already past its event index would not notify). */
+#define NETIF_RSP_KICK (16u - NETIF_TXV_MAX + 1u)
+
+struct netif_txv {
+	uint32_t op; /* NETIF_OP_TXV */
+	uint32_t n;
+	struct netif_txd d[NETIF_TXV_MAX];
+};
+
 /* A TX_DONE answers up to 1 + NETIF_TX_DONE_MORE requests in one ring
  * message: sizeof(struct netif_rsp) + 4 * len bytes (len <= this). */
 #define NETIF_TX_DONE_MORE 7u
 
+/* One frame of an RXV (version 3): the posted buffer `id` holds a
+ * `len`-byte frame at its start. */
+struct netif_rxd {
+	uint16_t id;
+	uint16_t len;
+};
+
+#define NETIF_RXV_MAX 7u
+
 _Static_assert(sizeof(struct netif_req) == 16, "netif request layout");
 _Static_assert(sizeof(struct netif_rsp) == 28, "netif response layout");
+_Static_assert(sizeof(struct netif_txd) == 8, "netif TX descriptor layout");
+_Static_assert(sizeof(struct netif_txv) <= 56, "a TXV fits one ring message (RING_DATA)");
+_Static_assert(sizeof(struct netif_rsp) + NETIF_RXV_MAX * sizeof(struct netif_rxd) <= 56,
+	       "an RXV fits one ring message (RING_DATA)");
 
 #endif

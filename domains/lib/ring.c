@@ -133,7 +133,7 @@ enum ring_status ring_send(struct ring_end *e, const void *data, uint32_t len,
 	return RING_OK;
 }
 
-enum ring_status ring_recv(struct ring_end *e, struct ring_msg *out)
+enum ring_status ring_peek(struct ring_end *e, struct ring_msg *out)
 {
 	volatile struct ring_msg *slot;
 	uint32_t prod;
@@ -155,11 +155,26 @@ enum ring_status ring_recv(struct ring_end *e, struct ring_msg *out)
 	slot_read(slot, out);
 	if (out->len > RING_DATA)
 		return kill(e, "message length larger than a slot");
+	return RING_OK;
+}
+
+void ring_consume(struct ring_end *e)
+{
+	if (e->dead || e->rx_cons == e->rx_prod_seen)
+		return;
 	ring_mb(); /* finish reading the slot before handing it back */
 	e->rx_cons++;
 	e->rx->cons = e->rx_cons;
 	e->received++;
-	return RING_OK;
+}
+
+enum ring_status ring_recv(struct ring_end *e, struct ring_msg *out)
+{
+	enum ring_status st = ring_peek(e, out);
+
+	if (st == RING_OK)
+		ring_consume(e);
+	return st;
 }
 
 bool ring_arm(struct ring_end *e)

@@ -89,6 +89,12 @@ uint32_t ring_space(struct ring_end *e);
 /* Receive one message into *out (a private copy, already checked). */
 enum ring_status ring_recv(struct ring_end *e, struct ring_msg *out);
 
+/* The next message into *out as ring_recv does, left in the ring: the
+ * consumer decides from the copy whether it can take it now, then
+ * ring_consume hands the slot back (the copy stays the only one used). */
+enum ring_status ring_peek(struct ring_end *e, struct ring_msg *out);
+void ring_consume(struct ring_end *e);
+
 /* Before sleeping: ask to be notified of the next message. Returns true if
  * one arrived meanwhile (then do not sleep, receive again). */
 bool ring_arm(struct ring_end *e);

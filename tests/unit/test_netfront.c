@@ -80,11 +80,41 @@ static void be_reply_done(const uint32_t *ids, uint32_t n, uint32_t more)
 	be_send(ids[0], NETIF_RSP_TX_DONE, NETIF_OK, more, ids + 1, n - 1);
 }
 
+/* The frames of the last TXV taken, handed out one by one as TX requests
+ * (the tests below speak of frames); txvs counts the TXV messages. */
+static struct netif_txv txv;
+static uint32_t txv_next, txvs;
+
 static bool be_take(struct netif_req *q, uint32_t *id)
 {
 	struct ring_msg m;
 
-	if (ring_recv(&be, &m) != RING_OK || m.len != sizeof(*q))
+	if (txv_next < txv.n) {
+		*q = (struct netif_req){ NETIF_OP_TX, txv.d[txv_next].len, txv.d[txv_next].offset };
+		*id = txv.d[txv_next++].id;
+		return true;
+	}
+	if (ring_recv(&be, &m) != RING_OK)
+		return false;
+	if (m.len >= 8 && ((const struct netif_txv *)(const void *)m.data)->op == NETIF_OP_TXV) {
+		/* What the back end checks (netif.h): 1..6 frames, the
+		 * length its count says, buffers in increasing order. */
+		bool ok;
+
+		memcpy(&txv, m.data, m.len);
+		ok = txv.n >= 1 && txv.n <= NETIF_TXV_MAX && m.len == 8u + 8u * txv.n;
+		for (uint32_t i = 1; ok && i < txv.n; i++)
+			ok = txv.d[i].offset >= txv.d[i - 1].offset + txv.d[i - 1].len;
+		EXPECT(ok);
+		if (!ok) {
+			txv.n = 0;
+			return false;
+		}
+		txvs++;
+		txv_next = 0;
+		return be_take(q, id);
+	}
+	if (m.len != sizeof(*q))
 		return false;
 	memcpy(q, m.data, sizeof(*q));
 	*id = m.id;
@@ -123,6 +153,7 @@ static void fresh(void)
 	ASSERT_EQ(ring_init(&be, page, NETIF_BACKEND_END, true), RING_OK);
 	notified = frames = 0;
 	nposted = 0;
+	txv.n = txv_next = txvs = 0;
 	ASSERT(netfront_setup(&f, page, data, DATA_SIZE, 0, on_notify, NULL, &why));
 	ASSERT(be_take(&q, &id));
 	EXPECT_EQ(q.op, NETIF_OP_INFO);
@@ -267,9 +298,10 @@ TEST(netfront_notifications_are_batched)
 	EXPECT_EQ(notified, 1);
 }
 
-/* docs/net-protocol.md: a back end with a full response ring stops taking
- * requests, and a ring past its event index would not notify: the front end
- * signals once after taking a full ring's responses, and only then. */
+/* docs/net-protocol.md: a back end without room for a TXV's responses
+ * (NETIF_TXV_MAX) stops taking requests, and a ring past its event index
+ * would not notify: the front end signals once after taking at least
+ * NETIF_RSP_KICK responses, and only then. */
 static unsigned notifies_after_responses(unsigned n)
 {
 	fresh();
@@ -282,10 +314,37 @@ static unsigned notifies_after_responses(unsigned n)
 	return notified;
 }
 
-TEST(netfront_signals_after_taking_a_full_response_ring)
+TEST(netfront_signals_after_taking_a_nearly_full_response_ring)
 {
 	EXPECT_EQ(notifies_after_responses(RING_SLOTS), 1);
-	EXPECT_EQ(notifies_after_responses(RING_SLOTS - 1), 0);
+	EXPECT_EQ(notifies_after_responses(NETIF_RSP_KICK), 1);
+	EXPECT_EQ(notifies_after_responses(NETIF_RSP_KICK - 1), 0);
+}
+
+/* Version 3: committed frames go NETIF_TXV_MAX to a ring message, in
+ * increasing buffer order (be_take checks each TXV as the back end does);
+ * the kick sends what is left. */
+TEST(netfront_tx_packs_frames_into_txv_messages)
+{
+	struct netif_req q;
+	uint32_t b, id, n = 0;
+
+	fresh();
+	for (int i = 0; i < 8; i++) {
+		ASSERT(netfront_tx_begin(&f, &b) != NULL);
+		ASSERT(netfront_tx_commit(&f, b, 60, false));
+	}
+	/* The first six went as one message when it was full. */
+	EXPECT_EQ(page->dir[NETIF_FRONTEND_END].prod - be.rx_cons, 1u);
+	netfront_kick(&f);
+	while (be_take(&q, &id)) {
+		EXPECT_EQ(q.op, NETIF_OP_TX);
+		EXPECT_EQ(q.len, 60u);
+		n++;
+	}
+	EXPECT_EQ(n, 8u);
+	EXPECT_EQ(txvs, 2u);
+	EXPECT_EQ(f.st.tx, 8u);
 }
 
 TEST(netfront_rx_returned_unused_marks_the_port_down)
@@ -391,6 +450,86 @@ TEST(netfront_hostile_tx_done_twice)
 	be_reply(id, NETIF_RSP_TX_DONE, NETIF_OK, 0);
 	EXPECT_EQ(netfront_poll(&f, NULL, NULL, 1), 1);
 	expect_disconnect("not in flight");
+}
+
+/* An RXV (version 3) of n frames: posted buffers ids[i], lengths lens[i];
+ * `count` is what its len field says. */
+static void be_reply_rxv(const uint32_t *ids, const uint32_t *lens, uint32_t n, uint32_t count,
+			 uint32_t status)
+{
+	uint32_t more[NETIF_RXV_MAX + 1];
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct netif_rxd d = { (uint16_t)ids[i], (uint16_t)lens[i] };
+
+		memcpy(&more[i], &d, 4);
+	}
+	be_send(0, NETIF_RSP_RXV, status, count, more, n);
+}
+
+TEST(netfront_rxv_delivers_every_frame_and_posts_the_buffers_again)
+{
+	uint32_t ids[NETIF_RXV_MAX], lens[NETIF_RXV_MAX];
+
+	fresh();
+	for (uint32_t i = 0; i < NETIF_RXV_MAX; i++) {
+		ids[i] = id_of_posted(i);
+		lens[i] = 60 + i;
+		data[(ids[i] - 1) * NETFRONT_BUF_SIZE] = (uint8_t)i;
+	}
+	be_reply_rxv(ids, lens, NETIF_RXV_MAX, NETIF_RXV_MAX, NETIF_OK);
+	nposted = 0;
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), 1);
+	EXPECT(!f.dead);
+	EXPECT_EQ(frames, NETIF_RXV_MAX);
+	EXPECT_EQ(last_len, 60 + NETIF_RXV_MAX - 1);
+	EXPECT_EQ(last[0], NETIF_RXV_MAX - 1);
+	EXPECT_EQ(f.st.rx, NETIF_RXV_MAX);
+	be_drain_posts();
+	EXPECT_EQ(nposted, NETIF_RXV_MAX); /* posted again */
+}
+
+/* A hostile RXV, each class alone: the front end disconnects with the
+ * reason and hands no frame out. */
+static void rxv_refused(uint32_t n, uint32_t count, uint32_t status, bool unknown_id,
+			const char *why)
+{
+	uint32_t ids[NETIF_RXV_MAX + 1], lens[NETIF_RXV_MAX + 1];
+
+	fresh();
+	for (uint32_t i = 0; i < n; i++) {
+		ids[i] = unknown_id ? 9999 : id_of_posted(i);
+		lens[i] = 60;
+	}
+	be_reply_rxv(ids, lens, n, count, status);
+	EXPECT_EQ(netfront_poll(&f, on_rx, NULL, 16), -1);
+	EXPECT_EQ(frames, 0);
+	expect_disconnect(why);
+}
+
+TEST(netfront_hostile_rxv_of_no_frame)
+{
+	rxv_refused(0, 0, NETIF_OK, false, "RXV: not 1 to 7 frames");
+}
+
+TEST(netfront_hostile_rxv_of_more_than_seven_frames)
+{
+	rxv_refused(NETIF_RXV_MAX, NETIF_RXV_MAX + 1, NETIF_OK, false, "RXV: not 1 to 7 frames");
+}
+
+TEST(netfront_hostile_rxv_claiming_more_frames_than_it_holds)
+{
+	rxv_refused(2, 3, NETIF_OK, false, "wrong size");
+}
+
+TEST(netfront_hostile_rxv_with_a_status)
+{
+	rxv_refused(1, 1, NETIF_DOWN, false, "RXV: a status other than OK");
+}
+
+TEST(netfront_hostile_rxv_for_a_buffer_not_posted)
+{
+	rxv_refused(1, 1, NETIF_OK, true, "not posted");
 }
 
 /* Send a 64-byte frame and take its TX request as the back end: its id. */

@@ -99,8 +99,23 @@ static bool serve(unsigned i)
 	struct netif_req q;
 	bool any = false;
 
-	while (ring_space(&port[i].ring) >= 2 && ring_recv(&port[i].ring, &m) == RING_OK) {
+	/* Room for an echo of every frame of a TXV (RX and TX_DONE each). */
+	while (ring_space(&port[i].ring) >= 2 * NETIF_TXV_MAX &&
+	       ring_recv(&port[i].ring, &m) == RING_OK) {
+		const struct netif_txv *v = (const struct netif_txv *)(const void *)m.data;
+
 		any = true;
+		if (m.len >= 8 && v->op == NETIF_OP_TXV) {
+			/* Version 3: each frame of the TXV as a TX. */
+			for (uint32_t k = 0; k < v->n && k < NETIF_TXV_MAX && 8 + 8 * k < m.len; k++) {
+				q = (struct netif_req){ NETIF_OP_TX, v->d[k].len, v->d[k].offset };
+				if (i == 0)
+					echo(i, &q, v->d[k].id);
+				else if (!port[i].attacked)
+					attack(i);
+			}
+			continue;
+		}
 		if (m.len != sizeof(q))
 			continue;
 		memcpy(&q, m.data, sizeof(q));

@@ -15,7 +15,10 @@
  * far ahead (a forged ring), 2 send a TX whose buffer lies outside the
  * data area, 3 stop taking net-dom's responses (a port that does not
  * drain), 4 take them again, 5 signal the channel cap "stray" (one net-dom
- * holds but no port names) three times.
+ * holds but no port names) three times; 6-9 send a broken TXV (network
+ * protocol version 3, netif.h) naming the rest of the command frame as a
+ * frame to send: 6 a count of 0, 7 a count above what the message holds,
+ * 8 one buffer twice, 9 a good frame then one outside the data area.
  */
 #include <domain/core.h>
 
@@ -64,7 +67,25 @@ static bool send(struct relay *r, uint32_t op, uint64_t offset, uint32_t len, ui
 	return true;
 }
 
-static void command(struct relay *r, uint8_t cmd)
+/* A TXV of n descriptors (netif.h) whose message says `count`; the first
+ * `good` name TX buffer 0 holding `frame` (so each would be a frame sent),
+ * the others lie at `bad_offset`. */
+static void send_txv(struct relay *r, uint32_t count, uint32_t n, uint32_t good,
+		     uint64_t bad_offset, const uint8_t *frame, uint32_t len)
+{
+	_Alignas(8) struct netif_txv v = { NETIF_OP_TXV, count, { { 0, 0, 0 } } };
+	bool no = false;
+
+	for (uint32_t i = 0; i < len; i++)
+		r->data[BUFS * BUF + i] = frame[i];
+	for (uint32_t i = 0; i < n; i++)
+		v.d[i] = (struct netif_txd){ i < good ? BUFS * BUF : (uint32_t)bad_offset,
+					     (uint16_t)len, (uint16_t)(BUFS + i) };
+	if (ring_send(&r->ring, &v, 8u + 8u * n, 0, &no) == RING_OK)
+		r->notify |= no;
+}
+
+static void command(struct relay *r, uint8_t cmd, const uint8_t *frame, uint32_t len)
 {
 	switch (cmd) {
 	case 1:
@@ -85,6 +106,20 @@ static void command(struct relay *r, uint8_t cmd)
 		for (int i = 0; i < 3; i++)
 			cloison_channel_signal(si_cap("stray"));
 		break;
+	/* Version 3's TXV, broken, with the command's payload after its
+	 * first byte as the frame the good descriptors name. */
+	case 6: /* a TXV of no frame */
+		send_txv(r, 0, 0, 0, 0, frame, len);
+		break;
+	case 7: /* a TXV claiming 3 frames, holding 2 */
+		send_txv(r, 3, 2, 2, 0, frame, len);
+		break;
+	case 8: /* one buffer twice in one TXV */
+		send_txv(r, 2, 2, 2, 0, frame, len);
+		break;
+	case 9: /* a good frame, then one outside the data area */
+		send_txv(r, 2, 2, 1, 1ull << 31, frame, len);
+		break;
 	default:
 		break;
 	}
@@ -100,7 +135,7 @@ static bool from_nic(struct relay *r)
 	while (r->n_tx_free && ring_space(&r->ring) && vnet_rx(&r->nic, &f, &len, &h)) {
 		any = true;
 		if (len >= 15 && f[12] == (ETH_P_RELAY_CMD >> 8) && f[13] == (ETH_P_RELAY_CMD & 0xff)) {
-			command(r, f[14]);
+			command(r, f[14], f + 15, len - 15);
 		} else if (len <= BUF) {
 			uint32_t b = r->tx_free[--r->n_tx_free];
 
@@ -111,6 +146,14 @@ static bool from_nic(struct relay *r)
 		vnet_rx_release(&r->nic, h);
 	}
 	return any;
+}
+
+/* A frame net-dom delivered into buffer `id` goes out of the NIC; the
+ * buffer is posted again once the NIC has sent it (or at once). */
+static void deliver(struct relay *r, uint32_t id, uint32_t status, uint32_t len)
+{
+	if (id < BUFS && (status != NETIF_OK || !vnet_tx(&r->nic, 0, r->data_pa + id * BUF, len, id)))
+		r->rx_done[r->n_rx_done++] = id;
 }
 
 /* Responses from net-dom: delivered frames go to the NIC. */
@@ -131,11 +174,14 @@ static bool from_port(struct relay *r)
 		send(r, NETIF_OP_RX_POST, b * BUF, BUF, b);
 		any = true;
 	}
-	while (!r->stalled && vnet_tx_room(&r->nic) && ring_recv(&r->ring, &m) == RING_OK) {
+	/* Room on the NIC for a whole RXV's frames before taking a response. */
+	while (!r->stalled && vnet_tx_room(&r->nic) >= NETIF_RXV_MAX &&
+	       ring_recv(&r->ring, &m) == RING_OK) {
 		any = true;
-		/* The response ring was full: net-dom stopped reading our
-		 * requests until it has room again; tell it (net-protocol.md). */
-		if (r->ring.rx_prod_seen - r->ring.rx_cons >= RING_SLOTS - 1)
+		/* The response ring was nearly full (NETIF_RSP_KICK): net-dom
+		 * stopped reading our requests until it has room again; tell
+		 * it (net-protocol.md). */
+		if (r->ring.rx_prod_seen - r->ring.rx_cons >= NETIF_RSP_KICK - 1)
 			r->notify = true;
 		memcpy(&rsp, m.data, sizeof(rsp));
 		if (rsp.op == NETIF_RSP_TX_DONE) {
@@ -148,10 +194,17 @@ static bool from_port(struct relay *r)
 				if (id >= BUFS && id < 2 * BUFS && r->n_tx_free < BUFS)
 					r->tx_free[r->n_tx_free++] = id - BUFS;
 			}
-		} else if (rsp.op == NETIF_RSP_RX && m.id < BUFS &&
-			 (rsp.status != NETIF_OK ||
-			  !vnet_tx(&r->nic, 0, r->data_pa + m.id * BUF, rsp.len, m.id)))
-			r->rx_done[r->n_rx_done++] = m.id;
+		} else if (rsp.op == NETIF_RSP_RX) {
+			deliver(r, m.id, rsp.status, rsp.len);
+		} else if (rsp.op == NETIF_RSP_RXV) {
+			/* rsp.len frames after the response (netif.h). */
+			for (uint32_t i = 0; i < rsp.len && i < NETIF_RXV_MAX; i++) {
+				struct netif_rxd d;
+
+				memcpy(&d, m.data + sizeof(rsp) + 4 * i, 4);
+				deliver(r, d.id, NETIF_OK, d.len);
+			}
+		}
 	}
 	return any;
 }

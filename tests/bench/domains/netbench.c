@@ -278,8 +278,13 @@ static void front_run(const char *name, struct port *t, struct port *r, uint32_t
 		uint32_t buf;
 		int n;
 
-		while (sent < FRAMES && netfront_tx_begin(&t->f, &buf) &&
-		       netfront_tx_commit(&t->f, buf, len, false))
+		/* Guest to guest, at most a ring's worth of frames in flight:
+		 * the receiver's response ring holds that many, and frames
+		 * beyond it would be dropped (docs/net-protocol.md, RX_POST),
+		 * a TXV carrying six to a ring message. */
+		while (sent < FRAMES &&
+		       (!r || t->f.st.tx - t->f.st.tx_done - t->f.st.tx_dropped < RING_SLOTS) &&
+		       netfront_tx_begin(&t->f, &buf) && netfront_tx_commit(&t->f, buf, len, false))
 			sent++;
 		netfront_kick(&t->f);
 		n = netfront_poll(&t->f, count_rx, NULL, RING_SLOTS);
