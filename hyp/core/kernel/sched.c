@@ -76,7 +76,8 @@ static bool runnable(const struct vcpu *v)
 {
 	const struct vm *vm = v->vm;
 
-	return !vm->faulted && !vm->torn_down && !v->waiting && !v->blocked &&
+	/* Waiting or blocked first: the usual reason a vCPU is passed over. */
+	return !v->waiting && !v->blocked && !vm->faulted && !vm->torn_down &&
 	       vm->domain->state == CLOISON_DOMAIN_RUNNING;
 }
 
@@ -197,17 +198,13 @@ static void replenish(struct vcpu *v, uint64_t now)
 }
 
 /* A switched-out vCPU's virtual timer that has expired becomes a pending
- * vIRQ 27 (and wakes it from WFI); the alarm covers the ones still armed. */
-static void check_vtimer(struct vcpu *v, uint64_t now)
+ * vIRQ 27 (and wakes it from WFI); the alarm covers the ones still armed.
+ * (Not for the loaded vCPU, whose live timer raises the physical PPI
+ * itself, nor while its timer interrupt is active: not signalled again.) */
+static void vtimer_expired(struct vcpu *v)
 {
-	if (v == loaded || v->vm->torn_down)
-		return; /* the live timer raises the physical PPI itself */
-	if (v->vgic.hw_pintid[VGIC_VTIMER])
-		return; /* its timer interrupt is active: not signalled again */
-	if (arch_vtimer_saved_deadline(&v->arch) <= now) {
-		arch_vtimer_mask_saved(&v->arch);
-		sched_raise_virq(v, VGIC_VTIMER);
-	}
+	arch_vtimer_mask_saved(&v->arch);
+	sched_raise_virq(v, VGIC_VTIMER);
 }
 
 static void account(uint64_t now)
@@ -244,13 +241,17 @@ static struct vcpu *scan(uint64_t now, uint64_t *when)
 
 		unload(vm);
 		replenish(v, now);
-		check_vtimer(v, now);
 		if (!vm->torn_down) {
 			if (v->period && v->next_replenish < w)
 				w = v->next_replenish;
-			if (v != loaded && !v->vgic.hw_pintid[VGIC_VTIMER] &&
-			    arch_vtimer_saved_deadline(&v->arch) < w)
-				w = arch_vtimer_saved_deadline(&v->arch);
+			if (v != loaded && !v->vgic.hw_pintid[VGIC_VTIMER]) {
+				uint64_t d = arch_vtimer_saved_deadline(&v->arch);
+
+				if (d <= now)
+					vtimer_expired(v);
+				else if (d < w)
+					w = d;
+			}
 		}
 		if (!runnable(v) || v->remaining == 0)
 			continue;
