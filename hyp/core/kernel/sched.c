@@ -452,11 +452,7 @@ void sched_wait_for_interrupt(struct vcpu *v)
 {
 	/* WFI returns at once if an enabled interrupt is already waiting
 	 * (in software or a list register); otherwise the vCPU is off the
-	 * CPU, uncharged, until sched_raise_virq() wakes it. Its list
-	 * registers are read first: one it has EOIed since it last left the
-	 * CPU would otherwise count as waiting and end the WFI at once. */
-	if (v == loaded)
-		arch_vgic_sync(&v->arch, &v->vgic);
+	 * CPU, uncharged, until sched_raise_virq() wakes it. */
 	if (!vgic_wants_attention(&v->vgic))
 		v->waiting = true;
 	epoch++;
