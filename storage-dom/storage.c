@@ -179,6 +179,7 @@ int domain_main(const struct cloison_start_info *si)
 	irq_unmask();
 	for (;;) {
 		bool progress, drained;
+		uint64_t owed;
 
 		/* Run-time clients first: one whose guest is gone (its channel
 		 * unmapped by the core) is marked dead before any answer is
@@ -188,10 +189,15 @@ int domain_main(const struct cloison_start_info *si)
 		for (uint32_t i = 0; i < n_clients; i++)
 			serve(&clients[i]);
 		vblk_kick(&blk);
-		/* One publication (and at most one signal) per client a round. */
+		/* One publication (and at most one signal) per client a round;
+		 * the last signal is held back to go with the sleep below. */
+		owed = CLOISON_SLOT_NONE;
 		for (uint32_t i = 0; i < n_clients; i++)
-			if (client_publish(&clients[i].ring))
-				cloison_channel_signal(clients[i].slot);
+			if (client_publish(&clients[i].ring)) {
+				if (owed != CLOISON_SLOT_NONE)
+					cloison_channel_signal(owed);
+				owed = clients[i].slot;
+			}
 		/* Ask every source to wake us, then sleep unless something
 		 * arrived meanwhile: arming is the second look at each source,
 		 * so a round that found work needs no empty round after it. */
@@ -213,7 +219,13 @@ int domain_main(const struct cloison_start_info *si)
 			if (client_arm(&c->ring))
 				progress = true;
 		}
-		if (!progress)
+		/* Answer and sleep in one EL2 entry (channel_signal_wait with
+		 * no channel to wait on is a WFI). */
+		if (owed != CLOISON_SLOT_NONE && !progress)
+			cloison_channel_signal_wait(owed, CLOISON_SLOT_NONE, NULL);
+		else if (owed != CLOISON_SLOT_NONE)
+			cloison_channel_signal(owed);
+		else if (!progress)
 			__asm__ volatile("wfi");
 		irq_unmask();
 	}

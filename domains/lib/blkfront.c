@@ -67,20 +67,28 @@ enum ring_status blkfront_queue(struct blkfront *f, uint32_t op, uint64_t sector
 	return RING_OK;
 }
 
-void blkfront_kick(struct blkfront *f)
+/* Publish what is queued; true if the back end asked to be told (its
+ * event index crossed): the caller owes it a signal. */
+static bool publish(struct blkfront *f)
 {
 	uint32_t old = f->req_published;
 
 	if (f->req_prod == old || f->dead)
-		return;
+		return false;
 	blkring_mb(); /* the requests before the index that publishes them */
 	f->ring->front.req_prod = f->req_prod;
 	f->req_published = f->req_prod;
 	blkring_mb(); /* the index before reading the back end's event */
-	if (blkring_crossed(f->req_prod, old, f->ring->back.req_event)) {
+	if (!blkring_crossed(f->req_prod, old, f->ring->back.req_event))
+		return false;
+	f->signals++;
+	return true;
+}
+
+void blkfront_kick(struct blkfront *f)
+{
+	if (publish(f))
 		cloison_channel_signal(f->slot);
-		f->signals++;
-	}
 }
 
 enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t sector,
@@ -107,22 +115,30 @@ static bool responses(struct blkfront *f)
 
 bool blkfront_response(struct blkfront *f, bool wait, uint32_t *id, struct blkif_rsp *rsp)
 {
+	/* Waiting: what is queued reaches the back end first. A signal it
+	 * owes goes with the wait, in one call (channel_signal_wait), or
+	 * alone when no wait follows. */
+	bool owed = wait && publish(f);
+
 	while (f->rsp_cons == f->rsp_prod_seen && !responses(f)) {
 		uint64_t word;
 
 		if (f->dead || !wait)
-			return false;
-		blkfront_kick(f); /* what is queued must reach the back end first */
+			break;
 		f->ring->front.rsp_event = f->rsp_cons + 1;
 		blkring_mb(); /* the event before the second look at the index */
-		if (responses(f))
+		if (responses(f) || f->dead)
 			break;
-		if (f->dead)
-			return false;
 		f->waits++;
-		cloison_channel_wait(f->slot, &word);
+		if (owed)
+			cloison_channel_signal_wait(f->slot, f->slot, &word);
+		else
+			cloison_channel_wait(f->slot, &word);
+		owed = false;
 	}
-	if (f->dead)
+	if (owed)
+		cloison_channel_signal(f->slot);
+	if (f->dead || f->rsp_cons == f->rsp_prod_seen)
 		return false;
 	blkring_mb(); /* the index before the responses it publishes */
 	blkif_rsp_read(&f->ring->rsp[f->rsp_cons++ & MASK], rsp);
@@ -138,7 +154,9 @@ uint32_t blkfront_io(struct blkfront *f, uint32_t op, uint64_t sector, uint32_t 
 	struct blkif_rsp rsp;
 	uint32_t id, got;
 
-	if (blkfront_submit(f, op, sector, offset, len, &id) != RING_OK)
+	/* Queued, not kicked: the wait below publishes it and signals with
+	 * its wait (one EL2 entry for both). */
+	if (blkfront_queue(f, op, sector, offset, len, &id) != RING_OK)
 		return BLKIF_IOERR;
 	while (blkfront_response(f, true, &got, &rsp))
 		if (got == id) {

@@ -18,7 +18,8 @@
  *
  * Calls left out of the raw half, because they would end the test rather
  * than test the hypervisor: system_poweroff; the blocking waits (nobody
- * else signals); vgic_configure (it could switch off the timer interrupt the
+ * else signals; channel_signal_wait stays, with a cap to wait on that it
+ * refuses); vgic_configure (it could switch off the timer interrupt the
  * runtime sleeps on); and delete/move of the policy's own caps (slots below
  * FIRST_SCRATCH), which the checks at the end need.
  */
@@ -195,6 +196,12 @@ static void raw_call(void)
 	 * junk in every register (invalid_argument). */
 	for (int i = 2; i < 8; i++)
 		r.x[i] = (below(8) == 0 || i < 2 + (int)below(5)) ? rnd_arg() : 0;
+	/* channel_signal_wait: every check of x0 and of the cap to wait on,
+	 * but never a wait that could block (a channel, or slot_none's WFI):
+	 * the signal half runs only when the wait half is allowed. */
+	if (op == CLOISON_HC_CHANNEL_SIGNAL_WAIT &&
+	    (r.x[2] == NONE || type_of(r.x[2]) == CLOISON_TYPE_CHANNEL))
+		r.x[2] = below(2) ? SLOTS + below(16) : NONE - 1 - below(4);
 	if (r.x[0] < FIRST_SCRATCH &&
 	    (op == CLOISON_HC_CAP_DELETE || op == CLOISON_HC_CAP_MOVE))
 		r.x[0] = scratch();

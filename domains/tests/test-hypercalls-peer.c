@@ -6,7 +6,7 @@
  *  2. blocks in notification_wait on "gate" until test-hypercalls opens it,
  *  3. echoes on the channel for ever: each time its end is signalled it
  *     writes shared[1] = shared[0] + 1 in the channel page and signals
- *     back.
+ *     back, waiting for the next in the same call (channel_signal_wait).
  */
 #include <domain/runtime.h>
 
@@ -22,12 +22,14 @@ int domain_main(const struct cloison_start_info *si)
 	err = cloison_notification_wait(gate, &word);
 	printf("gate: %s, word 0x%llx; echoing on the channel\n", cloison_err_name(err),
 	       (unsigned long long)word);
-	while ((err = cloison_channel_wait(chan, &word)) == CLOISON_ERR_OK) {
+	/* Answer and wait for the next one in a single call, as a driver. */
+	err = cloison_channel_wait(chan, &word);
+	while (err == CLOISON_ERR_OK) {
 		shared[1] = shared[0] + 1;
-		cloison_channel_signal(chan);
 		n++;
+		err = cloison_channel_signal_wait(chan, chan, &word);
 	}
-	printf("channel_wait: %s after %llu echoes\n", cloison_err_name(err),
+	printf("channel_signal_wait: %s after %llu echoes\n", cloison_err_name(err),
 	       (unsigned long long)n);
 	return 0;
 }

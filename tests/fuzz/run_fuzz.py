@@ -61,6 +61,14 @@ def seeds(abi):
     yield [call(abi, 1, 2, "cap_mint", 3, 1, abi.RIGHTS["notification"]["signal"], 0x10),
            call(abi, 2, 1, "notification_signal"),
            call(abi, 1, 2, "notification_poll")]
+    # a channel from the pool: the combined signal-and-wait on it, on no
+    # channel (a WFI) and on a cap of another type
+    yield [call(abi, 0, 0, "untyped_retype", T["channel"], PG, N, 2),
+           call(abi, 0, 2, "channel_signal_wait", 2),
+           call(abi, 0, 2, "channel_signal_wait", N),
+           call(abi, 0, 2, "channel_signal_wait", 0),
+           call(abi, 0, 2, "channel_poll"),
+           call(abi, 0, 0, "cap_revoke")]
     yield [call(abi, 0, 0, "untyped_retype", T["untyped"], 2 * PG, N, 2),
            call(abi, 0, 2, "untyped_retype", T["cnode"], 1, N, 3),
            call(abi, 0, 3, "cap_copy", 3, 0),

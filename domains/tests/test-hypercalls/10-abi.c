@@ -79,6 +79,7 @@ static const struct call calls[] = {
 	CALL(vmm_reset, VMM_RESET, T(DOMAIN), R(DOMAIN, VMM)),
 	CALL(domain_console_attach, DOMAIN_CONSOLE_ATTACH, T(DOMAIN), R(DOMAIN, CONSOLE)),
 	CALL(domain_connect, DOMAIN_CONNECT, T(DOMAIN), R(DOMAIN, CONNECT)),
+	CALL(channel_signal_wait, CHANNEL_SIGNAL_WAIT, T(CHANNEL), R(CHANNEL, WRITE)),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

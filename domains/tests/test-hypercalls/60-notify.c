@@ -217,6 +217,76 @@ TEST(channel_bind, interrupt)
 	EXPECT_EQ(shared()[1], 8);
 }
 
+/* channel_signal_wait: one call for the round trip, the same answer as
+ * channel_signal then channel_wait (echo above). */
+TEST(channel_signal_wait, echo)
+{
+	uint64_t word = 0;
+
+	for (uint64_t v = 2000; v < 2005; v++) {
+		shared()[0] = v;
+		shared()[1] = 0;
+		ASSERT_OK(cloison_channel_signal_wait(fx_chan(), fx_chan(), &word));
+		EXPECT_EQ(word, 1);
+		EXPECT_EQ(shared()[1], v + 1);
+	}
+}
+
+/* With slot_none the wait is a WFI: the peer's answer arrives as the
+ * channel's bound interrupt (the IRQ mask closed across the call, as a
+ * driver sleeps: WFI wakes on a pending interrupt all the same). */
+TEST(channel_signal_wait, wfi)
+{
+	uint64_t word = 0;
+	int was;
+
+	ASSERT_OK(irq_enable(VINTID_CHAN, 0x80));
+	ASSERT_OK(cloison_channel_bind(fx_chan(), VINTID_CHAN));
+	/* The echoes above raised it too: take those first, or the WFI
+	 * would return at once for them. */
+	fx_last_irq = 0;
+	irq_arrives(VINTID_CHAN, 1);
+	cloison_channel_poll(fx_chan(), NULL);
+	fx_last_irq = 0;
+	shared()[0] = 30;
+	shared()[1] = 0;
+	was = irq_mask();
+	ASSERT_OK(cloison_channel_signal_wait(fx_chan(), NONE, &word));
+	EXPECT_EQ(word, 0);
+	EXPECT_EQ(shared()[1], 31); /* we slept until the answer came */
+	irq_restore(was);
+	EXPECT(irq_arrives(VINTID_CHAN, 10));
+	ASSERT_OK(cloison_channel_poll(fx_chan(), &word));
+	EXPECT_EQ(word, 1);
+}
+
+/* Every refusal comes before the signal: the peer is never woken (it
+ * would answer into shared[1] and signal back). */
+TEST(channel_signal_wait, refused_signals_nothing)
+{
+	uint64_t ro = fx_mint(fx_chan(), CLOISON_RIGHT_CHANNEL_READ, 0);
+	uint64_t wo = fx_mint(fx_chan(), CLOISON_RIGHT_CHANNEL_WRITE, 0);
+	uint64_t empty = fx_slot(), word = 7;
+	static const uint64_t far[] = { 1ull << 20, 1ull << 40, NONE - 1 };
+
+	ASSERT(ro != NONE && wo != NONE);
+	shared()[0] = 40;
+	shared()[1] = 0;
+	EXPECT_ERR(cloison_channel_signal_wait(ro, fx_chan(), &word), NO_RIGHTS);
+	EXPECT_ERR(cloison_channel_signal_wait(fx_chan(), wo, &word), NO_RIGHTS);
+	EXPECT_ERR(cloison_channel_signal_wait(fx_chan(), fx_console(), &word), WRONG_TYPE);
+	EXPECT_ERR(cloison_channel_signal_wait(fx_chan(), empty, &word), EMPTY_SLOT);
+	for (unsigned i = 0; i < sizeof(far) / sizeof(far[0]); i++)
+		EXPECT_ERR(cloison_channel_signal_wait(fx_chan(), far[i], &word), INVALID_SLOT);
+	EXPECT_EQ(word, 0); /* no result after an error */
+	EXPECT_ERR(hvc_call(fx_chan(), CLOISON_HC_CHANNEL_SIGNAL_WAIT, fx_chan(), 1, 0, 0, 0, 0),
+		   INVALID_ARGUMENT); /* a register it does not use */
+	fx_yield(5);
+	EXPECT_EQ(shared()[1], 0);
+	ASSERT_OK(cloison_channel_poll(fx_chan(), &word));
+	EXPECT_EQ(word, 0);
+}
+
 /* A channel made from the pool: we hold end 0, nobody holds end 1. */
 TEST(channel_signal, made_from_pool)
 {

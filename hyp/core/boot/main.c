@@ -118,6 +118,14 @@ static void unblock_hook(struct domain *d, uint64_t word, uint64_t err)
 	}
 }
 
+static void wait_interrupt_hook(struct domain *d)
+{
+	struct vcpu *v = vcpu_of(d);
+
+	if (v)
+		sched_wait_for_interrupt(v);
+}
+
 static void vgic_configure_hook(struct domain *d, uint32_t vintid, bool enable,
 				uint8_t priority)
 {
@@ -177,6 +185,7 @@ static void boot_domains(const struct platform *plat)
 		.raise_virq = raise_virq_hook,
 		.block = block_hook,
 		.unblock = unblock_hook,
+		.wait_interrupt = wait_interrupt_hook,
 		.vgic_configure = vgic_configure_hook,
 		.irq_route = irq_route,
 		.irq_release = irq_release,

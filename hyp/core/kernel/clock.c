@@ -27,6 +27,11 @@ void clock_start(uint32_t hz)
 
 void clock_set_alarm(uint64_t when)
 {
+	/* Each decision sets it, mostly to the same moment: the timer is
+	 * programmed already (clock_tick reprograms after each change of
+	 * its own deadline). */
+	if (when == alarm)
+		return;
 	alarm = when;
 	program();
 }

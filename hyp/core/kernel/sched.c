@@ -76,7 +76,8 @@ static bool runnable(const struct vcpu *v)
 {
 	const struct vm *vm = v->vm;
 
-	return !vm->faulted && !vm->torn_down && !v->waiting && !v->blocked &&
+	/* Waiting or blocked first: the usual reason a vCPU is passed over. */
+	return !v->waiting && !v->blocked && !vm->faulted && !vm->torn_down &&
 	       vm->domain->state == CLOISON_DOMAIN_RUNNING;
 }
 
@@ -197,17 +198,13 @@ static void replenish(struct vcpu *v, uint64_t now)
 }
 
 /* A switched-out vCPU's virtual timer that has expired becomes a pending
- * vIRQ 27 (and wakes it from WFI); the alarm covers the ones still armed. */
-static void check_vtimer(struct vcpu *v, uint64_t now)
+ * vIRQ 27 (and wakes it from WFI); the alarm covers the ones still armed.
+ * (Not for the loaded vCPU, whose live timer raises the physical PPI
+ * itself, nor while its timer interrupt is active: not signalled again.) */
+static void vtimer_expired(struct vcpu *v)
 {
-	if (v == loaded || v->vm->torn_down)
-		return; /* the live timer raises the physical PPI itself */
-	if (v->vgic.hw_pintid[VGIC_VTIMER])
-		return; /* its timer interrupt is active: not signalled again */
-	if (arch_vtimer_saved_deadline(&v->arch) <= now) {
-		arch_vtimer_mask_saved(&v->arch);
-		sched_raise_virq(v, VGIC_VTIMER);
-	}
+	arch_vtimer_mask_saved(&v->arch);
+	sched_raise_virq(v, VGIC_VTIMER);
 }
 
 static void account(uint64_t now)
@@ -223,18 +220,43 @@ static void account(uint64_t now)
 	v->run_start = now;
 }
 
-static struct vcpu *pick(void)
+/*
+ * One pass over the vCPUs at each decision: a destroyed domain is unloaded,
+ * budgets are replenished, switched-out timers checked; the best runnable
+ * vCPU with budget is found (highest priority, then the one that ran
+ * longest ago); and the next moment the decision can change without an
+ * interrupt is found (some vCPU's period starts again or a switched-out
+ * vCPU's timer expires; arm_timer adds the running vCPU's budget end once
+ * it is known). Each step for a vCPU comes after the ones before it, as
+ * in three passes.
+ */
+static struct vcpu *scan(uint64_t now, uint64_t *when)
 {
 	struct vcpu *best = NULL;
+	uint64_t w = UINT64_MAX;
 
 	for (uint32_t i = 0; i < vm_count(); i++) {
-		struct vcpu *v = &vm_at(i)->vcpu;
+		struct vm *vm = vm_at(i);
+		struct vcpu *v = &vm->vcpu;
 
+		unload(vm);
+		replenish(v, now);
+		if (!vm->torn_down) {
+			if (v->period && v->next_replenish < w)
+				w = v->next_replenish;
+			if (v != loaded && !v->vgic.hw_pintid[VGIC_VTIMER]) {
+				uint64_t d = arch_vtimer_saved_deadline(&v->arch);
+
+				if (d <= now)
+					vtimer_expired(v);
+				else if (d < w)
+					w = d;
+			}
+		}
 		if (!runnable(v) || v->remaining == 0)
 			continue;
 		if (!best || v->priority > best->priority ||
-		    (v->priority == best->priority &&
-		     v->last_run_seq < best->last_run_seq))
+		    (v->priority == best->priority && v->last_run_seq < best->last_run_seq))
 			best = v;
 	}
 	/* The running vCPU keeps the CPU against equals unless it yielded. */
@@ -242,24 +264,14 @@ static struct vcpu *pick(void)
 	    runnable(running) && running->remaining &&
 	    running->priority >= best->priority)
 		best = running;
+	*when = w;
 	return best;
 }
 
-/* Next moment the decision can change: the running vCPU's budget ends or
- * some vCPU's period starts again. */
-static void arm_timer(uint64_t now)
+/* The scheduler's alarm: the earliest of scan's moment and the running
+ * vCPU's budget end. */
+static void arm_timer(uint64_t now, uint64_t when)
 {
-	uint64_t when = UINT64_MAX;
-
-	for (uint32_t i = 0; i < vm_count(); i++) {
-		struct vcpu *v = &vm_at(i)->vcpu;
-
-		if (!vm_at(i)->torn_down && v->period && v->next_replenish < when)
-			when = v->next_replenish;
-		if (v != loaded && !vm_at(i)->torn_down && !v->vgic.hw_pintid[VGIC_VTIMER] &&
-		    arch_vtimer_saved_deadline(&v->arch) < when)
-			when = arch_vtimer_saved_deadline(&v->arch);
-	}
 	if (running && now + running->remaining < when)
 		when = now + running->remaining;
 	clock_set_alarm(when);
@@ -284,15 +296,10 @@ static struct vcpu *decide(void)
 	struct vcpu *next;
 
 	for (;;) {
-		uint64_t now = arch_timer_now();
+		uint64_t now = arch_timer_now(), when;
 
 		account(now);
-		for (uint32_t i = 0; i < vm_count(); i++) {
-			unload(vm_at(i));
-			replenish(&vm_at(i)->vcpu, now);
-			check_vtimer(&vm_at(i)->vcpu, now);
-		}
-		next = pick();
+		next = scan(now, &when);
 		yielded = false;
 		if (next) {
 			if (next != running) {
@@ -316,7 +323,7 @@ static struct vcpu *decide(void)
 				arch_irq_mask();
 				continue;
 			}
-			arm_timer(now);
+			arm_timer(now, when);
 			return next;
 		}
 		/* Nothing to run: teardown nobody is waiting for (its caller
@@ -336,7 +343,7 @@ static struct vcpu *decide(void)
 		 * again. */
 		if (!any_alive())
 			vm_all_stopped();
-		arm_timer(now);
+		arm_timer(now, when);
 		arch_irq_unmask();
 		arch_cpu_wait_for_interrupt();
 		arch_irq_mask();

@@ -43,6 +43,9 @@ struct sysobj_hooks {
 	void (*raise_virq)(struct domain *d, uint32_t vintid);
 	void (*block)(struct domain *d);
 	void (*unblock)(struct domain *d, uint64_t word, uint64_t err);
+	/* Off the CPU until an enabled virtual interrupt is raised, as a
+	 * WFI (channel_signal_wait with no channel to wait on). */
+	void (*wait_interrupt)(struct domain *d);
 	void (*vgic_configure)(struct domain *d, uint32_t vintid, bool enable,
 			       uint8_t priority);
 	/* Deliver the SPI of irq to d as vintid (irq_bind; owner already

@@ -128,10 +128,10 @@ static void run(const char *what, uint32_t op, bool random, uint32_t len, uint32
 			sent++;
 			in_flight++;
 		}
+		/* The front end publishes (and signals, with its wait: one
+		 * EL2 entry) in the waiting blkfront_response below. */
 		if (direct)
 			vblk_kick(&blk);
-		else
-			blkfront_kick(&f);
 		if (!complete(true, &ok))
 			break;
 		done++;

@@ -19,6 +19,7 @@
 #include <cloison/sysobj.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #define NONE CLOISON_SLOT_NONE
 
@@ -54,9 +55,12 @@ static void h_cfg(struct domain *d, uint32_t id, bool en, uint8_t prio)
 
 
 /* A: slot 0 the notification with wait; B: slot 0 a badged signal cap (0x5). */
+static struct domain *wfi_by;
+static void h_wfi(struct domain *d) { wfi_by = d; }
+
 static const struct sysobj_hooks hooks = {
 	.block = h_block, .unblock = h_unblock, .raise_virq = h_virq,
-	.vgic_configure = h_cfg,
+	.vgic_configure = h_cfg, .wait_interrupt = h_wfi,
 };
 
 static void setup(void)
@@ -187,14 +191,16 @@ TEST(vgic_configure_checks_its_arguments)
 }
 
 /* Channel ends: A holds end 0, B end 1 of one channel. */
+static struct object *ch;
+
 static void channel_setup(void)
 {
 	paddr_t pool;
-	struct object *ch;
 
 	capfix_base(&pool, 4 * PAGE_SIZE);
 	sysobj_set_hooks(&hooks);
 	memset(&H, 0, sizeof(H));
+	wfi_by = NULL;
 	A = bootcap_domain(4);
 	B = bootcap_domain(4);
 	ch = bootcap_channel(pool, PAGE_SIZE);
@@ -244,6 +250,147 @@ TEST(channel_rights_and_binding)
 	EXPECT_EQ(HC(A, 0, CAP_MINT, NONE, 1, CLOISON_RIGHT_CHANNEL_READ, 1),
 		  CLOISON_ERR_INVALID_ARGUMENT);
 	EXPECT_EQ(HC(B, 0, NOTIFICATION_SIGNAL), CLOISON_ERR_WRONG_TYPE);
+}
+
+/* ---- channel_signal_wait: the two calls in one ---- */
+
+/* What the other end's word holds now (poll clears it). */
+static uint64_t word_of(struct domain *d, uint64_t slot)
+{
+	EXPECT_EQ(HC(d, slot, CHANNEL_POLL), CLOISON_ERR_OK);
+	return R[1];
+}
+
+TEST(channel_signal_wait_wakes_the_peer_then_blocks)
+{
+	channel_setup();
+	EXPECT_EQ(HC(B, 0, CHANNEL_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == B);
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL_WAIT, 0), CLOISON_ERR_OK);
+	EXPECT(H.woken == B); /* the signal half, as channel_signal */
+	EXPECT_EQ(H.word, 1);
+	EXPECT(H.blocked == A); /* then the wait half, as channel_wait */
+	H.woken = NULL;
+	EXPECT_EQ(HC(B, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK);
+	EXPECT(H.woken == A);
+	EXPECT_EQ(H.word, 1);
+}
+
+/* The same steps as channel_signal then channel_wait, on one pair of ends
+ * each: the words and who blocks come out the same. */
+TEST(channel_signal_wait_equals_the_sequence)
+{
+	uint64_t seq[3], one[3];
+
+	for (int combined = 0; combined < 2; combined++) {
+		uint64_t *out = combined ? one : seq;
+
+		channel_setup();
+		EXPECT_EQ(HC(B, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK); /* A's word ready */
+		if (combined) {
+			EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL_WAIT, 0), CLOISON_ERR_OK);
+		} else {
+			EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL), CLOISON_ERR_OK);
+			EXPECT_EQ(HC(A, 0, CHANNEL_WAIT), CLOISON_ERR_OK);
+		}
+		out[0] = R[1];                     /* the word the wait returned */
+		out[1] = H.blocked == NULL;        /* it did not block */
+		out[2] = word_of(B, 0);            /* the peer was signalled */
+	}
+	EXPECT_EQ(one[0], 1);
+	EXPECT_EQ(one[1], 1);
+	EXPECT_EQ(one[2], 1);
+	EXPECT_EQ(memcmp(seq, one, sizeof(seq)), 0);
+}
+
+TEST(channel_signal_wait_with_slot_none_is_a_wfi)
+{
+	channel_setup();
+	wfi_by = NULL;
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL_WAIT, NONE), CLOISON_ERR_OK);
+	EXPECT(wfi_by == A);
+	EXPECT(H.blocked == NULL);
+	EXPECT_EQ(word_of(B, 0), 1);
+}
+
+/* C holds end 0 (read and write) and end 1 (read) of the channel. */
+static struct domain *third_holder(void)
+{
+	struct domain *c = bootcap_domain(4);
+
+	if (!c)
+		abort();
+	bootcap_install(c, 0, ch, CLOISON_RIGHT_CHANNEL_READ | CLOISON_RIGHT_CHANNEL_WRITE, 0);
+	bootcap_install(c, 1, ch, CLOISON_RIGHT_CHANNEL_READ, 1);
+	bootcap_install(c, 2, ch, CLOISON_RIGHT_CHANNEL_WRITE, 0);
+	bootcap_install(c, 3, &A->obj, CLOISON_RIGHT_DOMAIN_QUERY, 0);
+	return c;
+}
+
+/* Every refusal before anything happens: the peer's word stays 0 and
+ * nobody blocks. */
+TEST(channel_signal_wait_refused_signals_nothing)
+{
+	static const struct { uint64_t slot, wait, err; } bad[] = {
+		{ 1, 0, CLOISON_ERR_NO_RIGHTS },      /* x0 without write */
+		{ 0, 2, CLOISON_ERR_NO_RIGHTS },      /* wait without read */
+		{ 0, 3, CLOISON_ERR_WRONG_TYPE },     /* wait not a channel */
+		{ 0, 4, CLOISON_ERR_INVALID_SLOT },   /* wait outside the CSpace */
+		{ 0, 1ull << 40, CLOISON_ERR_INVALID_SLOT },
+		{ 0, NONE - 1, CLOISON_ERR_INVALID_SLOT },
+	};
+	struct domain *c;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		channel_setup();
+		c = third_holder();
+		EXPECT_EQ(HC(c, bad[i].slot, CHANNEL_SIGNAL_WAIT, bad[i].wait), bad[i].err);
+		EXPECT(H.blocked == NULL && wfi_by == NULL);
+		EXPECT_EQ(word_of(B, 0), 0);
+	}
+	/* An empty slot to wait on. */
+	channel_setup();
+	c = third_holder();
+	EXPECT_EQ(HC(c, 3, CAP_DELETE), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(c, 0, CHANNEL_SIGNAL_WAIT, 3), CLOISON_ERR_EMPTY_SLOT);
+	EXPECT_EQ(word_of(B, 0), 0);
+	/* Without the scheduler's hooks there is no waiting. */
+	channel_setup();
+	sysobj_set_hooks(NULL);
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL_WAIT, 0), CLOISON_ERR_NOT_SUPPORTED);
+	EXPECT_EQ(HC(A, 0, CHANNEL_SIGNAL_WAIT, NONE), CLOISON_ERR_NOT_SUPPORTED);
+	EXPECT_EQ(word_of(B, 0), 0);
+}
+
+/* The one-waiter rule of channel_wait: A waits on end 0, so C may not,
+ * and its refused call signals nothing. */
+TEST(channel_signal_wait_second_waiter_refused)
+{
+	struct domain *c;
+
+	channel_setup();
+	c = third_holder();
+	EXPECT_EQ(HC(A, 0, CHANNEL_WAIT), CLOISON_ERR_OK);
+	EXPECT(H.blocked == A);
+	H.blocked = NULL;
+	EXPECT_EQ(HC(c, 0, CHANNEL_SIGNAL_WAIT, 0), CLOISON_ERR_BAD_STATE);
+	EXPECT(H.blocked == NULL);
+	EXPECT_EQ(word_of(B, 0), 0);
+}
+
+/* Waiting on the end it signals, which B waits on: the signal wakes B and
+ * leaves the end free, so C's wait is allowed, as in the sequence. */
+TEST(channel_signal_wait_on_the_end_it_signals)
+{
+	struct domain *c;
+
+	channel_setup();
+	c = third_holder();
+	EXPECT_EQ(HC(B, 0, CHANNEL_WAIT), CLOISON_ERR_OK);
+	EXPECT_EQ(HC(c, 0, CHANNEL_SIGNAL_WAIT, 1), CLOISON_ERR_OK);
+	EXPECT(H.woken == B);
+	EXPECT_EQ(H.word, 1);
+	EXPECT(H.blocked == c);
 }
 
 /* ---- irq_bind: an SPI to its owner, one owner at a time ---- */
