@@ -68,22 +68,6 @@ bool client_attach(struct client *c, uint64_t slot, uint64_t ipa, uint64_t size,
 	return true;
 }
 
-/* The CSpace's size: the first slot cap_identify calls invalid. */
-static uint32_t cspace_size(void)
-{
-	uint32_t lo = 1, hi = CLOISON_CNODE_MAX_SLOTS + 1;
-
-	while (lo + 1 < hi) {
-		uint32_t mid = (lo + hi) / 2;
-
-		if (cloison_cap_identify(mid - 1, NULL, NULL, NULL) == CLOISON_ERR_INVALID_SLOT)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	return lo;
-}
-
 void connect_init(const struct config_disk *table, uint32_t n, uint32_t inbox,
 		  struct client *cl, uint32_t *ncl, uint32_t max, uint32_t first)
 {
@@ -100,7 +84,7 @@ void connect_init(const struct config_disk *table, uint32_t n, uint32_t inbox,
 	if (!n_disks)
 		return;
 	inbox_slots = inbox;
-	inbox_first = cspace_size() - inbox;
+	inbox_first = si_cspace_slots() - inbox;
 	if (!c || c->type != CLOISON_TYPE_CHANNEL || c->ipa == ~0ull ||
 	    cloison_cap_identify(c->slot, NULL, NULL, &badge) != CLOISON_ERR_OK || badge != 1) {
 		print("run-time disks: no control channel \"ctl\" (end 1): none is served\n");

@@ -120,6 +120,22 @@ uint64_t si_cap(const char *name)
 	return c->slot;
 }
 
+uint32_t si_cspace_slots(void)
+{
+	uint32_t lo = 1, hi = CLOISON_CNODE_MAX_SLOTS + 1;
+
+	/* The first slot cap_identify calls invalid, by bisection. */
+	while (lo + 1 < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (cloison_cap_identify(mid - 1, NULL, NULL, NULL) == CLOISON_ERR_INVALID_SLOT)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
 uint64_t si_free_slot(uint64_t after)
 {
 	uint64_t t, r, b;

@@ -36,6 +36,10 @@ uint64_t si_cap(const char *name);
 /* The same, but CLOISON_SLOT_NONE when absent (for optional caps). */
 uint64_t si_cap_or_none(const char *name);
 
+/* The number of slots of this domain's CSpace (a driver's connect inbox
+ * is its last ones, docs/dynamic-guests.md). */
+uint32_t si_cspace_slots(void);
+
 /* An empty slot of this domain's CSpace above `after`, or 0 when there is
  * none (where a domain building others puts the caps it makes). */
 uint64_t si_free_slot(uint64_t after);
