@@ -119,6 +119,8 @@ static struct dyn_disk *by_slot(uint32_t slot)
 	return NULL;
 }
 
+static bool release(struct dyn_disk *d);
+
 static uint32_t attach(const char *name, uint32_t *slot)
 {
 	struct dyn_disk *d = NULL;
@@ -128,6 +130,10 @@ static uint32_t attach(const char *name, uint32_t *slot)
 			d = &disks[i];
 	if (!d)
 		return DISKCTL_UNKNOWN_DISK;
+	/* dom0 asks one thing at a time: a disk still reserved when it asks
+	 * for it again was given up (dom0 stopped waiting for our answer). */
+	if (d->state == DYN_RESERVED)
+		release(d);
 	if (d->state != DYN_FREE)
 		return DISKCTL_IN_USE;
 	for (uint32_t s = inbox_first; s < inbox_first + inbox_slots; s++)

@@ -82,7 +82,7 @@ void disks_list(void)
 	}
 	for (; i < DISKCTL_LIST_MAX; i++) {
 		if (!drvctl_list(&storage, i, &rsp, &end)) {
-			fail("disks: storage-dom did not answer (%s)\n", storage.why);
+			fail("disks: storage-dom %s\n", storage.why);
 			return;
 		}
 		if (end)

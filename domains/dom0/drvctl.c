@@ -56,7 +56,7 @@ bool drvctl_ask(struct drvctl *c, const void *req, uint32_t req_len, void *rsp,
 	bool notify = false;
 
 	if (ring_send(&c->ring, req, req_len, id, &notify) != RING_OK) {
-		c->why = "its control channel is broken or full";
+		c->why = "did not take the request (its control channel is broken or full)";
 		return false;
 	}
 	if (notify)
@@ -71,14 +71,14 @@ bool drvctl_ask(struct drvctl *c, const void *req, uint32_t req_len, void *rsp,
 		if (st == RING_OK)
 			continue; /* the answer to a request we gave up on */
 		if (st == RING_DEAD) {
-			c->why = "it broke the control channel";
+			c->why = "broke the control channel";
 			return false;
 		}
 		irq_mask();
 		if (!ring_arm(&c->ring)) {
 			if (vtimer_now() >= deadline) {
 				irq_unmask();
-				c->why = "it did not answer within 5 s";
+				c->why = "did not answer within 5 s";
 				return false;
 			}
 			wait_until(deadline);
@@ -109,7 +109,7 @@ bool drvctl_reserve(struct drvctl *c, const char *guest, const char *what, const
 	struct drvctl_head h;
 
 	if (!drvctl_ask(c, attach, c->req_len, rsp, c->rsp_len)) {
-		fail("create %s: %s: %s did not answer (%s)\n", guest, what, c->driver, c->why);
+		fail("create %s: %s: %s %s\n", guest, what, c->driver, c->why);
 		return false;
 	}
 	memcpy(&h, rsp, sizeof(h));
@@ -147,7 +147,7 @@ bool drvctl_connect(struct drvctl *c, const char *guest, const char *what, uint6
 		return false;
 	}
 	if (!ask_op(c, DRVCTL_READY, inbox, rsp, &h)) {
-		fail("create %s: %s: %s did not answer (%s)\n", guest, what, c->driver, c->why);
+		fail("create %s: %s: %s %s\n", guest, what, c->driver, c->why);
 		return false;
 	}
 	if (h.status) {
@@ -166,8 +166,8 @@ void drvctl_detach(struct drvctl *c, const char *guest, uint32_t inbox)
 	if (!inbox)
 		return;
 	if (!ask_op(c, DRVCTL_DETACH, inbox, rsp, &h))
-		print("%s: %s did not detach it (%s); the core takes its end with the guest\n",
-		      guest, c->driver, c->why);
+		print("%s: %s %s; the core takes its end with the guest\n", guest, c->driver,
+		      c->why);
 	else if (h.status)
 		print("%s: %s did not detach it (%s); the core takes its end with the guest\n",
 		      guest, c->driver, c->status_name(h.status));

@@ -40,7 +40,10 @@ void nets_init(const struct cloison_start_info *si)
 
 static void port_name(const struct store_guest *g, char *what, size_t n)
 {
-	print_to_buf(what, n, "net port %u vlan %u", g->net_port, g->net_vlan);
+	if (g->net_vlan)
+		print_to_buf(what, n, "net port %u vlan %u", g->net_port, g->net_vlan);
+	else
+		print_to_buf(what, n, "net port %u", g->net_port);
 }
 
 bool net_reserve(const struct store_guest *g, uint32_t *inbox)
@@ -88,7 +91,7 @@ void nets_list(void)
 	}
 	for (; i < NETCTL_LIST_MAX; i++) {
 		if (!drvctl_list(&net, i, &r, &end)) {
-			fail("ports: net-dom did not answer (%s)\n", net.why);
+			fail("ports: net-dom %s\n", net.why);
 			return;
 		}
 		if (end)
@@ -96,11 +99,9 @@ void nets_list(void)
 		print("port %u: %s, vlan %u, mac %02x:%02x:%02x:%02x:%02x:%02x", r.port,
 		      netctl_state_name(r.state), r.vlan, r.mac[0], r.mac[1], r.mac[2], r.mac[3],
 		      r.mac[4], r.mac[5]);
-		if (r.state == NETCTL_FREE)
-			print("\n");
-		else
-			print(", inbox slot %u, %lu frames in, %lu out\n", r.slot, r.value,
-			      r.frames_out);
+		if (r.state != NETCTL_FREE)
+			print(", inbox slot %u", r.slot);
+		print(", %lu frames in, %lu out\n", r.value, r.frames_out);
 		attached += r.state != NETCTL_FREE;
 	}
 	print("ports: %u run-time, %u in use\n", i, attached);

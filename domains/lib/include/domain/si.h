@@ -21,8 +21,10 @@ const struct cloison_start_info_cap *si_find(const char *name);
 /*
  * The same, but a channel cap the domain was given unmapped (a guest made at
  * run time: its start-info entry says ipa all ones) is first mapped, read
- * and write, past the regions mapped so far, and its entry updated. The
- * front ends look their channel up this way.
+ * and write, past the regions mapped so far; the answer is then a copy of
+ * its entry with the IPA and size filled in (the page stays as the core
+ * wrote it: read-only with the MMU on). The front ends look their channel
+ * up this way.
  */
 const struct cloison_start_info_cap *si_find_mapped(const char *name);
 
