@@ -440,13 +440,14 @@ def _runtime(r, t, path, ctx, p, uplink, ports):
         return False
     sw = uplink.switch() if uplink is not None and uplink.device else None
     if sw is not None and not sw.connect_inbox:
-        r.err(path + ("runtime",), "bad-netport", "%s: the switch '%s' has no connect_inbox: "
-              "it cannot take clients at run time" % (p.label, sw.name))
+        r.err(path + ("runtime",), "bad-netport", "%s: runtime = true, but the switch '%s' has "
+              "no connect_inbox: it cannot take clients at run time" % (p.label, sw.name))
         return False
     if sw is not None and not any(c.name == "ctl" and c.obj is not None
-                                  and c.obj.kind == "channel" for c in sw.caps):
-        r.err(path + ("runtime",), "bad-netport", "%s: the switch '%s' holds no channel cap "
-              "named \"ctl\" (end 1 of dom0's \"net-ctl\"): nobody could connect a guest "
+                                  and c.obj.kind == "channel" and c in c.obj.ends[1:2]
+                                  for c in sw.caps):
+        r.err(path + ("runtime",), "bad-netport", "%s: runtime = true, but the switch '%s' "
+              "holds no channel cap named \"ctl\" (end 1 of dom0's \"net-ctl\"): nobody could connect a guest "
               "to this port" % (p.label, sw.name))
         return False
     return True
