@@ -132,16 +132,15 @@ def switch(desc):
 
 def check_runtime(*lines, inbox=2, ctl=True):
     """BASE with a run-time port of `lines` (a mac added if none), the switch
-    given a connect inbox and the "ctl" end of "net-ctl" (or not)."""
+    given a connect inbox and end 1 of "net-ctl" named "ctl" (or not)."""
     if not any(x.startswith("mac =") for x in lines):
         lines = ('mac = "02:00:00:00:00:20"',) + lines
     text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\n\n' +
                         RUNTIME.replace("RTLINES", "\n".join(lines)))
     net = 'name = "net"\nimage = "net-dom"\nmemory = "4M"\n'
     extra = "connect_inbox = %d\n" % inbox if inbox else ""
-    if ctl:
-        extra += ('  [[domain.cap]]\n  name = "ctl"\n  object = "net-ctl"\n'
-                  '  rights = ["read", "write"]\n')
+    extra += ('  [[domain.cap]]\n  name = "%s"\n  object = "net-ctl"\n'
+              '  rights = ["read", "write"]\n' % ("ctl" if ctl else "control"))
     text = text.replace(net, net + extra).replace("[[domain]]\n" + net, DOM0 + "[[domain]]\n" + net)
     desc, diags = D.parse("sys.toml", text)
     line = text.splitlines().index("[[netport]]", text.splitlines().index("[[netport]]") + 1)
