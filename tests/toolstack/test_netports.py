@@ -181,11 +181,14 @@ class RuntimePorts(unittest.TestCase):
              "has no connect_inbox"),
             (("runtime = true", "port = 3"), {"ctl": False}, 0, "runtime",
              'holds no channel cap named "ctl"'),
+            # (and, with no runtime = true, the channel is missing too)
             (("port = 3",), {}, 0, "port", "numbers a run-time port"),
             (("runtime = 1", "port = 3"), {}, 0, "runtime", "true or false"),
         ]
         for lines, kw, field_at, field, text in cases:
             _, errs, line = check_runtime(*lines, **kw)
+            if lines == ("port = 3",):
+                self.assertIn("missing required field 'channel'", errs.pop(0)[2])
             self.assertEqual(len(errs), 1, "%s: %s" % (lines, errs))
             self.assertEqual(errs[0][0], line + field_at, lines)
             self.assertIn(field, errs[0][2], lines)
