@@ -183,7 +183,6 @@ class RuntimePorts(unittest.TestCase):
              'holds no channel cap named "ctl"'),
             # (and, with no runtime = true, the channel is missing too)
             (("port = 3",), {}, 0, "port", "numbers a run-time port"),
-            (("runtime = 1", "port = 3"), {}, 0, "runtime", "true or false"),
         ]
         for lines, kw, field_at, field, text in cases:
             _, errs, line = check_runtime(*lines, **kw)
