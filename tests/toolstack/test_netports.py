@@ -193,6 +193,31 @@ class RuntimePorts(unittest.TestCase):
             self.assertIn(field, errs[0][2], lines)
             self.assertIn(text, errs[0][2], lines)
 
+    def test_the_store_writes_the_ports_address_into_a_guests_image(self):
+        from cloison import guestconfig, netguest, store
+        desc, errs, _ = check_runtime("runtime = true", "port = 7", 'ip = ["10.0.2.30"]',
+                                      'vlan = "10"')
+        self.assertEqual(errs, [])
+        cfg = guestconfig.GuestConfig("web7.toml")
+        cfg.net_port = 7
+        room = netguest.CONFIG_HEADER.size + netguest.CONFIG_ENTRY.size
+        flat = b"code" + netguest.SLOT_MARK + bytes(room) + b"data"
+        out = store._with_net_page(desc, cfg, flat)
+        self.assertEqual(len(out), len(flat))
+        page = out[4 + len(netguest.SLOT_MARK):][:room]
+        self.assertEqual(netguest.CONFIG_HEADER.unpack_from(page), (b"CLNGCFG1", 1, 1))
+        cap, ip, prefix, gw, ping, _ = netguest.CONFIG_ENTRY.unpack_from(page, 16)
+        # "net", its address, everything through the uplink's gateway (bridge)
+        self.assertEqual((cap.rstrip(b"\0"), ip, prefix, gw, ping),
+                         (b"net", 0x0a00021e, 32, 0x0a000202, 0x0a000202))
+        self.assertTrue(out.endswith(b"data"))
+        # a port the description lacks, or an image without the slot: unchanged
+        cfg.net_port = 9
+        self.assertEqual(store._with_net_page(desc, cfg, flat), flat)
+        cfg.net_port = 7
+        self.assertEqual(store._with_net_page(desc, cfg, b"code" + bytes(100)),
+                         b"code" + bytes(100))
+
     def test_a_number_twice_and_a_mac_twice(self):
         text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\n\n' + RUNTIME.replace(
             "RTLINES", 'runtime = true\nport = 3\nmac = "02:00:00:00:00:20"\n\n'
