@@ -20,6 +20,7 @@
 
 #include "bridge.h"
 #include "connect.h"
+#include "ctlserve.h"
 #include "natport.h"
 #include "netctl.h"
 #include "port.h"
@@ -41,10 +42,8 @@ static struct rt_port {
 	uint32_t ctl_id;
 } rt[MAX_PORTS];
 static uint32_t n_rt;
-static uint32_t inbox_first, inbox_slots, port_vintid;
-static struct ring_end ctl;
-static uint64_t ctl_slot = CLOISON_SLOT_NONE;
-static bool have_ctl;
+static uint32_t port_vintid;
+static struct ctl_server ctl;
 
 bool connect_is_runtime(const struct config_port *c)
 {
@@ -70,40 +69,26 @@ void connect_port(struct port *p, const struct config_port *c, uint32_t index)
 
 void connect_init(uint32_t inbox, uint32_t vintid)
 {
-	const struct cloison_start_info_cap *c = si_find("ctl");
-	uint64_t badge = ~0ull;
-
 	port_vintid = vintid;
 	if (!n_rt)
 		return;
-	inbox_slots = inbox;
-	inbox_first = si_cspace_slots() - inbox;
-	if (!inbox || !c || c->type != CLOISON_TYPE_CHANNEL || c->ipa == ~0ull ||
-	    cloison_cap_identify(c->slot, NULL, NULL, &badge) != CLOISON_ERR_OK || badge != 1) {
+	if (!ctl_server_open(&ctl, inbox, CTL_VIRQ)) {
 		print("run-time ports: no control channel \"ctl\" (end 1) or no connect inbox: "
 		      "none is served\n");
 		return;
 	}
-	ctl_slot = c->slot;
-	have_ctl = true;
-	ring_init(&ctl, (void *)(uintptr_t)c->ipa, 1, false);
-	cloison_channel_bind(ctl_slot, CTL_VIRQ);
-	irq_enable(CTL_VIRQ, 0xa0);
-	print("run-time ports: %u, connect inbox slots %u..%u\n", n_rt, inbox_first,
-	      inbox_first + inbox_slots - 1);
+	print("run-time ports: %u, connect inbox slots %u..%u\n", n_rt, ctl.inbox_first,
+	      ctl.inbox_first + ctl.inbox_slots - 1);
 }
 
 bool connect_owns(uint64_t slot)
 {
-	return have_ctl && slot == ctl_slot;
+	return ctl.open && slot == ctl.slot;
 }
 
 static void answer(uint32_t id, const struct netctl_rsp *rsp)
 {
-	bool notify = false;
-
-	if (ring_send(&ctl, rsp, sizeof(*rsp), id, &notify) == RING_OK && notify)
-		cloison_channel_signal(ctl_slot);
+	ctl_server_answer(&ctl, id, rsp, sizeof(*rsp));
 }
 
 static void answer_status(uint32_t id, uint32_t status, uint32_t slot, uint64_t value)
@@ -119,6 +104,11 @@ static struct rt_port *by_slot(uint32_t slot)
 		if (rt[i].state != NETCTL_FREE && rt[i].slot == slot)
 			return &rt[i];
 	return NULL;
+}
+
+static bool slot_taken(uint32_t slot)
+{
+	return by_slot(slot) != NULL;
 }
 
 /* The port free again: its end deleted (if the core has not), and every
@@ -177,15 +167,12 @@ static uint32_t attach(uint16_t number, uint16_t vlan, uint32_t *slot)
 		return NETCTL_IN_USE;
 	if (vlan && !port_has_vid(r->p, vlan))
 		return NETCTL_BAD_VLAN;
-	for (uint32_t s = inbox_first; s < inbox_first + inbox_slots; s++)
-		if (!by_slot(s) &&
-		    cloison_cap_identify(s, NULL, NULL, NULL) == CLOISON_ERR_EMPTY_SLOT) {
-			r->state = NETCTL_RESERVED;
-			r->slot = s;
-			*slot = s;
-			return NETCTL_OK;
-		}
-	return NETCTL_INBOX_FULL;
+	*slot = ctl_server_free_slot(&ctl, slot_taken);
+	if (!*slot)
+		return NETCTL_INBOX_FULL;
+	r->state = NETCTL_RESERVED;
+	r->slot = *slot;
+	return NETCTL_OK;
 }
 
 static uint32_t ready(struct rt_port *r)
@@ -196,7 +183,7 @@ static uint32_t ready(struct rt_port *r)
 	if (!r || r->state != NETCTL_RESERVED)
 		return NETCTL_BAD_SLOT;
 	p = r->p;
-	ipa = DYN_IPA + (r->slot - inbox_first) * DYN_IPA_STEP;
+	ipa = DYN_IPA + (r->slot - ctl.inbox_first) * DYN_IPA_STEP;
 	if (cloison_cap_identify(r->slot, NULL, NULL, &badge) != CLOISON_ERR_OK ||
 	    badge != NETIF_BACKEND_END ||
 	    cloison_memory_phys(r->slot, &pa, &size) != CLOISON_ERR_OK ||
@@ -285,9 +272,8 @@ static void request(const struct ring_msg *m)
 bool connect_poll(void)
 {
 	bool progress = false;
-	struct ring_msg m;
 
-	if (!have_ctl)
+	if (!ctl.open)
 		return false;
 	for (uint32_t i = 0; i < n_rt; i++) {
 		struct rt_port *r = &rt[i];
@@ -313,14 +299,10 @@ bool connect_poll(void)
 			}
 		}
 	}
-	while (ring_recv(&ctl, &m) == RING_OK) {
-		request(&m);
-		progress = true;
-	}
-	return progress;
+	return ctl_server_poll(&ctl, request) || progress;
 }
 
 bool connect_arm(void)
 {
-	return have_ctl && ring_arm(&ctl);
+	return ctl_server_arm(&ctl);
 }
