@@ -230,6 +230,15 @@ class CtlSystem(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
             time.sleep(0.1)
 
+    def channel_ends(self):
+        """The channel caps of the last capability dump on the console:
+        [(domain, slot, object, end)], end "0" or "1"."""
+        import re
+        dump = self.log_text().rsplit("CLOISON-CAPDUMP BEGIN", 1)[1]
+        dump = dump.split("CLOISON-CAPDUMP END", 1)[0]
+        return re.findall(r"CAP domain=(\S+) slot=(\d+) type=channel object=(#\d+) "
+                          r"rights=0x[0-9a-f]+ badge=0x([01])", dump)
+
     def live_audit(self, desc, image_dirs):
         """dom0's `audit`, then `cloison audit DESC --live` on the console
         log so far (images found in image_dirs, under the build)."""
