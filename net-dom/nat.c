@@ -171,12 +171,18 @@ bool nat_init(struct nat *n, const struct nat_config *cfg)
 	return true;
 }
 
-void nat_guest_init(struct nat *n, struct nat_guest *g, unsigned port, uint32_t quota)
+bool nat_guest_init(struct nat *n, struct nat_guest *g, unsigned port, uint32_t quota)
 {
-	(void)n;
+	uint32_t q = quota ? quota : n->cfg.default_quota;
+
+	if (q > NAT_MAPPINGS - n->reserved)
+		return false;
+	n->reserved += q;
+	n->guests++;
 	memset(g, 0, sizeof(*g));
 	g->port = port;
-	g->quota = quota;
+	g->quota = q;
+	return true;
 }
 
 static const struct nat_forward *forward_by_ext(const struct nat *n, uint8_t proto, uint16_t port)
@@ -378,11 +384,10 @@ static bool alloc_port(struct nat *n, uint8_t proto, uint16_t want, uint64_t now
 static struct nat_mapping *map_new(struct nat *n, struct nat_guest *g, uint8_t proto,
 				   uint32_t ip, uint16_t port, uint64_t now)
 {
-	uint32_t quota = g->quota ? g->quota : n->cfg.default_quota;
 	struct nat_mapping *m = NULL;
 	uint16_t ext;
 
-	if (g->used >= quota)
+	if (g->used >= g->quota)
 		return NULL;
 	if (n->count >= NAT_MAPPINGS)
 		nat_expire(n, now);
@@ -900,21 +905,32 @@ static bool frag_id_taken(struct nat *n, uint8_t proto, uint32_t remote, uint16_
 	return false;
 }
 
-/* A record for a new datagram: a free or expired slot, else the one that
- * expires first. */
-static struct nat_frag *frag_new(struct nat *n, uint64_t now)
+/* A record for a new datagram of guest g's: a free or expired slot while g
+ * holds less than its share of the table, else g's own record that expires
+ * first. Shares add up to at most the table, so a guest under its share
+ * always finds a free slot: another guest's datagrams never evict its
+ * records. */
+static struct nat_frag *frag_new(struct nat *n, const struct nat_guest *g, uint64_t now)
 {
-	struct nat_frag *victim = &n->frag[0];
+	uint32_t share = n->guests ? NAT_FRAGS / n->guests : NAT_FRAGS;
+	struct nat_frag *free = NULL, *own = NULL;
+	uint32_t held = 0;
 
 	for (uint32_t i = 0; i < NAT_FRAGS; i++) {
 		struct nat_frag *f = &n->frag[i];
 
-		if (!f->proto || f->expires <= now)
-			return f;
-		if (f->expires < victim->expires)
-			victim = f;
+		if (!f->proto || f->expires <= now) {
+			if (!free)
+				free = f;
+		} else if (f->guest == g) {
+			held++;
+			if (!own || f->expires < own->expires)
+				own = f;
+		}
 	}
-	return victim;
+	if (own && (held >= (share ? share : 1) || !free))
+		return own;
+	return free;
 }
 
 static void set_id(struct ip *h, uint16_t id)
@@ -961,7 +977,9 @@ enum nat_verdict nat_outbound(struct nat *n, struct nat_guest *g, uint8_t *pkt, 
 		for (uint32_t i = 0; i <= NAT_FRAGS && frag_id_taken(n, h.proto, h.dst, new_id, now);
 		     i++)
 			new_id++;
-		f = frag_new(n, now);
+		f = frag_new(n, g, now);
+		if (!f) /* more NAT guests than records, every one held */
+			return drop(res, NAT_R_FRAGMENT);
 		*f = (struct nat_frag){ .proto = h.proto, .out = true, .a = in_ip,
 					.remote = h.dst, .id = id, .new_id = new_id, .guest = g };
 	}
@@ -997,7 +1015,9 @@ enum nat_verdict nat_inbound(struct nat *n, uint8_t *pkt, size_t copied, size_t 
 		return v;
 	f = frag_find(n, false, h.proto, 0, h.src, id, now);
 	if (!f)
-		f = frag_new(n, now);
+		f = frag_new(n, res->to, now);
+	if (!f)
+		return drop(res, NAT_R_FRAGMENT);
 	*f = (struct nat_frag){ .proto = h.proto, .out = false, .remote = h.src, .id = id,
 				.in_ip = res->to_ip, .guest = res->to };
 	f->expires = now + NAT_FRAG_MS;

@@ -181,14 +181,21 @@ struct nat {
 	struct nat_mapping map[NAT_MAPPINGS];
 	struct nat_frag frag[NAT_FRAGS];
 	uint64_t expired;          /* mappings that timed out */
+	uint32_t reserved;         /* the registered guests' quotas, summed (<= NAT_MAPPINGS) */
+	uint32_t guests;           /* guests registered */
 };
 
 /* Set up with a configuration (zero fields take the defaults). False when
  * the configuration is unusable (no uplink address). */
 bool nat_init(struct nat *n, const struct nat_config *cfg);
 
-/* Register a guest (zeroes its counters). */
-void nat_guest_init(struct nat *n, struct nat_guest *g, unsigned port, uint32_t quota);
+/* Register a guest (zeroes its counters). Its quota (0: the config's
+ * default) is reserved in the table: false, and nothing registered, when
+ * the guests' quotas would add up to more than NAT_MAPPINGS, so that a guest
+ * below its quota always finds a free mapping whatever the others hold.
+ * The fragment records are shared the same way: a guest holds at most
+ * NAT_FRAGS / guests of them (at least 1), its oldest one giving way. */
+bool nat_guest_init(struct nat *n, struct nat_guest *g, unsigned port, uint32_t quota);
 
 /* Add a static forward. False if the table is full, the external port is
  * already forwarded, or a field is zero. */

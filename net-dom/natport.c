@@ -65,8 +65,11 @@ bool natport_init(const struct config_port *table, const struct config_nat *c, c
 		return false;
 	}
 	for (uint32_t i = 1; i < n_ports; i++)
-		if (ports[i].cfg.mode == MODE_NAT)
-			nat_guest_init(&nat, &guests[i], i, ports[i].cfg.quota);
+		if (ports[i].cfg.mode == MODE_NAT &&
+		    !nat_guest_init(&nat, &guests[i], i, ports[i].cfg.quota)) {
+			*why = "NAT: the ports' quotas add up to more than the 512 mappings";
+			return false;
+		}
 	/* Forwards name table entries; a port that failed to attach (and
 	 * was reported) takes none. */
 	for (uint32_t f = 0; f < c->n_forwards; f++) {

@@ -339,6 +339,37 @@ class PortErrors(unittest.TestCase):
             self.assertEqual(len(msgs), 1, msgs)
             self.assertIn(text, msgs[0])
 
+    def test_NAT_10_quotas_reserved_in_the_table(self):
+        """Each NAT port's quota is reserved in net-dom's one table of 512
+        mappings, so a guest below its quota always finds room: quotas that
+        add up to more are refused at the port that overflows, naming it."""
+        def nat_ports(quotas):
+            chans, ports, net_caps, g_caps = "", "", "", ""
+            for i, q in enumerate(quotas):
+                chans += '[[channel]]\nname = "n%d-net"\nsize = "68K"\n\n' % i
+                ports += ('[[netport]]\nchannel = "n%d-net"\nmac = "02:00:00:00:01:%02x"\n'
+                          'mode = "nat"\nip = ["192.168.1.%d"]\n%s\n'
+                          % (i, i, 20 + i, "quota = %d\n" % q if q else ""))
+                cap = '  [[domain.cap]]\n  name = "n%d"\n  object = "n%d-net"\n' \
+                      '  rights = ["read", "write"]\n' % (i, i)
+                net_caps += cap
+                g_caps += cap
+            text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\n').replace(
+                "[[uplink]]", chans + "[[uplink]]").replace(
+                '[[domain]]\nname = "net"', ports + '[[domain]]\nname = "net"').replace(
+                '[[domain]]\nname = "g"', net_caps + '\n[[domain]]\nname = "g"') + g_caps
+            _, diags = D.parse("sys.toml", text)
+            return [d for d in diags if not d.warning]
+
+        self.assertEqual([d.message for d in nat_ports([0, 0, 0, 128])], [])
+        self.assertEqual([d.message for d in nat_ports([500, 12])], [])
+        for quotas in ([0, 0, 0, 0, 0], [500, 13], [0, 0, 0, 129]):
+            errs = nat_ports(quotas)
+            self.assertEqual(len(errs), 1, quotas)
+            self.assertIn("netport on channel 'n%d-net': the NAT ports' quotas" % (len(quotas) - 1),
+                          errs[0].message)
+            self.assertIn("add up to %d" % sum(q or 128 for q in quotas), errs[0].message)
+
     def test_port_on_a_channel_net_dom_does_not_hold(self):
         text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"').replace(
             'channel = "g-net"\nmac', 'channel = "nothing"\nmac')

@@ -698,26 +698,40 @@ TEST(nat_10_quota_gives_icmp_3_13_and_isolates_guests)
 	EXPECT_EQ(out(&g2, &u, 1), NAT_REPLY);
 }
 
-TEST(nat_10_full_table_refuses_new_flows_only)
+/* Quotas are reserved in the one table: a guest below its quota finds room
+ * whatever the others hold, and a registration beyond the table is refused. */
+TEST(nat_10_quotas_reserved_so_a_guest_below_quota_finds_room)
 {
-	static struct nat_guest many[NAT_MAPPINGS / 64 + 1];
+	static struct nat_guest many[4], extra;
 	struct pkt u, r;
-	uint32_t made = 0;
 
-	setup();
-	for (uint32_t i = 0; made < NAT_MAPPINGS; i++) {
-		struct nat_guest *g = &many[i / 64];
-
-		if (i % 64 == 0)
-			nat_guest_init(n, g, 10 + i / 64, 64);
+	setup(); /* g1 and g2 at the default 128: 256 reserved */
+	for (uint32_t k = 0; k < 4; k++)
+		ASSERT(nat_guest_init(n, &many[k], 10 + k, 64));
+	EXPECT_EQ(n->reserved, NAT_MAPPINGS);
+	EXPECT(!nat_guest_init(n, &extra, 20, 1));
+	EXPECT_EQ(n->reserved, NAT_MAPPINGS);
+	/* Everyone else at quota ... */
+	for (uint32_t i = 0; i < 4 * 64; i++) {
 		u = udp(0x0a010000u + i / 64, (uint16_t)(20000 + i % 64), R1, 53, 8);
-		ASSERT_EQ(out(g, &u, 0), NAT_FORWARD);
-		made++;
+		ASSERT_EQ(out(&many[i / 64], &u, 0), NAT_FORWARD);
+	}
+	for (uint16_t i = 0; i < 128; i++) {
+		u = udp(G2, (uint16_t)(30000 + i), R1, 53, 8);
+		ASSERT_EQ(out(&g2, &u, 0), NAT_FORWARD);
+	}
+	u = udp(G2, 31000, R1, 53, 8);
+	EXPECT_EQ(out(&g2, &u, 0), NAT_REPLY);
+	/* ... and g1 still opens its whole quota, which fills the table. */
+	for (uint16_t i = 0; i < 128; i++) {
+		u = udp(G1, (uint16_t)(40000 + i), R1, 53, 8);
+		ASSERT_EQ(out(&g1, &u, 1), NAT_FORWARD);
 	}
 	EXPECT_EQ(n->count, NAT_MAPPINGS);
-	u = udp(G1, 5000, R1, 53, 8);
+	u = udp(G1, 41000, R1, 53, 8);
 	EXPECT_EQ(out(&g1, &u, 1), NAT_REPLY);
 	EXPECT_EQ(res.reason, NAT_R_QUOTA);
+	/* Existing flows go on. */
 	r = udp(R1, 53, UPLINK, 20000, 8);
 	EXPECT_EQ(in(&r, 1), NAT_FORWARD);
 	EXPECT(res.to == &many[0]);
@@ -968,6 +982,40 @@ TEST(nat_14_deviation_out_of_order_fragments_dropped)
 	f1 = udp(R1, 53, UPLINK, 6000, 100);
 	w16(f1.b + 6, 0x2010);
 	EXPECT_EQ(in(&f1, 0), NAT_DROP);
+	EXPECT_EQ(res.reason, NAT_R_FRAGMENT);
+}
+
+/* A guest holds at most its share of the fragment records (NAT_FRAGS over
+ * the guests): its own datagrams evict its own oldest record, never another
+ * guest's. */
+TEST(nat_14_fragment_records_shared_per_guest)
+{
+	struct pkt whole = udp(G1, 4500, R1, 4500, 100), w2 = udp(G2, 4700, R1, 4500, 100), f;
+
+	setup();
+	w16(w2.b + 4, 0x4242);
+	f = frag(&w2, 0, 48, true);
+	ASSERT_EQ(out(&g2, &f, 0), NAT_FORWARD);
+	/* g1 starts three times the table's worth of datagrams. */
+	for (uint16_t id = 1; id <= 3 * NAT_FRAGS; id++) {
+		w16(whole.b + 4, id);
+		f = frag(&whole, 0, 48, true);
+		ASSERT_EQ(out(&g1, &f, id), NAT_FORWARD);
+	}
+	/* g2's datagram still has its record: its next fragment goes out. */
+	f = frag(&w2, 48, 60, false);
+	EXPECT_EQ(out(&g2, &f, 200), NAT_FORWARD);
+	EXPECT_EQ(r32(f.b + 12), UPLINK);
+	/* g1 kept its latest NAT_FRAGS / 2 datagrams, the older ones gave way. */
+	w16(whole.b + 4, 3 * NAT_FRAGS);
+	f = frag(&whole, 48, 60, false);
+	EXPECT_EQ(out(&g1, &f, 200), NAT_FORWARD);
+	w16(whole.b + 4, 3 * NAT_FRAGS - NAT_FRAGS / 2 + 1);
+	f = frag(&whole, 48, 60, false);
+	EXPECT_EQ(out(&g1, &f, 200), NAT_FORWARD);
+	w16(whole.b + 4, 3 * NAT_FRAGS - NAT_FRAGS / 2);
+	f = frag(&whole, 48, 60, false);
+	EXPECT_EQ(out(&g1, &f, 200), NAT_DROP);
 	EXPECT_EQ(res.reason, NAT_R_FRAGMENT);
 }
 

@@ -55,6 +55,7 @@ PORT_MIN, PORT_MAX = 1, 63  # a run-time port's number (cloison.guestconfig's [n
 MODES = {"bridge": 0, "router": 1, "nat": 2}
 NAT_FILTERS = {"address": 0, "endpoint": 1}
 NAT_QUOTA_MAX = 512         # net-dom/nat.h NAT_MAPPINGS
+NAT_QUOTA_DEFAULT = 128     # net-dom/nat.h NAT_DEFAULT_QUOTA
 NAT_FORWARDS = 16           # net-dom/nat.h NAT_FORWARDS
 NAT_TIMEOUT_MAX = 1000000
 MTU_MIN, MTU_MAX = 576, 1500
@@ -519,9 +520,17 @@ def _nat_fits(r, path, ctx, p, uplink, ports):
               "from the guest's and the uplink's addresses" % (ctx, p.gateway))
         return False
     taken = {}
+    reserved = p.quota or NAT_QUOTA_DEFAULT
     for o in ports[1:]:
         if o.mode != "nat":
             continue
+        reserved += o.quota or NAT_QUOTA_DEFAULT
+        if reserved > NAT_QUOTA_MAX:
+            r.err(path + ("quota",), "bad-netport", "%s: the NAT ports' quotas (%d mappings "
+                  "each unless set) add up to %d with this one; the table has %d, each "
+                  "port's quota reserved in it" % (ctx, NAT_QUOTA_DEFAULT, reserved,
+                                                   NAT_QUOTA_MAX))
+            return False
         if o.gateway != p.gateway:
             r.err(path + ("gateway",), "bad-netport", "%s: inside gateway %s, but the NAT "
                   "%s (line %d) has %s: NAT ports share one inside "
