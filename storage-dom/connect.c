@@ -18,6 +18,7 @@
 #include "connect.h"
 #include "ctlserve.h"
 #include "diskctl.h"
+#include "ring.h"
 #include "virtio/blk.h"
 
 #define CTL_VIRQ 60u
@@ -60,7 +61,7 @@ bool client_attach(struct client *c, uint64_t slot, uint64_t ipa, uint64_t size,
 	}
 	c->data_pa = pa + BLKIF_DATA_OFFSET;
 	c->data_size = size - BLKIF_DATA_OFFSET;
-	ring_init(&c->ring, (void *)(uintptr_t)ipa, BLKIF_BACKEND_END, false);
+	client_ring_init(&c->ring, (void *)(uintptr_t)ipa);
 	cloison_channel_bind(c->slot, c->vintid);
 	irq_enable(c->vintid, 0x90);
 	return true;

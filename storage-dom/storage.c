@@ -33,57 +33,29 @@ void irq_handler(uint32_t vintid)
 	/* A client's notification only wakes the loop. */
 }
 
-/* Answer a request: queued privately (room is certain: at most `owed`
- * answers wait, and owed <= BLKIF_MAX_OUTSTANDING), sent by flush(). */
+/* Answer a request straight into its client's response array (room is
+ * certain: client_avail took no more than the front end has room for). */
 static void reply(struct client *c, uint32_t id, uint32_t status, uint64_t value)
 {
-	c->q[(c->q_head + c->q_n++) % BLKIF_MAX_OUTSTANDING] =
-		(struct blkif_rsp){ id, status, value };
+	client_answer(&c->ring, id, status, value);
 	if (status != BLKIF_OK)
 		c->refused++;
 	else
 		c->served++;
 }
 
-/* Put the queued answers into the response ring, BLKIF_RSPS_PER_MSG to a
- * message, as far as it has room. True if any went. */
-static bool flush(struct client *c, bool *notify)
+/* Hand a checked request to the device. False: the device queue is full
+ * (or the client's share of it), retry after a completion. Anything the
+ * device refuses is answered. */
+static bool submit(struct client *c, const struct blkif_req *r)
 {
-	bool sent = false;
-
-	while (c->q_n && !c->ring.dead) {
-		struct blkif_rsp_msg m;
-		uint32_t n = c->q_n < BLKIF_RSPS_PER_MSG ? c->q_n : BLKIF_RSPS_PER_MSG;
-		bool nt = false;
-
-		m.h = (struct blkif_batch){ n, BLKIF_VERSION };
-		for (uint32_t i = 0; i < n; i++)
-			m.rsp[i] = c->q[(c->q_head + i) % BLKIF_MAX_OUTSTANDING];
-		/* RING_FULL (no room: the front end signals once it takes from
-		 * its full ring) or RING_DEAD leave the answers queued. */
-		if (ring_send(&c->ring, &m, (uint32_t)(sizeof(m.h) + n * sizeof(m.rsp[0])), 0,
-			      &nt) != RING_OK)
-			break;
-		*notify |= nt;
-		c->q_head = (c->q_head + n) % BLKIF_MAX_OUTSTANDING;
-		c->q_n -= n;
-		c->owed -= n;
-		sent = true;
-	}
-	return sent;
-}
-
-/* Hand a checked request to the device. False: the device queue is full,
- * retry after a completion. Anything the device refuses is answered. */
-static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
-{
-	uint64_t tag = (uint64_t)(c - clients) << 32 | id;
+	uint64_t tag = (uint64_t)(c - clients) << 32 | r->id;
 	enum vblk_status st;
 
 	if (r->op == BLKIF_OP_FLUSH && !blk.can_flush) {
 		/* No VIRTIO_BLK_F_FLUSH: the device writes through (virtio
 		 * 1.x §5.2.5), so every answered write is stable already. */
-		reply(c, id, BLKIF_OK, 0);
+		reply(c, r->id, BLKIF_OK, 0);
 		return true;
 	}
 	/* Each client's share of the device queue: two flooding clients must
@@ -100,81 +72,65 @@ static bool submit(struct client *c, const struct blkif_req *r, uint32_t id)
 	if (st == VBLK_OK)
 		c->in_flight++;
 	else
-		reply(c, id, BLKIF_IOERR, 0); /* a broken device, a read-only disk */
+		reply(c, r->id, BLKIF_IOERR, 0); /* a broken device, a read-only disk */
 	return true;
 }
 
-/* Take request batches from one client while it holds fewer than
- * BLKIF_MAX_OUTSTANDING unanswered: check each request and submit it. */
-static bool serve(struct client *c)
+/* Take one client's requests, as many as it has room for the answers of
+ * (at most BLKIF_RING_SIZE taken and not consumed: its bound), each copied
+ * once, checked and submitted or answered. A request the device has no
+ * room for is held privately until a completion. */
+static void serve(struct client *c)
 {
-	bool progress = false;
+	uint32_t n;
 
-	c->stalled = false;
-	while (!c->ring.dead) {
-		uint32_t n;
+	if (c->holding) {
+		/* A dead (or detached) client's held request is dropped: its
+		 * channel may be gone, the device must not reach it. */
+		if (!c->ring.dead && !submit(c, &c->held))
+			return;
+		c->holding = false;
+	}
+	n = client_avail(&c->ring);
+	for (uint32_t i = 0; i < n; i++) {
+		struct blkif_req r;
+		uint64_t value;
+		uint32_t st;
 
-		while (c->take_next < c->take_n) {
-			struct blkif_req r;
-			uint32_t id = c->take.id + c->take_next;
-			uint64_t value;
-			uint32_t st;
-
-			memcpy(&r, c->take.data + sizeof(struct blkif_batch) +
-					   c->take_next * sizeof(r), sizeof(r));
-			st = client_check(c, &r, &value);
-			if (st == CLIENT_ANSWER_NOW)
-				reply(c, id, BLKIF_OK, value);
-			else if (st != BLKIF_OK)
-				reply(c, id, st, 0);
-			else if (!submit(c, &r, id))
-				return progress; /* device full: retry after a completion */
-			c->take_next++;
-			progress = true;
+		client_take(&c->ring, &r);
+		st = client_check(c, &r, &value);
+		if (st == CLIENT_ANSWER_NOW)
+			reply(c, r.id, BLKIF_OK, value);
+		else if (st != BLKIF_OK)
+			reply(c, r.id, st, 0);
+		else if (!submit(c, &r)) {
+			c->held = r; /* device full: retry after a completion */
+			c->holding = true;
+			return;
 		}
-		if (c->owed + BLKIF_REQS_PER_MSG > BLKIF_MAX_OUTSTANDING) {
-			c->stalled = true;
-			return progress;
-		}
-		/* Straight into the client's private copy, checked below. */
-		if (ring_recv(&c->ring, &c->take) != RING_OK)
-			break;
-		progress = true;
-		n = blkif_batch_count(&c->take, sizeof(struct blkif_req), BLKIF_REQS_PER_MSG);
-		if (n == 0) {
-			/* A malformed batch (count 0 or too large, length not
-			 * matching, another version): one INVALID answer with the
-			 * message's id, none of its requests looked at. */
-			c->owed++;
-			reply(c, c->take.id, BLKIF_INVALID, 0);
-			continue;
-		}
-		c->owed += n;
-		c->take_n = n;
-		c->take_next = 0;
 	}
 	if (c->ring.dead && !c->reported_dead) {
 		c->reported_dead = true;
 		print("client %s disconnected: %s\n", c->name, c->ring.why);
 	}
-	return progress;
 }
 
+/* Answer what the device completed. True if a dead client's last request
+ * at the device completed (connect.c may forget it now: one more round). */
 static bool completions(void)
 {
 	enum vblk_status st;
 	uint64_t tag;
-	bool any = false;
+	bool drained = false;
 
 	while (vblk_complete(&blk, &tag, &st)) {
 		struct client *c = &clients[(tag >> 32) % MAX_CLIENTS];
 
-		any = true;
-		if (c->in_flight)
-			c->in_flight--;
+		if (c->in_flight && !--c->in_flight && c->ring.dead)
+			drained = true;
 		reply(c, (uint32_t)tag, st == VBLK_OK ? BLKIF_OK : BLKIF_IOERR, 0);
 	}
-	return any;
+	return drained;
 }
 
 static bool setup_client(struct client *c, const struct config_disk *d, uint32_t i)
@@ -222,44 +178,39 @@ int domain_main(const struct cloison_start_info *si)
 	connect_init(table, n, inbox, clients, &n_clients, MAX_CLIENTS, FIRST_CLIENT_VIRQ);
 	irq_unmask();
 	for (;;) {
-		bool progress = completions();
+		bool progress, drained;
 
-		progress |= connect_poll();
-
+		/* Run-time clients first: one whose guest is gone (its channel
+		 * unmapped by the core) is marked dead before any answer is
+		 * written into its page. */
+		connect_poll();
+		drained = completions();
 		for (uint32_t i = 0; i < n_clients; i++)
-			progress |= serve(&clients[i]);
+			serve(&clients[i]);
 		vblk_kick(&blk);
-		for (uint32_t i = 0; i < n_clients; i++) {
-			struct client *c = &clients[i];
-			bool notify = false;
-
-			/* Answers sent may let a client at its bound be served. */
-			if (flush(c, &notify) && c->stalled)
-				progress = true;
-			if (notify)
-				cloison_channel_signal(c->slot);
-		}
-		if (progress)
-			continue;
-		/* Nothing to do: ask every source to wake us, then sleep unless
-		 * something arrived meanwhile. */
+		/* One publication (and at most one signal) per client a round. */
+		for (uint32_t i = 0; i < n_clients; i++)
+			if (client_publish(&clients[i].ring))
+				cloison_channel_signal(clients[i].slot);
+		/* Ask every source to wake us, then sleep unless something
+		 * arrived meanwhile: arming is the second look at each source,
+		 * so a round that found work needs no empty round after it. */
 		irq_mask();
-		progress = vblk_arm(&blk) | connect_arm();
+		progress = vblk_arm(&blk) | connect_arm() | drained;
 		for (uint32_t i = 0; i < n_clients; i++) {
 			struct client *c = &clients[i];
 
 			/* A client with requests at the device needs no
 			 * notification: their completion wakes us and its ring is
-			 * read then (so a busy client sends none). One whose
-			 * answers wait for room in its full response ring is woken
-			 * by its front end's signal after taking from the full ring
-			 * (docs/block-protocol.md, "Notifications"); one that never
-			 * takes them stalls only itself. One waiting for room at the
-			 * device is woken by another client's completion. An idle
-			 * one is armed. */
-			if (c->ring.dead || c->in_flight || c->q_n || c->take_next < c->take_n)
+			 * read then (so a busy client sends none). One holding a
+			 * request for room at the device is woken by another
+			 * client's completion. An idle one is armed; one past its
+			 * bound (more than BLKIF_MAX_OUTSTANDING outstanding, out of
+			 * the protocol) is armed too and served again on its next
+			 * signal (docs/block-protocol.md, "Notifications"). */
+			if (c->ring.dead || c->in_flight || c->holding)
 				continue;
-			if (ring_arm(&c->ring))
+			if (client_arm(&c->ring))
 				progress = true;
 		}
 		if (!progress)

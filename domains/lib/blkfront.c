@@ -4,6 +4,17 @@
 
 #include "blkfront.h"
 
+#define MASK (BLKIF_RING_SIZE - 1)
+
+static bool stop(struct blkfront *f, const char *why)
+{
+	if (!f->dead) {
+		f->dead = true;
+		f->why = why;
+	}
+	return false;
+}
+
 bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 {
 	const struct cloison_start_info_cap *c = si_find_mapped(cap);
@@ -20,70 +31,53 @@ bool blkfront_init(struct blkfront *f, const char *cap, const char **why)
 		return false;
 	}
 	f->slot = c->slot;
+	f->ring = (volatile struct blkif_page *)(uintptr_t)c->ipa;
 	f->data = (volatile uint8_t *)(uintptr_t)(c->ipa + BLKIF_DATA_OFFSET);
 	f->data_size = (uint32_t)(c->size - BLKIF_DATA_OFFSET);
 	f->next_id = 1;
 	f->waits = f->signals = 0;
-	f->outstanding = 0;
-	f->kick = false;
-	f->batch.h.count = 0;
-	f->rsp_count = f->rsp_next = 0;
-	ring_init(&f->ring, (void *)(uintptr_t)c->ipa, BLKIF_FRONTEND_END, false);
+	f->req_prod = f->req_published = f->rsp_cons = f->rsp_prod_seen = 0;
+	f->dead = false;
+	f->why = NULL;
+	/* The version before the first request (published by its index). */
+	f->ring->front.version = BLKIF_VERSION;
 	if (blkfront_io(f, BLKIF_OP_INFO, 0, 0, 0, &sectors) != BLKIF_OK) {
-		*why = "the back end does not answer INFO";
+		*why = f->dead ? f->why : "the back end does not answer INFO";
 		return false;
+	}
+	if (f->ring->back.version != BLKIF_VERSION) {
+		*why = "the back end speaks another block protocol version";
+		return stop(f, *why);
 	}
 	f->sectors = sectors;
 	return true;
 }
 
-/* Send the batch being filled (room was checked when it was started). */
-static void send_batch(struct blkfront *f)
-{
-	bool notify = false;
-	uint32_t n = f->batch.h.count;
-
-	if (n == 0)
-		return;
-	f->batch.h.version = BLKIF_VERSION;
-	ring_send(&f->ring, &f->batch, (uint32_t)(sizeof(f->batch.h) + n * sizeof(f->batch.req[0])),
-		  f->batch_id, &notify);
-	f->batch.h.count = 0;
-	f->kick |= notify;
-}
-
 enum ring_status blkfront_queue(struct blkfront *f, uint32_t op, uint64_t sector,
 				uint32_t offset, uint32_t len, uint32_t *id)
 {
-	uint32_t n = f->batch.h.count;
+	struct blkif_req r = { f->next_id, op, sector, len, offset };
 
-	if (f->ring.dead)
+	if (f->dead)
 		return RING_DEAD;
-	if (f->outstanding >= BLKIF_MAX_OUTSTANDING)
+	if (f->req_prod - f->rsp_cons >= BLKIF_MAX_OUTSTANDING)
 		return RING_FULL; /* docs/block-protocol.md: the protocol's limit */
-	/* A new message needs a free slot now; it stays free until the
-	 * message is sent, since only this end fills the request ring. */
-	if (n == 0) {
-		/* Room the peer already showed needs no second look. */
-		if (f->ring.tx_prod - f->ring.tx_cons_seen >= RING_SLOTS &&
-		    ring_space(&f->ring) == 0)
-			return f->ring.dead ? RING_DEAD : RING_FULL;
-		f->batch_id = f->next_id;
-	}
 	*id = f->next_id++;
-	f->batch.req[n] = (struct blkif_req){ op, len, sector, offset };
-	f->batch.h.count = n + 1;
-	f->outstanding++;
-	if (n + 1 == BLKIF_REQS_PER_MSG)
-		send_batch(f);
+	blkif_req_write(&f->ring->req[f->req_prod++ & MASK], &r);
 	return RING_OK;
 }
 
 void blkfront_kick(struct blkfront *f)
 {
-	send_batch(f);
-	if (f->kick) {
-		f->kick = false;
+	uint32_t old = f->req_published;
+
+	if (f->req_prod == old || f->dead)
+		return;
+	blkring_mb(); /* the requests before the index that publishes them */
+	f->ring->front.req_prod = f->req_prod;
+	f->req_published = f->req_prod;
+	blkring_mb(); /* the index before reading the back end's event */
+	if (blkring_crossed(f->req_prod, old, f->ring->back.req_event)) {
 		cloison_channel_signal(f->slot);
 		f->signals++;
 	}
@@ -98,49 +92,43 @@ enum ring_status blkfront_submit(struct blkfront *f, uint32_t op, uint64_t secto
 	return st;
 }
 
+/* Look at the back end's response index (read once, checked): true if a
+ * response is there to take. */
+static bool responses(struct blkfront *f)
+{
+	uint32_t prod = f->ring->back.rsp_prod;
+
+	/* No more answers than requests published, and never back. */
+	if (!blkring_prod_ok(prod, f->rsp_prod_seen, f->rsp_cons, f->req_published - f->rsp_cons))
+		return stop(f, "the back end's response index went back or past the requests");
+	f->rsp_prod_seen = prod;
+	return prod != f->rsp_cons;
+}
+
 bool blkfront_response(struct blkfront *f, bool wait, uint32_t *id, struct blkif_rsp *rsp)
 {
-	while (f->rsp_next >= f->rsp_count) {
-		/* Straight into the private copy the responses are taken from. */
-		enum ring_status st = ring_recv(&f->ring, &f->rsps);
+	while (f->rsp_cons == f->rsp_prod_seen && !responses(f)) {
+		uint64_t word;
 
-		if (st == RING_OK) {
-			/* The response ring was full before this message was taken
-			 * (from the producer index the ring library checked): the
-			 * back end may be holding answers for lack of room, and a
-			 * ring past its event index would not tell it; so tell it
-			 * (docs/block-protocol.md, "Notifications"). */
-			if (f->ring.rx_prod_seen - (f->ring.rx_cons - 1) == RING_SLOTS) {
-				cloison_channel_signal(f->slot);
-				f->signals++;
-			}
-			f->rsp_count = blkif_batch_count(&f->rsps, sizeof(struct blkif_rsp),
-							 BLKIF_RSPS_PER_MSG);
-			f->rsp_next = 0;
-			if (f->rsp_count == 0) {
-				/* Another version or a broken back end: stop using
-				 * it (the ring's own way of saying so). */
-				f->ring.dead = true;
-				f->ring.why = "a malformed response batch (count, length or version)";
-				return false;
-			}
-			break;
-		}
-		if (st != RING_EMPTY || !wait)
+		if (f->dead || !wait)
 			return false;
 		blkfront_kick(f); /* what is queued must reach the back end first */
-		if (!ring_arm(&f->ring)) {
-			uint64_t word;
-
-			f->waits++;
-			cloison_channel_wait(f->slot, &word);
-		}
+		f->ring->front.rsp_event = f->rsp_cons + 1;
+		blkring_mb(); /* the event before the second look at the index */
+		if (responses(f))
+			break;
+		if (f->dead)
+			return false;
+		f->waits++;
+		cloison_channel_wait(f->slot, &word);
 	}
-	__builtin_memcpy(rsp, f->rsps.data + sizeof(struct blkif_batch) +
-				      f->rsp_next++ * sizeof(*rsp), sizeof(*rsp));
+	if (f->dead)
+		return false;
+	blkring_mb(); /* the index before the responses it publishes */
+	blkif_rsp_read(&f->ring->rsp[f->rsp_cons++ & MASK], rsp);
+	/* Taken: the back end may answer into its entry again. */
+	f->ring->front.rsp_cons = f->rsp_cons;
 	*id = rsp->id;
-	if (f->outstanding)
-		f->outstanding--;
 	return true;
 }
 

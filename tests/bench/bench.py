@@ -18,6 +18,7 @@ the event counts are the other half of every result.
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,13 +32,13 @@ QEMU = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-c
         "-global", "virtio-mmio.force-legacy=false"]
 # Images that drive disks get fresh 64 MiB ones: storage-dom's on
 # virtio-mmio transport 8, the direct driver's on transport 16.
-DISK_BUSES = {"bench-block.elf": [8, 16]}
+DISK_BUSES = {"bench-block.elf": [8, 16], "bench-block-above.elf": [8, 16]}
 # Those run with sleep=on: with sleep=off an idle guest warps virtual time
 # while the host does the I/O, and the host spends its time on ticks (a
 # request took ~0.1 s of host time). Instruction counts come from the
 # instructions-retired event there, exact either way; only virtual time
 # would differ, and no block figure uses it.
-SLEEP_ON = {"bench-block.elf"}
+SLEEP_ON = {"bench-block.elf", "bench-block-above.elf"}
 # The network benchmark's NICs: net-dom's uplink (transport 8) and the
 # direct driver's (18) each on a user network of its own that talks to
 # nobody (restrict=on: the frames, to a MAC nobody has, are dropped; a hub
@@ -215,12 +216,18 @@ def run_image_with(image, timeout, extra):
 # driver run directly (pairs front_X / direct_X of one run): instructions
 # per request at most 3x at QD1 and 1.5x at QD32 (QD16 has no ratio target);
 # at most one notification per 8 requests each way at QD16 and QD32; no data
-# byte copied.
+# byte copied. The notification and copy targets hold on every line, or the
+# command fails. The instruction ratios are judged on the median of a
+# depth's eight lines: a line's direct baseline moves with the host's I/O
+# timing (800 to 2,900 instructions a request at QD1 for the same tree; the
+# first window of the boot most), so one line can read 4-9x in a run where
+# the others read 2.6x (docs/benchmarks.md, "Block I/O"). Each median is
+# printed against its target (QD1's is met in most runs, by a margin the
+# host's load can take away; QD32's is open work) and fails the command
+# only above its guard: a regression beyond the spread of runs of this tree
+# (QD1 medians 2.6-3.3, QD32 1.7-1.9).
 PATH_TARGETS = {"qd1": 3.0, "qd32": 1.5}
-# The instruction-ratio targets are not met yet (docs/benchmarks.md, "Block
-# I/O": open work). They are still measured and printed as MISSED, but do not
-# fail the command until they are met; the notification and copy targets do.
-PATH_TARGETS_OPEN = True
+PATH_GUARDS = {"qd1": 3.6, "qd32": 2.2}
 NOTIFY_PER_REQUEST = 1 / 8
 
 
@@ -230,6 +237,7 @@ def compare_paths(results):
     pairs = [(f, d) for f, d in pairs if d in results]
     if not pairs:
         return False
+    ratios = {}
     print(f"{'front vs direct':28} {'instr ratio':>12} {'notify_tx/op':>13} "
           f"{'notify_rx/op':>13} {'copied/byte':>12}")
     for f, d in pairs:
@@ -238,20 +246,27 @@ def compare_paths(results):
         tx, rx = rf.get("notify_tx", 0) / rf["ops"], rf.get("notify_rx", 0) / rf["ops"]
         copied = rf.get("copied", 0) / max(1, rf.get("bytes", 1))
         qd = f.rsplit("_", 1)[1]
-        misses, open_misses = [], []
-        if ratio > PATH_TARGETS.get(qd, float("inf")):
-            (open_misses if PATH_TARGETS_OPEN else misses).append(
-                "instr ratio > %.1f" % PATH_TARGETS[qd])
+        ratios.setdefault(qd, []).append(ratio)
+        misses = []
         if qd != "qd1" and (tx > NOTIFY_PER_REQUEST or rx > NOTIFY_PER_REQUEST):
             misses.append("notifications > 1/8 per request")
         if copied:
             misses.append("data copied")
         failed |= bool(misses)
         verdict = "  MISSED: " + ", ".join(misses) if misses else "  met"
-        if open_misses:
-            verdict += "  MISSED (open, docs/benchmarks.md): " + ", ".join(open_misses)
         print(f"{f[len('front_'):]:28} {ratio:12.2f} {tx:13.3f} {rx:13.3f} {copied:12.1f}"
               + verdict)
+    for qd in sorted(PATH_TARGETS.keys() & ratios.keys()):
+        median, target, guard = statistics.median(ratios[qd]), PATH_TARGETS[qd], PATH_GUARDS[qd]
+        if median <= target:
+            verdict = "met"
+        elif median <= guard:
+            verdict = "MISSED (open, docs/benchmarks.md)"
+        else:
+            verdict = f"MISSED: above the guard {guard:.1f}, a regression"
+            failed = True
+        print(f"target: {qd} median instr ratio {median:.2f} <= {target:.1f} "
+              f"(lines {min(ratios[qd]):.2f}-{max(ratios[qd]):.2f}): {verdict}")
     return failed
 
 
@@ -264,7 +279,7 @@ def compare_paths(results):
 NET_RATIO = {"netdom_g2u_1500": 2.0}
 NET_NOTIFY = 1 / 8
 # Not met yet (docs/benchmarks.md, "Network": open work): printed as
-# MISSED (open), without failing the command, as the block ratios.
+# MISSED (open), without failing the command.
 NET_RATIO_OPEN = True
 
 

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * storage-dom's intake against a hostile front end: each input is a run
- * of raw request slots (every byte the front end controls: id, length and
- * payload, producer index moves included) taken the way storage-dom's
- * serve() takes them: ring_recv's private copy, blkif_batch_count, then
- * client_check (storage-dom/check.c) on each request of the batch. Checked
- * at every step: an accepted batch has 1..2 requests and exactly their
- * length; a request accepted for the device lies inside the extent and the
- * data area, whole sectors; INFO and FLUSH carry no length; a dead ring
- * stays dead and yields nothing.
+ * storage-dom's intake against a hostile front end: each input is a run of
+ * moves by the front end, which controls every byte of its half of the
+ * block ring (its header: version, producer index, response consumer and
+ * event indices; the request array; and it overwrites the back end's
+ * header and the response array too), interleaved with rounds of the back
+ * end as storage-dom's serve() runs them: client_avail, client_take,
+ * client_check, client_answer, client_publish, client_arm
+ * (storage-dom/check.c). Checked at every step: the back end never takes
+ * more than the front end published nor more than BLKIF_RING_SIZE not
+ * consumed; it never answers into an entry the front end has not consumed;
+ * it answers every request it takes and publishes them all; a request accepted for the
+ * device lies inside the extent and the data area, whole sectors; a dead
+ * ring stays dead and yields nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,69 +25,108 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
+static uint32_t u32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 {
-	static struct ring_page page;
-	struct ring_end front, back;
+	static struct blkif_page page;
 	struct client c;
+	uint32_t taken = 0;
 	bool dead = false;
 
+	memset(&page, 0, sizeof(page));
 	memset(&c, 0, sizeof(c));
 	c.sectors = EXTENT;
 	c.data_size = DATA;
-	ring_init(&back, &page, BLKIF_BACKEND_END, true);
-	ring_init(&front, &page, BLKIF_FRONTEND_END, false);
-	while (size >= 1 + sizeof(struct ring_msg)) {
-		uint8_t how = *in++;
-		struct ring_msg m;
+	client_ring_init(&c.ring, &page);
+	while (size >= 5) {
+		uint8_t how = in[0];
+		uint32_t v = u32(in + 1);
 
-		size--;
-		if (how & 1) {
-			/* Raw slot bytes at the producer's next slot, then publish. */
-			memcpy((void *)&page.dir[1].slot[page.dir[1].prod % RING_SLOTS], in,
-			       sizeof(struct ring_msg));
-			in += sizeof(struct ring_msg);
-			size -= sizeof(struct ring_msg);
-			page.dir[1].prod += (how & 2) ? (uint32_t)(how >> 2) * 977u : 1u;
-		}
-		enum ring_status st = ring_recv(&back, &m);
+		in += 5;
+		size -= 5;
+		switch (how & 7) {
+		case 0: /* a request's bytes into an entry */
+			if (size < sizeof(struct blkif_req))
+				return 0;
+			memcpy((void *)&page.req[v % BLKIF_RING_SIZE], in, sizeof(struct blkif_req));
+			in += sizeof(struct blkif_req);
+			size -= sizeof(struct blkif_req);
+			break;
+		case 1: /* publish: the producer index moves by a little or anywhere */
+			page.front.req_prod = (how & 8) ? v : page.front.req_prod + (v % 40);
+			break;
+		case 2:
+			page.front.rsp_cons = (how & 8) ? v : page.front.rsp_cons + (v % 8);
+			break;
+		case 3:
+			page.front.version = (how & 8) ? v : BLKIF_VERSION;
+			break;
+		case 4:
+			page.front.rsp_event = v;
+			break;
+		case 5: /* the back end's header and answers are not its own */
+			page.back.req_cons = v;
+			page.back.rsp_prod = v >> 3;
+			page.back.req_event = v >> 7;
+			page.rsp[v % BLKIF_RING_SIZE].id = v;
+			break;
+		default: { /* a round of the back end */
+			uint32_t n = client_avail(&c.ring), prod = c.ring.req_prod_seen;
 
-		if (dead && st != RING_DEAD)
-			abort();
-		if (st == RING_DEAD) {
-			dead = true;
-			continue;
-		}
-		if (st != RING_OK)
-			continue;
-		uint32_t n = blkif_batch_count(&m, sizeof(struct blkif_req), BLKIF_REQS_PER_MSG);
-		struct blkif_req req[BLKIF_REQS_PER_MSG];
-
-		if (n == 0)
-			continue; /* answered INVALID as a whole */
-		if (n > BLKIF_REQS_PER_MSG || m.len != sizeof(struct blkif_batch) + n * sizeof(req[0]))
-			abort();
-		memcpy(req, m.data + sizeof(struct blkif_batch), n * sizeof(req[0]));
-		for (uint32_t i = 0; i < n; i++) {
-			const struct blkif_req *r = &req[i];
-			uint64_t value = 0;
-			uint32_t s = client_check(&c, r, &value);
-
-			if (s == CLIENT_ANSWER_NOW && (r->op != BLKIF_OP_INFO || value != EXTENT))
+			if (dead && (n || !c.ring.dead))
 				abort();
-			if (s != BLKIF_OK)
-				continue;
-			if (r->op == BLKIF_OP_FLUSH) {
-				if (r->len)
-					abort();
-				continue;
+			if (c.ring.dead) {
+				dead = true;
+				break;
 			}
-			if ((r->op != BLKIF_OP_READ && r->op != BLKIF_OP_WRITE) || r->len == 0 ||
-			    r->len % BLKIF_SECTOR || r->offset % BLKIF_SECTOR ||
-			    r->offset + r->len > DATA || r->offset + r->len < r->offset ||
-			    r->sector + r->len / BLKIF_SECTOR > EXTENT ||
-			    r->sector + r->len / BLKIF_SECTOR < r->sector)
+			/* Never past what was published, nor past the bound. */
+			if (n > prod - c.ring.req_cons ||
+			    c.ring.req_cons + n - c.ring.rsp_cons_seen > BLKIF_RING_SIZE)
 				abort();
+			for (uint32_t i = 0; i < n; i++) {
+				struct blkif_req q;
+				uint64_t value = 0;
+				uint32_t s;
+
+				client_take(&c.ring, &q);
+				taken++;
+				s = client_check(&c, &q, &value);
+				if (s == CLIENT_ANSWER_NOW &&
+				    (q.op != BLKIF_OP_INFO || value != EXTENT || q.len))
+					abort();
+				if (s == BLKIF_OK && q.op != BLKIF_OP_FLUSH &&
+				    ((q.op != BLKIF_OP_READ && q.op != BLKIF_OP_WRITE) || q.len == 0 ||
+				     q.len % BLKIF_SECTOR || q.offset % BLKIF_SECTOR ||
+				     (uint64_t)q.offset + q.len > DATA ||
+				     q.sector + q.len / BLKIF_SECTOR > EXTENT ||
+				     q.sector + q.len / BLKIF_SECTOR < q.sector))
+					abort();
+				if (s == BLKIF_OK && q.op == BLKIF_OP_FLUSH && q.len)
+					abort();
+				/* The answer's entry: one the front end consumed. */
+				if (c.ring.rsp_prod - c.ring.rsp_cons_seen >= BLKIF_RING_SIZE)
+					abort();
+				client_answer(&c.ring, q.id, s == CLIENT_ANSWER_NOW ? 0 : s, value);
+			}
+			if (c.ring.rsp_prod != taken)
+				abort();
+			client_publish(&c.ring);
+			/* Everything answered is published (the page's index is
+			 * rewritten whenever there is something new: one the front
+			 * end overwrote misleads only the front end until then). */
+			if (c.ring.rsp_published != taken || (n && page.back.rsp_prod != taken))
+				abort();
+			if (how & 8)
+				client_arm(&c.ring);
+			break;
+		}
 		}
 	}
 	return 0;
