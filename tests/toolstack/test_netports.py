@@ -218,6 +218,26 @@ class RuntimePorts(unittest.TestCase):
         self.assertEqual(store._with_net_page(desc, cfg, b"code" + bytes(100)),
                          b"code" + bytes(100))
 
+    def test_the_audit_reports_run_time_ports(self):
+        import os
+        path = os.path.join(support.ROOT, "tests/system/systems/netconnect.toml")
+        status, out, err = support.run("audit", path)
+        self.assertEqual((status, err), (0, ""))
+        # dynamic-bound: the switch dom0 may connect guests to, with its ports
+        self.assertIn("may connect the guests it creates to driver domain 'net': each a "
+                      "channel from its pools, end 1 in the guest, end 0 in one of the 2 "
+                      "slots of 'net''s connect inbox (slots 14..15); 'dom0' holds neither "
+                      "end; its run-time ports: 3, 4, 5 (MAC, addresses, mode and VLANs as "
+                      "the description gives them)", out)
+        # net-relay: each run-time port with its identity
+        self.assertIn("note: switch 'net': run-time port 3 -> the guest made at run time that "
+                      "dom0 connects to it (bridge; mac 52:54:00:00:0b:03; ip 10.0.2.20; "
+                      "vlan 10)", out)
+        self.assertIn("run-time port 5 -> the guest made at run time that dom0 connects to it "
+                      "(nat; mac 52:54:00:00:0b:05; ip 192.168.1.20", out)
+        self.assertIn("[held] control-domain", out)
+        self.assertIn("[held] dynamic-bound", out)
+
     def test_a_number_twice_and_a_mac_twice(self):
         text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\n\n' + RUNTIME.replace(
             "RTLINES", 'runtime = true\nport = 3\nmac = "02:00:00:00:00:20"\n\n'

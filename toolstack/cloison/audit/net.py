@@ -31,7 +31,7 @@ class NetPort:
                  "to it" % self.obj if self.kind == "runtime"
                  else "port channel '%s' -> %s" % (
                      self.obj, "domain '%s'" % self.guest if self.guest else "no guest"))
-        bits = [self.mode] if self.kind == "port" else []
+        bits = [self.mode] if self.kind != "uplink" else []
         if self.mac:
             bits.append("mac " + self.mac)
         if self.ips:
