@@ -30,6 +30,10 @@ enum port_mode { MODE_BRIDGE = 0, MODE_ROUTER = 1, MODE_NAT = 2 };
 #define CFG_F_IPV6 4u
 #define CFG_V_TRUNK 1u
 #define CFG_V_PVID_UNTAGGED 2u
+/* A run-time port's cap field: this mark, then its number in decimal
+ * (net-dom/connect.c serves it to a guest made at run time). */
+#define CFG_RUNTIME_MARK '@'
+
 
 struct config_port {
 	char cap[CONFIG_NAME_LEN];     /* uplink: the NIC's cap; guest: the channel's */
@@ -57,14 +61,15 @@ _Static_assert(__builtin_offsetof(struct config_port, mac) % 2 == 0 &&
 		       __builtin_offsetof(struct config_port, ip) % 2 == 0,
 	       "a port's MAC and addresses are read by halfwords (pkt.h mac_key, ip_key)");
 
-/* NAT mode's settings (docs/net-nat.md), one block for the switch. */
+/* NAT mode's settings (docs/net-nat.md) and the connect inbox's size, one
+ * block for the switch. */
 struct config_nat {
 	uint8_t n_forwards;
 	uint8_t filter;                /* enum nat_filter */
 	uint8_t inbound_refresh;
 	uint8_t pad;
 	uint16_t mtu;                  /* the uplink's, for NAT-12 */
-	uint16_t pad2;
+	uint16_t connect_inbox;        /* the switch's connect inbox: its CSpace's last slots */
 	uint32_t udp_s, tcp_est_s, tcp_trans_s, icmp_s;
 	uint8_t gateway[4];            /* the inside gateway every NAT port shares */
 	struct {

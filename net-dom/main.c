@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "connect.h"
 #include "natport.h"
 #include "port.h"
 #include "stats.h"
@@ -70,7 +71,7 @@ static uint32_t bind_strays(const struct cloison_start_info *si)
 	for (uint32_t i = 0; i < si->n_caps; i++) {
 		const struct cloison_start_info_cap *c = &si->caps[i];
 
-		if (c->type != CLOISON_TYPE_CHANNEL || configured(c->slot))
+		if (c->type != CLOISON_TYPE_CHANNEL || configured(c->slot) || connect_owns(c->slot))
 			continue;
 		if (cloison_channel_bind(c->slot, STRAY_VIRQ) == CLOISON_ERR_OK)
 			n++;
@@ -91,9 +92,15 @@ int domain_main(const struct cloison_start_info *si)
 	if (!uplink_init(&why))
 		runtime_panic("cannot drive the uplink NIC: %s", why);
 	n_ports = 1;
-	for (uint32_t i = 1; i < n; i++)
-		if (port_attach(&ports[n_ports], &table[i], n_ports, GUEST_VIRQ))
+	for (uint32_t i = 1; i < n; i++) {
+		if (connect_is_runtime(&table[i])) {
+			connect_port(&ports[n_ports], &table[i], n_ports);
 			n_ports++;
+		} else if (port_attach(&ports[n_ports], &table[i], n_ports, GUEST_VIRQ)) {
+			n_ports++;
+		}
+	}
+	connect_init(nat.connect_inbox, GUEST_VIRQ);
 	if (!natport_init(table, &nat, &why))
 		runtime_panic("%s", why);
 	strays = bind_strays(si);
@@ -107,7 +114,11 @@ int domain_main(const struct cloison_start_info *si)
 	      strays ? " (unconfigured channels ignored)" : "");
 	irq_unmask();
 	for (;;) {
-		bool stalled, progress = uplink_poll(BATCH * 4);
+		/* Run-time clients first: a port whose guest went is not
+		 * touched again (connect.c). */
+		bool stalled, progress = connect_poll();
+
+		progress |= uplink_poll(BATCH * 4);
 
 		for (uint32_t i = 1; i < n_ports; i++)
 			progress |= port_serve(&ports[i], BATCH);
@@ -126,7 +137,7 @@ int domain_main(const struct cloison_start_info *si)
 		if (progress)
 			continue;
 		irq_mask();
-		progress = vnet_arm(&nic) || console_input;
+		progress = vnet_arm(&nic) || console_input || connect_arm();
 		stalled = false;
 		for (uint32_t i = 1; i < n_ports; i++) {
 			struct port *p = &ports[i];

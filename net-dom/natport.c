@@ -240,3 +240,9 @@ void natport_reset(void)
 			guests[i].refused = 0;
 		}
 }
+
+void natport_forget(const struct port *p)
+{
+	if (active && p->cfg.mode == MODE_NAT)
+		nat_flush_guest(&nat, &guests[p->index]);
+}

@@ -16,6 +16,8 @@
 #include "config.h"
 #include "pkt.h"
 
+struct port;
+
 /* Set NAT up from the table's NAT block, for every NAT port. False with
  * *why if the configuration is unusable (a NAT port without the uplink's
  * address, a forward refused). table: the port table (forwards name
@@ -30,5 +32,7 @@ bool natport_from_uplink(struct pkt *k);
 bool natport_owner(const uint8_t *ip);
 /* Forget every mapping (the test build's reset). */
 void natport_reset(void);
+/* Forget a NAT port's mappings (its run-time client went, net-dom/connect.c). */
+void natport_forget(const struct port *p);
 
 #endif

@@ -16,6 +16,7 @@
 #include <domain/core.h>
 
 #include "connect.h"
+#include "ctlserve.h"
 #include "diskctl.h"
 #include "ring.h"
 #include "virtio/blk.h"
@@ -40,12 +41,9 @@ static struct dyn_disk {
 	uint32_t ctl_id; /* closing: the DETACH to answer when done */
 } disks[MAX_DISKS];
 static uint32_t n_disks;
-static uint32_t inbox_first, inbox_slots;
 static struct client *clients;
 static uint32_t *n_clients, max_clients, first_vintid;
-static struct ring_end ctl;
-static uint64_t ctl_slot;
-static bool have_ctl;
+static struct ctl_server ctl;
 
 bool client_attach(struct client *c, uint64_t slot, uint64_t ipa, uint64_t size,
 		   uint32_t vintid, const char **why)
@@ -69,28 +67,9 @@ bool client_attach(struct client *c, uint64_t slot, uint64_t ipa, uint64_t size,
 	return true;
 }
 
-/* The CSpace's size: the first slot cap_identify calls invalid. */
-static uint32_t cspace_size(void)
-{
-	uint32_t lo = 1, hi = CLOISON_CNODE_MAX_SLOTS + 1;
-
-	while (lo + 1 < hi) {
-		uint32_t mid = (lo + hi) / 2;
-
-		if (cloison_cap_identify(mid - 1, NULL, NULL, NULL) == CLOISON_ERR_INVALID_SLOT)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	return lo;
-}
-
 void connect_init(const struct config_disk *table, uint32_t n, uint32_t inbox,
 		  struct client *cl, uint32_t *ncl, uint32_t max, uint32_t first)
 {
-	const struct cloison_start_info_cap *c = si_find("ctl");
-	uint64_t badge = ~0ull;
-
 	clients = cl;
 	n_clients = ncl;
 	max_clients = max;
@@ -100,32 +79,22 @@ void connect_init(const struct config_disk *table, uint32_t n, uint32_t inbox,
 			disks[n_disks++].extent = &table[i];
 	if (!n_disks)
 		return;
-	inbox_slots = inbox;
-	inbox_first = cspace_size() - inbox;
-	if (!c || c->type != CLOISON_TYPE_CHANNEL || c->ipa == ~0ull ||
-	    cloison_cap_identify(c->slot, NULL, NULL, &badge) != CLOISON_ERR_OK || badge != 1) {
+	if (!ctl_server_open(&ctl, inbox, CTL_VIRQ)) {
 		print("run-time disks: no control channel \"ctl\" (end 1): none is served\n");
 		n_disks = 0;
 		return;
 	}
-	ctl_slot = c->slot;
-	have_ctl = true;
-	ring_init(&ctl, (void *)(uintptr_t)c->ipa, 1, false);
-	cloison_channel_bind(ctl_slot, CTL_VIRQ);
-	irq_enable(CTL_VIRQ, 0xa0);
-	print("run-time disks: %u, connect inbox slots %u..%u\n", n_disks, inbox_first,
-	      inbox_first + inbox_slots - 1);
+	print("run-time disks: %u, connect inbox slots %u..%u\n", n_disks, ctl.inbox_first,
+	      ctl.inbox_first + ctl.inbox_slots - 1);
 }
 
 static void answer(uint32_t id, uint32_t status, uint32_t slot, uint64_t value, const char *disk)
 {
 	struct diskctl_rsp rsp = { status, slot, value, { 0 } };
-	bool notify = false;
 
 	if (disk)
 		memcpy(rsp.disk, disk, strlen(disk) + 1);
-	if (ring_send(&ctl, &rsp, sizeof(rsp), id, &notify) == RING_OK && notify)
-		cloison_channel_signal(ctl_slot);
+	ctl_server_answer(&ctl, id, &rsp, sizeof(rsp));
 }
 
 static struct dyn_disk *by_slot(uint32_t slot)
@@ -136,6 +105,13 @@ static struct dyn_disk *by_slot(uint32_t slot)
 	return NULL;
 }
 
+static bool slot_taken(uint32_t slot)
+{
+	return by_slot(slot) != NULL;
+}
+
+static bool release(struct dyn_disk *d);
+
 static uint32_t attach(const char *name, uint32_t *slot)
 {
 	struct dyn_disk *d = NULL;
@@ -145,17 +121,18 @@ static uint32_t attach(const char *name, uint32_t *slot)
 			d = &disks[i];
 	if (!d)
 		return DISKCTL_UNKNOWN_DISK;
+	/* dom0 asks one thing at a time: a disk still reserved when it asks
+	 * for it again was given up (dom0 stopped waiting for our answer). */
+	if (d->state == DYN_RESERVED)
+		release(d);
 	if (d->state != DYN_FREE)
 		return DISKCTL_IN_USE;
-	for (uint32_t s = inbox_first; s < inbox_first + inbox_slots; s++)
-		if (!by_slot(s) &&
-		    cloison_cap_identify(s, NULL, NULL, NULL) == CLOISON_ERR_EMPTY_SLOT) {
-			d->state = DYN_RESERVED;
-			d->slot = s;
-			*slot = s;
-			return DISKCTL_OK;
-		}
-	return DISKCTL_INBOX_FULL;
+	*slot = ctl_server_free_slot(&ctl, slot_taken);
+	if (!*slot)
+		return DISKCTL_INBOX_FULL;
+	d->state = DYN_RESERVED;
+	d->slot = *slot;
+	return DISKCTL_OK;
 }
 
 /* A free entry of clients[] (one never used, or one forgotten whose
@@ -186,7 +163,7 @@ static uint32_t ready(struct dyn_disk *d)
 	if (!c)
 		return DISKCTL_INBOX_FULL;
 	memset(c, 0, sizeof(*c));
-	ipa = DYN_IPA + (d->slot - inbox_first) * DYN_IPA_STEP;
+	ipa = DYN_IPA + (d->slot - ctl.inbox_first) * DYN_IPA_STEP;
 	if (cloison_memory_map(d->slot, ipa, CLOISON_RIGHT_CHANNEL_READ |
 			       CLOISON_RIGHT_CHANNEL_WRITE) != CLOISON_ERR_OK ||
 	    !client_attach(c, d->slot, ipa, DYN_CHANNEL_SIZE, first_vintid + i, &why)) {
@@ -274,9 +251,8 @@ static void request(const struct ring_msg *m)
 bool connect_poll(void)
 {
 	bool progress = false;
-	struct ring_msg m;
 
-	if (!have_ctl)
+	if (!ctl.open)
 		return false;
 	for (uint32_t i = 0; i < n_disks; i++) {
 		struct dyn_disk *d = &disks[i];
@@ -296,14 +272,10 @@ bool connect_poll(void)
 			progress = true;
 		}
 	}
-	while (ring_recv(&ctl, &m) == RING_OK) {
-		request(&m);
-		progress = true;
-	}
-	return progress;
+	return ctl_server_poll(&ctl, request) || progress;
 }
 
 bool connect_arm(void)
 {
-	return have_ctl && ring_arm(&ctl);
+	return ctl_server_arm(&ctl);
 }

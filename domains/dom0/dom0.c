@@ -35,6 +35,8 @@ void irq_handler(uint32_t vintid)
 {
 	if (vintid == CLOISON_VIRQ_CONSOLE_INPUT)
 		line_input_ready();
+	else if (vintid == CLOISON_VIRQ_VTIMER) /* a bounded wait's deadline (drvctl.c): */
+		__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(3ull)); /* IMASK, D11.2.4 */
 }
 
 static int find(const char *name)

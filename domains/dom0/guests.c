@@ -24,6 +24,7 @@ static struct guest {
 	const struct store_guest *cfg;
 	uint64_t slot; /* dom0's cap to it; 0: unused entry */
 	uint32_t disk; /* storage-dom's inbox slot for its disk; 0: none */
+	uint32_t net;  /* net-dom's inbox slot for its port; 0: none */
 } guests[MAX_GUESTS];
 static uint64_t pool, guest_console;
 static uint32_t nstore;
@@ -45,6 +46,7 @@ void guests_init(const struct cloison_start_info *si)
 	guest_console = si_cap_or_none("guest-console");
 	nstore = store_open(si);
 	disks_init(si);
+	nets_init(si);
 }
 
 uint64_t guests_pool(void)
@@ -91,9 +93,10 @@ static uint64_t pool_free(void)
 	return free;
 }
 
-/* The steps after the domain exists; the first refusal is reported. disk:
- * the inbox slot storage-dom reserved for its disk (0: none). */
-static bool build(const struct store_guest *g, uint64_t dom, uint32_t disk)
+/* The steps after the domain exists; the first refusal is reported. disk,
+ * net: the inbox slots storage-dom and net-dom reserved for its disk and
+ * port (0: none). */
+static bool build(const struct store_guest *g, uint64_t dom, uint32_t disk, uint32_t net)
 {
 	uint64_t name[4] = { 0 }, con = 0, err, loaded = 0;
 
@@ -129,7 +132,7 @@ static bool build(const struct store_guest *g, uint64_t dom, uint32_t disk)
 		fail("create %s: its console cap: refused (%s)\n", g->name, cloison_err_name(err));
 		return false;
 	}
-	if (!disk_connect(g, dom, disk))
+	if (!disk_connect(g, dom, disk) || !net_connect(g, dom, net))
 		return false;
 	if ((err = cloison_domain_finish_build(dom)) || (err = cloison_domain_start(dom))) {
 		fail("create %s: start refused (%s)\n", g->name, cloison_err_name(err));
@@ -168,9 +171,13 @@ static void create(const char *name)
 		     MAX_GUESTS);
 		return;
 	}
-	/* Its disk first: a disk storage-dom refuses costs nothing. */
+	/* Its disk and port first: one a driver refuses costs nothing. */
 	if (!disk_reserve(g, &slot->disk))
 		return;
+	if (!net_reserve(g, &slot->net)) {
+		disk_disconnect(g->name, slot->disk);
+		return;
+	}
 	/* Its CSpace and the domain: dom0 lets go of the CSpace's CNode at
 	 * once (the core would refuse finish_build while it held it). */
 	err = cloison_untyped_retype(pool, CLOISON_TYPE_CNODE, GUEST_CSPACE_SLOTS, NONE, cn);
@@ -182,6 +189,7 @@ static void create(const char *name)
 	}
 	if (err) {
 		cloison_cap_delete(dom);
+		net_disconnect(g->name, slot->net);
 		disk_disconnect(g->name, slot->disk);
 		fail("create %s: its CSpace and domain object: %s (%s; dom0's pool has %lu "
 		     "bytes free)\n", g->name,
@@ -189,10 +197,12 @@ static void create(const char *name)
 		     cloison_err_name(err), pool_free());
 		return;
 	}
-	if (!build(g, dom, slot->disk)) {
-		/* Nothing half-built, undone in order: storage-dom forgets the
-		 * disk, then the domain goes with its cap (the core takes the
-		 * channel) and the core zeroes what it was given. */
+	if (!build(g, dom, slot->disk, slot->net)) {
+		/* Nothing half-built, undone in order: net-dom and
+		 * storage-dom forget the port and the disk, then the domain
+		 * goes with its cap (the core takes the channels) and the
+		 * core zeroes what it was given. */
+		net_disconnect(g->name, slot->net);
 		disk_disconnect(g->name, slot->disk);
 		cloison_cap_delete(dom);
 		return;
@@ -206,10 +216,12 @@ static void destroy(struct guest *gu)
 {
 	uint64_t err;
 
-	/* storage-dom first lets go of the disk (nothing of it left at the
-	 * device), then the core takes the channel with the guest. */
+	/* net-dom and storage-dom first let go of the port and the disk
+	 * (nothing of them left at the devices), then the core takes the
+	 * channels with the guest. */
+	net_disconnect(gu->cfg->name, gu->net);
 	disk_disconnect(gu->cfg->name, gu->disk);
-	gu->disk = 0;
+	gu->disk = gu->net = 0;
 	err = cloison_domain_destroy(gu->slot);
 
 	if (err && err != CLOISON_ERR_BAD_STATE) {
@@ -255,7 +267,7 @@ void guests_list(void)
 void guests_help(void)
 {
 	print("guests made at run time: create CONFIG, destroy NAME (list shows the store), "
-	      "disks (storage-dom's run-time clients); "
+	      "disks (storage-dom's run-time clients), ports (net-dom's run-time ports); "
 	      "stats: the core's objects and pages, dom0's pool\n");
 }
 
@@ -311,6 +323,10 @@ static bool run(char **w, unsigned n)
 	}
 	if (strcmp(w[0], "disks") == 0 && n == 1) {
 		disks_list();
+		return true;
+	}
+	if (strcmp(w[0], "ports") == 0 && n == 1) {
+		nets_list();
 		return true;
 	}
 	if (n != 2 || !(gu = guest(w[1])))

@@ -11,6 +11,8 @@
 
 #include <domain/core.h>
 
+#include "ring.h"
+
 /* The store (store.c): guest configs and their flat images. */
 struct store_guest {
 	char name[32], image[32], disk[32];
@@ -46,15 +48,67 @@ void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* For disks.c: dom0's pool. */
 uint64_t guests_pool(void);
 
-/* A guest's virtual disk (disks.c): the control channel to storage-dom; the
- * config's disk reserved before the guest is made (true if it has none;
- * *inbox: storage-dom's slot, 0 for none), connected while it is built
- * (refusals reported; the caller detaches), detached on any error and before
- * the guest is destroyed; `disks`: storage-dom's run-time clients. */
+/* A driver domain's control channel (drvctl.c): storage-dom's disk
+ * protocol (diskctl.h) and net-dom's port protocol (netctl.h) share their
+ * requests' numbers and the start of their answers. */
+#define DRVCTL_READY 2u
+#define DRVCTL_DETACH 3u
+#define DRVCTL_LIST 4u
+#define DRVCTL_MSG_MAX 56u /* RING_DATA */
+
+struct drvctl_head {
+	uint32_t status; /* 0: ok */
+	uint32_t slot;   /* the driver's inbox slot */
+	uint64_t value;  /* ATTACH: the channel's bytes */
+};
+
+struct drvctl {
+	const char *driver;                   /* "storage-dom", for messages */
+	uint32_t req_len, rsp_len;            /* the protocol's messages */
+	uint64_t channel_max;                 /* the largest channel it may ask for */
+	const char *(*status_name)(uint32_t);
+	struct ring_end ring;
+	uint64_t slot;                        /* dom0's end 0; CLOISON_SLOT_NONE: none */
+	uint64_t dom;                         /* dom0's cap (connect) to the driver */
+	uint32_t next_id;
+	const char *why;                      /* the last ask's failure */
+};
+
+/* The channel dom0's cap `ctl_cap` is end 0 of, and the driver's domain
+ * cap `dom_cap` (either CLOISON_SLOT_NONE if absent). */
+void drvctl_open(struct drvctl *c, const char *ctl_cap, const char *dom_cap);
+/* One request and its answer (rsp_len bytes), waiting a bounded time;
+ * false with c->why if none came or the channel broke. */
+bool drvctl_ask(struct drvctl *c, const void *req, uint32_t req_len, void *rsp,
+		uint32_t rsp_len);
+/* For `create GUEST`, `what` naming the disk or port in messages:
+ * ATTACH (the protocol's request `attach`): the driver's inbox slot and
+ * the channel's size, refusals reported; then domain_connect (end 1 in
+ * the guest's guest_slot, named cap_name) and READY; DETACH (reported,
+ * not failed: the core takes the end with the guest anyway). */
+bool drvctl_reserve(struct drvctl *c, const char *guest, const char *what, const void *attach,
+		    uint32_t *inbox, uint64_t *size);
+bool drvctl_connect(struct drvctl *c, const char *guest, const char *what, uint64_t dom,
+		    uint32_t guest_slot, const char *cap_name, uint32_t inbox, uint64_t size);
+void drvctl_detach(struct drvctl *c, const char *guest, uint32_t inbox);
+/* LIST index: the answer in rsp (rsp_len bytes); *end past the last. */
+bool drvctl_list(struct drvctl *c, uint32_t index, void *rsp, bool *end);
+
+/* A guest's virtual disk (disks.c) and switch port (nets.c), over the
+ * control channels "storage-ctl" and "net-ctl": reserved before the guest
+ * is made (true if the config has none; *inbox: the driver's slot, 0 for
+ * none), connected while it is built (refusals reported; the caller
+ * detaches), detached on any error and before the guest is destroyed;
+ * `disks` and `ports`: the drivers' run-time clients. */
 void disks_init(const struct cloison_start_info *si);
 bool disk_reserve(const struct store_guest *g, uint32_t *inbox);
 bool disk_connect(const struct store_guest *g, uint64_t dom, uint32_t inbox);
 void disk_disconnect(const char *guest, uint32_t inbox);
 void disks_list(void);
+void nets_init(const struct cloison_start_info *si);
+bool net_reserve(const struct store_guest *g, uint32_t *inbox);
+bool net_connect(const struct store_guest *g, uint64_t dom, uint32_t inbox);
+void net_disconnect(const char *guest, uint32_t inbox);
+void nets_list(void);
 
 #endif

@@ -20,23 +20,44 @@ struct config_header {
 	uint32_t count;
 };
 
-bool netguest_config_read(const char *cap, struct netguest_config *out, const char **why)
+/* A guest made at run time has no page at the end of its RAM (the core
+ * loads only its image; docs/dynamic-guests.md): the toolstack's store
+ * writes the same page, with the one entry of its run-time port, into this
+ * slot of the image instead, found by its mark (toolstack/cloison/store.py,
+ * NETGUEST_SLOT_MARK). */
+static const struct {
+	char mark[16];
+	uint8_t page[sizeof(struct config_header) + sizeof(struct netguest_config)];
+} runtime_slot __attribute__((used, aligned(16))) = { "CLNGSLOT-empty", { 0 } };
+
+/* The page of a guest of the description, else the run-time slot. */
+static const uint8_t *config_page(void)
 {
 	const struct cloison_start_info *si = si_get();
-	const uint8_t *page;
+	const uint8_t *page = runtime_slot.page;
+
+	if (si->mem_size >= NETGUEST_CONFIG_OFFSET &&
+	    memcmp((const void *)(uintptr_t)(si->mem_ipa + si->mem_size - NETGUEST_CONFIG_OFFSET),
+		   CONFIG_MAGIC, 8) == 0)
+		return (const uint8_t *)(uintptr_t)(si->mem_ipa + si->mem_size -
+						    NETGUEST_CONFIG_OFFSET);
+	/* The slot's bytes are the store's, not the initialiser's: keep the
+	 * compiler from folding its reads. */
+	__asm__("" : "+r"(page));
+	return page;
+}
+
+bool netguest_config_read(const char *cap, struct netguest_config *out, const char **why)
+{
+	const uint8_t *page = config_page();
 	struct config_header h;
 
-	if (si->mem_size < NETGUEST_CONFIG_OFFSET) {
-		*why = "no network configuration page";
-		return false;
-	}
-	page = (const uint8_t *)(uintptr_t)(si->mem_ipa + si->mem_size - NETGUEST_CONFIG_OFFSET);
 	memcpy(&h, page, sizeof(h));
 	if (memcmp(h.magic, CONFIG_MAGIC, 8) != 0 || h.version != CONFIG_VERSION) {
 		*why = "no network configuration page (no [[netport]] names this guest's channel?)";
 		return false;
 	}
-	if (h.count > NETGUEST_CONFIG_MAX) {
+	if (h.count > (page == runtime_slot.page ? 1u : NETGUEST_CONFIG_MAX)) {
 		*why = "network configuration: bad count";
 		return false;
 	}
@@ -140,7 +161,10 @@ static void ip4(ip4_addr_t *a, uint32_t host)
 bool netfront_lwip_attach(struct netfront_lwip *n, const struct netguest_config *cfg,
 			  uint32_t vintid, const char **why)
 {
-	const struct cloison_start_info_cap *c = si_find(cfg->cap);
+	/* Mapped by the toolstack for a guest of the description, here for
+	 * one made at run time (the core maps nothing into it for a channel
+	 * domain_connect made). */
+	const struct cloison_start_info_cap *c = si_find_mapped(cfg->cap);
 	uint64_t badge = ~0ull;
 	ip4_addr_t ip, mask, gw;
 	bool said = false;

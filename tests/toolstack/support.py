@@ -162,8 +162,13 @@ class CtlSystem(unittest.TestCase):
     """A test system booted on QEMU once for the class and driven through
     dom0's shell as `cloison ctl` does (test_ctl.py, test_connect.py):
     `toolstack/run --ctl SOCKET --log LOG IMAGE`, with a disk image of its
-    own. Subclasses set IMAGE (a path under the build directory)."""
+    own. Subclasses set IMAGE (a path under the build directory), and
+    may add QEMU arguments (qemu_args(), e.g. a NIC)."""
     IMAGE = None
+
+    @classmethod
+    def qemu_args(cls):
+        return []
 
     @classmethod
     def setUpClass(cls):
@@ -177,7 +182,7 @@ class CtlSystem(unittest.TestCase):
         # A disk of its own: the default one may be in use by another run.
         cls.qemu = subprocess.Popen(
             [os.path.join(ROOT, "toolstack/run"), "--ctl", cls.sock, "--log", cls.log,
-             os.path.join(cls.build, cls.IMAGE)],
+             os.path.join(cls.build, cls.IMAGE)] + cls.qemu_args(),
             env=dict(os.environ, CLOISON_BUILD=cls.build,
                      CLOISON_DISK=os.path.join(cls.tmp.name, "disk.img")),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -224,6 +229,15 @@ class CtlSystem(unittest.TestCase):
         while text not in self.log_text()[since:]:
             self.assertLess(time.monotonic(), deadline, "no %r on the console" % text)
             time.sleep(0.1)
+
+    def channel_ends(self):
+        """The channel caps of the last capability dump on the console:
+        [(domain, slot, object, end)], end "0" or "1"."""
+        import re
+        dump = self.log_text().rsplit("CLOISON-CAPDUMP BEGIN", 1)[1]
+        dump = dump.split("CLOISON-CAPDUMP END", 1)[0]
+        return re.findall(r"CAP domain=(\S+) slot=(\d+) type=channel object=(#\d+) "
+                          r"rights=0x[0-9a-f]+ badge=0x([01])", dump)
 
     def live_audit(self, desc, image_dirs):
         """dom0's `audit`, then `cloison audit DESC --live` on the console

@@ -40,12 +40,12 @@ class CompileTest(support.WorkDirTest):
     def test_default_checks(self):
         status, out, err = support.run("check", support.DEFAULT_TOML)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 13 domains, 25 objects, 42 caps (images not "
+        self.assertEqual(out, "%s: OK: 13 domains, 27 objects, 46 caps (images not "
                          "checked)\n" % support.DEFAULT_TOML)
         status, out, err = support.run("check", support.DEFAULT_TOML,
                                        "--image-path", self.images, "--hyp", self.hyp)
         self.assertEqual((status, err), (0, ""))
-        self.assertEqual(out, "%s: OK: 13 domains, 25 objects, 42 caps\n"
+        self.assertEqual(out, "%s: OK: 13 domains, 27 objects, 46 caps\n"
                          % support.DEFAULT_TOML)
 
     def test_default_content(self):
@@ -63,24 +63,29 @@ class CompileTest(support.WorkDirTest):
             (3, "guest2", "domain", "guest2", life),
             (4, "echo", "domain", "echo", ["query"]),
             (5, "pinger", "domain", "pinger", ["query"]),
-            (6, "storage", "domain", "storage", ["query"]),
-            (7, "logger", "domain", "logger", ["query"]),
-            (8, "linux", "domain", "linux", ["query", "console"]),
-            (9, "linux-guest", "domain", "linux-guest", ["query"]),
-            (10, "net", "domain", "net", ["query"]),
-            (11, "web10", "domain", "web10", ["query"]),
-            (12, "web20", "domain", "web20", ["query"]),
-            (13, "webnat", "domain", "webnat", ["query"]),
-            (14, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain"]),
-            (15, "guest-console", "console", "console", ["grant", "write", "input"]),
-            (16, "system", "system", "system", ["audit"])])
+            # connect and the control channels: run-time guests' disk
+            # and port (docs/dynamic-guests.md)
+            (6, "storage", "domain", "storage", ["query", "connect"]),
+            (7, "storage-ctl", "channel", "storage-ctl", ["read", "write"]),
+            (8, "logger", "domain", "logger", ["query"]),
+            (9, "linux", "domain", "linux", ["query", "console"]),
+            (10, "linux-guest", "domain", "linux-guest", ["query"]),
+            (11, "net", "domain", "net", ["query", "connect"]),
+            (12, "net-ctl", "channel", "net-ctl", ["read", "write"]),
+            (13, "web10", "domain", "web10", ["query"]),
+            (14, "web20", "domain", "web20", ["query"]),
+            (15, "webnat", "domain", "webnat", ["query"]),
+            (16, "pool", "untyped", "guestpool", ["retype_cnode", "retype_domain",
+                                                  "retype_channel"]),
+            (17, "guest-console", "console", "console", ["grant", "write", "input"]),
+            (18, "system", "system", "system", ["audit"])])
         for g in ("guest1", "guest2"):
             self.assertEqual(caps[g], [
                 (1, "console", "console", "console", ["write"])])
         self.assertEqual(caps["echo"][1], (2, "clients", "channel", "ping", ["read", "write"]))
         self.assertEqual(caps["pinger"][1], (2, "echo", "channel", "ping", ["read", "write"]))
         ends = [c["end"] for d in s["domains"] for c in d["caps"] if c["type"] == "channel"]
-        self.assertEqual(ends, [0, 1, 0, 1, 0, 0, 0, 1, 1, 1])
+        self.assertEqual(ends, [0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1])
         # net-dom: the NIC, its interrupt and the switch's end of each web
         # guest's channel; each web guest the other end of its own.
         self.assertEqual(caps["net"][1:], [
@@ -88,13 +93,15 @@ class CompileTest(support.WorkDirTest):
             (3, "uplink-irq", "irq", "net0-irq", ["receive"]),
             (4, "web10", "channel", "web10-net", ["read", "write"]),
             (5, "web20", "channel", "web20-net", ["read", "write"]),
-            (6, "webnat", "channel", "webnat-net", ["read", "write"])])
+            (6, "webnat", "channel", "webnat-net", ["read", "write"]),
+            (7, "ctl", "channel", "net-ctl", ["read", "write"])])
         for g in ("web10", "web20", "webnat"):
             self.assertEqual(caps[g][1:], [(2, "net", "channel", g + "-net", ["read", "write"])])
         self.assertEqual(caps["storage"][1:], [
             (2, "disk", "device", "disk0-mmio", ["read", "write"]),
             (3, "disk-irq", "irq", "disk0-irq", ["receive"]),
-            (4, "logger-disk", "channel", "logger-disk", ["read", "write"])])
+            (4, "logger-disk", "channel", "logger-disk", ["read", "write"]),
+            (5, "ctl", "channel", "storage-ctl", ["read", "write"])])
         # The Linux guest's VMM: its console and its guest, nothing else;
         # the guest holds no cap and waits for its VMM to start it.
         self.assertEqual(caps["linux"], [
@@ -174,8 +181,8 @@ class CompileTest(support.WorkDirTest):
             if o["type"] in (1, 8):     # pools and channels, checked by name below too
                 ranges.append((o["phys"], o["phys"] + o["size"]))
         self.assertEqual([o["name"] for o in pol["objects"] if "phys" in o and o["size"]],
-                         ["disk0-mmio", "net0-mmio", "ping", "logger-disk", "web10-net",
-                          "web20-net", "webnat-net", "guestpool"])
+                         ["disk0-mmio", "net0-mmio", "ping", "logger-disk", "storage-ctl",
+                          "web10-net", "web20-net", "webnat-net", "net-ctl", "guestpool"])
         ranges.sort()
         for (a, b), (c, _) in zip(ranges, ranges[1:]):
             self.assertLessEqual(b, c)

@@ -99,10 +99,7 @@ class ConnectedGuests(support.CtlSystem):
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("[held] control-domain", out.stdout)
         self.assertIn("[held] live-subset", out.stdout)
-        dump = self.log_text().rsplit("CLOISON-CAPDUMP BEGIN", 1)[1]
-        dump = dump.split("CLOISON-CAPDUMP END", 1)[0]
-        ends = re.findall(r"CAP domain=(\S+) slot=(\d+) type=channel object=(#\d+) "
-                          r"rights=0x[0-9a-f]+ badge=0x([01])", dump)
+        ends = self.channel_ends()
         # the guest's end 1 and storage-dom's end 0 in its inbox; none dom0's
         self.assertEqual(sorted((d, e) for d, _, _, e in ends), [("storage", "0"),
                                                                ("web1", "1")])

@@ -104,6 +104,156 @@ class Vlan(unittest.TestCase):
             self.assertIn(reason, str(cm.exception), text)
 
 
+RUNTIME = """
+[[channel]]
+name = "net-ctl"
+size = "4K"
+
+[[netport]]
+RTLINES
+""".strip("\n")
+
+
+DOM0 = """[[domain]]
+name = "dom0"
+image = "dom0"
+memory = "4M"
+  [[domain.cap]]
+  name = "net-ctl"
+  object = "net-ctl"
+  rights = ["read", "write"]
+
+"""
+
+
+def switch(desc):
+    return next(d for d in desc.domains if d.name == "net")
+
+
+def check_runtime(*lines, inbox=2, ctl=True):
+    """BASE with a run-time port of `lines` (a mac added if none), the switch
+    given a connect inbox and end 1 of "net-ctl" named "ctl" (or not)."""
+    if not any(x.startswith("mac =") for x in lines):
+        lines = ('mac = "02:00:00:00:00:20"',) + lines
+    text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\n\n' +
+                        RUNTIME.replace("RTLINES", "\n".join(lines)))
+    net = 'name = "net"\nimage = "net-dom"\nmemory = "4M"\n'
+    extra = "connect_inbox = %d\n" % inbox if inbox else ""
+    extra += ('  [[domain.cap]]\n  name = "%s"\n  object = "net-ctl"\n'
+              '  rights = ["read", "write"]\n' % ("ctl" if ctl else "control"))
+    text = text.replace(net, net + extra).replace("[[domain]]\n" + net, DOM0 + "[[domain]]\n" + net)
+    desc, diags = D.parse("sys.toml", text)
+    line = text.splitlines().index("[[netport]]", text.splitlines().index("[[netport]]") + 1)
+    # the line of the first of `lines` (after the header and the mac)
+    return desc, [(d.line, d.kind, d.message) for d in diags if not d.warning], line + 3
+
+
+class RuntimePorts(unittest.TestCase):
+    """[[netport]] with runtime = true (docs/net-dom.md, "Run-time ports"):
+    no channel, a number, net-dom with a connect inbox and its "ctl" end;
+    each mistake an error naming the field."""
+
+    def test_a_run_time_port_in_the_table_and_the_inbox_in_the_nat_block(self):
+        desc, errs, _ = check_runtime("runtime = true", "port = 7", 'ip = ["10.0.2.30"]',
+                                      'vlan = "10"')
+        self.assertEqual(errs, [])
+        blob = netports.config_blob(desc, switch(desc))
+        self.assertEqual(netports.CONFIG_HEADER.unpack_from(blob)[2], 3)
+        rt = netports.CONFIG_ENTRY.unpack_from(blob, 16 + 2 * 160)
+        self.assertEqual(rt[0].rstrip(b"\0"), b"@7")     # net-dom/config.h CFG_RUNTIME_MARK
+        self.assertEqual(rt[2], bytes.fromhex("020000000020"))
+        self.assertEqual((rt[6], rt[7]), (1, 10))          # one ip, pvid 10
+        nat = netports.NAT_HEADER.unpack_from(blob, netports.NAT_OFFSET)
+        self.assertEqual(nat[5], 2)                        # the connect inbox's slots
+        # without a run-time port the field stays 0
+        desc, errs = check('ip = ["10.0.0.10"]')
+        blob = netports.config_blob(desc, desc.domains[0])
+        self.assertEqual(netports.NAT_HEADER.unpack_from(blob, netports.NAT_OFFSET)[5], 0)
+
+    def test_each_mistake_named(self):
+        cases = [
+            (("runtime = true",), {}, -2, "port", "missing required field 'port'"),
+            (("runtime = true", "port = 0"), {}, 1, "port", "valid values are 1..63"),
+            (("runtime = true", "port = 64"), {}, 1, "port", "valid values are 1..63"),
+            (("runtime = true", "port = 3", 'channel = "g-net"'), {}, 2, "channel",
+             "a run-time port has no channel"),
+            (("runtime = true", "port = 3"), {"inbox": 0}, 0, "runtime",
+             "has no connect_inbox"),
+            (("runtime = true", "port = 3"), {"ctl": False}, 0, "runtime",
+             'holds no channel cap named "ctl"'),
+            # (and, with no runtime = true, the channel is missing too)
+            (("port = 3",), {}, 0, "port", "numbers a run-time port"),
+        ]
+        for lines, kw, field_at, field, text in cases:
+            _, errs, line = check_runtime(*lines, **kw)
+            if lines == ("port = 3",):
+                self.assertIn("missing required field 'channel'", errs.pop(0)[2])
+            self.assertEqual(len(errs), 1, "%s: %s" % (lines, errs))
+            self.assertEqual(errs[0][0], line + field_at, lines)
+            self.assertIn(field, errs[0][2], lines)
+            self.assertIn(text, errs[0][2], lines)
+
+    def test_the_store_writes_the_ports_address_into_a_guests_image(self):
+        from cloison import guestconfig, netguest, store
+        desc, errs, _ = check_runtime("runtime = true", "port = 7", 'ip = ["10.0.2.30"]',
+                                      'vlan = "10"')
+        self.assertEqual(errs, [])
+        cfg = guestconfig.GuestConfig("web7.toml")
+        cfg.net_port = 7
+        room = netguest.CONFIG_HEADER.size + netguest.CONFIG_ENTRY.size
+        flat = b"code" + netguest.SLOT_MARK + bytes(room) + b"data"
+        out = store._with_net_page(desc, cfg, flat)
+        self.assertEqual(len(out), len(flat))
+        page = out[4 + len(netguest.SLOT_MARK):][:room]
+        self.assertEqual(netguest.CONFIG_HEADER.unpack_from(page), (b"CLNGCFG1", 1, 1))
+        cap, ip, prefix, gw, ping, _ = netguest.CONFIG_ENTRY.unpack_from(page, 16)
+        # "net", its address, everything through the uplink's gateway (bridge)
+        self.assertEqual((cap.rstrip(b"\0"), ip, prefix, gw, ping),
+                         (b"net", 0x0a00021e, 32, 0x0a000202, 0x0a000202))
+        self.assertTrue(out.endswith(b"data"))
+        # a port the description lacks, or an image without the slot: unchanged
+        cfg.net_port = 9
+        self.assertEqual(store._with_net_page(desc, cfg, flat), flat)
+        cfg.net_port = 7
+        self.assertEqual(store._with_net_page(desc, cfg, b"code" + bytes(100)),
+                         b"code" + bytes(100))
+
+    def test_the_audit_reports_run_time_ports(self):
+        import os
+        path = os.path.join(support.ROOT, "tests/system/systems/netconnect.toml")
+        status, out, err = support.run("audit", path)
+        self.assertEqual((status, err), (0, ""))
+        # dynamic-bound: the switch dom0 may connect guests to, with its ports
+        self.assertIn("may connect the guests it creates to driver domain 'net': each a "
+                      "channel from its pools, end 1 in the guest, end 0 in one of the 2 "
+                      "slots of 'net''s connect inbox (slots 14..15); 'dom0' holds neither "
+                      "end; its run-time ports: 3, 4, 5 (MAC, addresses, mode and VLANs as "
+                      "the description gives them)", out)
+        # net-relay: each run-time port with its identity
+        self.assertIn("note: switch 'net': run-time port 3 -> the guest made at run time that "
+                      "dom0 connects to it (bridge; mac 52:54:00:00:0b:03; ip 10.0.2.20; "
+                      "vlan 10)", out)
+        self.assertIn("run-time port 5 -> the guest made at run time that dom0 connects to it "
+                      "(nat; mac 52:54:00:00:0b:05; ip 192.168.1.20", out)
+        self.assertIn("[held] control-domain", out)
+        self.assertIn("[held] dynamic-bound", out)
+
+    def test_a_number_twice_and_a_mac_twice(self):
+        text = BASE.replace("PORTLINES", 'mac = "02:00:00:00:00:10"\n\n' + RUNTIME.replace(
+            "RTLINES", 'runtime = true\nport = 3\nmac = "02:00:00:00:00:20"\n\n'
+            '[[netport]]\nruntime = true\nport = 3\nmac = "02:00:00:00:00:21"\n\n'
+            '[[netport]]\nruntime = true\nport = 4\nmac = "02:00:00:00:00:20"'))
+        net = 'name = "net"\nimage = "net-dom"\nmemory = "4M"\n'
+        text = text.replace(net, net + 'connect_inbox = 2\n  [[domain.cap]]\n  name = "ctl"\n'
+                            '  object = "net-ctl"\n  rights = ["read", "write"]\n')
+        text = text.replace("[[domain]]\n" + net, DOM0 + "[[domain]]\n" + net)
+        _, diags = D.parse("sys.toml", text)
+        msgs = [d.message for d in diags if not d.warning]
+        self.assertEqual(len(msgs), 2, msgs)
+        self.assertIn("port 3 is also the run-time port of line", msgs[0])
+        self.assertIn("run-time port 4: mac already belongs to the run-time port 3", msgs[1])
+
+
 class PortErrors(unittest.TestCase):
     def test_good_description_accepted_and_table(self):
         desc, errs = check('ip = ["10.0.0.10"]', 'vlan = "10p/20"', 'rate = "1M/s@20ms"')

@@ -131,9 +131,9 @@ class PackTest(support.WorkDirTest):
         self.assertEqual(data, json.loads(inspect.as_json(inspect.read(support.read(out)))))
         self.assertEqual(data["bundle"]["base"], seg.paddr)
         self.assertEqual([c["name"] for c in data["domains"][0]["caps"]],
-                         ["console", "guest1", "guest2", "echo", "pinger", "storage", "logger",
-                          "linux", "linux-guest", "net", "web10", "web20", "webnat", "pool",
-                          "guest-console", "system"])
+                         ["console", "guest1", "guest2", "echo", "pinger", "storage",
+                          "storage-ctl", "logger", "linux", "linux-guest", "net", "net-ctl",
+                          "web10", "web20", "webnat", "pool", "guest-console", "system"])
         # The bare policy is readable too, with the same policy content.
         status, js2, err = support.run("inspect", "--json", pol_path)
         self.assertEqual(status, 0)

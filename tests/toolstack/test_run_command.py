@@ -169,7 +169,7 @@ class ShellTest(support.WorkDirTest):
             life = "start,stop,resume,destroy,query"
             for n, name, rights in ((1, "guest1", life), (2, "guest2", life),
                                     (3, "echo", "query"), (4, "pinger", "query"),
-                                    (5, "storage", "query"), (6, "logger", "query")):
+                                    (5, "storage", "query,connect"), (6, "logger", "query")):
                 self.assertRegex(listing, r"\[dom0\] %s +domain %d, running +cpu +\d+ ms, "
                                  r"rights %s\n" % (name, n, rights))
             # Ctrl-U erases what was typed; spaces around words do not matter.

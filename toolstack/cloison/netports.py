@@ -23,6 +23,11 @@ system description (docs/net-dom.md, docs/net-protocol.md).
     quota = 128               # NAT: mappings this guest may hold
     forward = ["tcp:8080:80"] # NAT: uplink port 8080 -> this guest's port 80
 
+    [[netport]]               # a run-time port: no channel; dom0 connects a
+    runtime = true            # guest it creates whose config's [net] names
+    port = 3                  # this number (net-dom needs a connect_inbox and
+    mac = "52:54:00:00:01:03" # a "ctl" channel to dom0's "net-ctl")
+
 VLAN grammar (xl-network-configuration's `vlan=`): VIDs 1..4094 separated
 by '/'; an item is `N`, `N-M` (a range) or `N+SxC` (C VIDs from N in steps
 of S); `p` after a single VID marks the PVID, `u` after the PVID makes it
@@ -44,7 +49,9 @@ NAT_TIMEOUTS = (("nat_udp", 300, 120), ("nat_tcp_established", 7440, 7440),
 UPLINK_KEYS = ("device", "irq", "mac", "ip", "gateway", "vlan", "native", "ageing",
                "rate", "mtu", "nat_filter", "nat_refresh") + tuple(k for k, _, _ in NAT_TIMEOUTS)
 PORT_KEYS = ("channel", "mac", "ip", "vlan", "native", "mode", "rate", "gateway",
-             "dhcp", "ipv6", "quota", "forward")
+             "dhcp", "ipv6", "quota", "forward", "runtime", "port")
+RUNTIME_MARK = "@"          # a run-time port's cap field: "@" and its number
+PORT_MIN, PORT_MAX = 1, 63  # a run-time port's number (cloison.guestconfig's [net] port)
 MODES = {"bridge": 0, "router": 1, "nat": 2}
 NAT_FILTERS = {"address": 0, "endpoint": 1}
 NAT_QUOTA_MAX = 512         # net-dom/nat.h NAT_MAPPINGS
@@ -69,7 +76,8 @@ CONFIG_HEADER = struct.Struct("<8sII")                 # magic, version, count
 # ip[4], rate bytes, rate us, gateway, ageing s, ranges[12] (lo, hi)
 CONFIG_ENTRY = struct.Struct("<32s32s6sBBBBHHH16sIIII48s")
 # NAT's settings, at NAT_OFFSET in the table (net-dom/config.h struct
-# config_nat): n_forwards, filter, refresh, pad, mtu, pad, the four
+# config_nat): n_forwards, filter, refresh, pad, mtu, the connect inbox's
+# slots (when the switch has run-time ports), the four
 # timeouts (s), inside gateway; then NAT_FORWARDS forwards: proto, port
 # index, external port, inside port, pad.
 NAT_OFFSET = NET_CONFIG_SIZE - 512
@@ -178,12 +186,22 @@ class Port:
         self.nat_filter = "address"
         self.nat_refresh = False
         self.nat_timeouts = [d for _, d, _ in NAT_TIMEOUTS]
+        self.number = None      # a run-time port: its number (no channel)
+        self.switch_dom = None  # ... and the switch serving it
 
     def switch(self):
         """The switch domain: the holder of end 0 or of the NIC."""
         if self.uplink:
             return self.device.holder.domain if self.device else None
+        if self.number is not None:
+            return self.switch_dom
         return self.channel.ends[0].domain if self.channel else None
+
+    @property
+    def label(self):
+        if self.number is not None:
+            return "run-time port %d" % self.number
+        return "port on channel '%s'" % self.channel.name
 
 
 def _mac(r, t, path, ctx):
@@ -318,8 +336,16 @@ def check(checker, data):
         ctx = "netport #%d" % (n + 1)
         checker.fields(t, path, PORT_KEYS, ctx)
         p = Port(checker.pos.line(path))
-        cname = checker.string(t, "channel", path, ctx, required=True)
-        if cname is not None:
+        runtime = checker.boolean(t, "runtime", path, ctx, False)
+        cname = checker.string(t, "channel", path, ctx, required=not runtime)
+        if runtime:
+            if not _runtime(checker, t, path, ctx, p, uplink, d.netports):
+                continue
+            ctx = p.label
+        elif "port" in t:
+            checker.err(path + ("port",), "bad-netport", "%s: 'port' numbers a run-time port "
+                        "(runtime = true); a boot port is numbered by its place" % ctx)
+        if cname is not None and not runtime:
             ctx = "netport on channel '%s'" % cname
             p.channel = disks.backend_channel(checker, cname, path, ctx, "bad-netport",
                                               "a switch port", "another port",
@@ -359,11 +385,13 @@ def check(checker, data):
             p.gateway = _ip(checker, path + ("gateway",), ctx, gw, "gateway")
         p.dhcp = checker.boolean(t, "dhcp", path, ctx, False)
         p.ipv6 = checker.boolean(t, "ipv6", path, ctx, False)
-        if p.channel is None:
+        if p.channel is None and p.number is None:
             continue
         if uplink is None:
             checker.err(path, "bad-netport", "%s: no [[uplink]] names the switch's NIC" % ctx)
             continue
+        if p.number is not None:
+            p.switch_dom = uplink.switch()
         if uplink.device and p.switch() is not uplink.switch():
             checker.err(path + ("channel",), "bad-netport", "%s: end 0 is held by domain "
                         "'%s', the uplink by '%s': a port's end 0 belongs to the switch"
@@ -378,7 +406,7 @@ def check(checker, data):
         for o in d.netports[1:]:
             if o.mac == p.mac and p.mac is not None:
                 checker.err(path + ("mac",), "bad-netport", "%s: mac already belongs to the "
-                            "port on channel '%s' (line %d)" % (ctx, o.channel.name, o.line))
+                            "%s (line %d)" % (ctx, o.label, o.line))
                 break
         else:
             d.netports.append(p)
@@ -388,6 +416,42 @@ def check(checker, data):
         if len(ports) + 1 > CONFIG_MAX:
             checker.err(ports[CONFIG_MAX - 1].line, "bad-netport",
                         "the switch has %d ports; at most %d" % (len(ports) + 1, CONFIG_MAX))
+
+
+def _runtime(r, t, path, ctx, p, uplink, ports):
+    """A run-time port's own fields: a number, no channel, and a switch
+    that can take clients at run time (docs/net-dom.md, "Run-time ports").
+    False if it cannot be one."""
+    if "channel" in t:
+        r.err(path + ("channel",), "bad-netport", "%s: a run-time port has no channel (the "
+              "core makes one for each guest dom0 connects to it)" % ctx)
+        return False
+    number = r.integer(t, "port", path, ctx, required=True)
+    if number is None:
+        return False
+    if not PORT_MIN <= number <= PORT_MAX:
+        r.err(path + ("port",), "bad-netport", "%s: port %d: valid values are %d..%d (0 is "
+              "the uplink)" % (ctx, number, PORT_MIN, PORT_MAX))
+        return False
+    p.number = number
+    other = next((o for o in ports if o.number == number), None)
+    if other is not None:
+        r.err(path + ("port",), "bad-netport", "%s: port %d is also the run-time port of "
+              "line %d" % (ctx, number, other.line))
+        return False
+    sw = uplink.switch() if uplink is not None and uplink.device else None
+    if sw is not None and not sw.connect_inbox:
+        r.err(path + ("runtime",), "bad-netport", "%s: runtime = true, but the switch '%s' has "
+              "no connect_inbox: it cannot take clients at run time" % (p.label, sw.name))
+        return False
+    if sw is not None and not any(c.name == "ctl" and c.obj is not None
+                                  and c.obj.kind == "channel" and c in c.obj.ends[1:2]
+                                  for c in sw.caps):
+        r.err(path + ("runtime",), "bad-netport", "%s: runtime = true, but the switch '%s' "
+              "holds no channel cap named \"ctl\" (end 1 of dom0's \"net-ctl\"): nobody could connect a guest "
+              "to this port" % (p.label, sw.name))
+        return False
+    return True
 
 
 def _nat_uplink(r, t, path, ctx, p):
@@ -469,8 +533,8 @@ def _nat_fits(r, path, ctx, p, uplink, ports):
             return False
         if o.gateway != p.gateway:
             r.err(path + ("gateway",), "bad-netport", "%s: inside gateway %s, but the NAT "
-                  "port on channel '%s' (line %d) has %s: NAT ports share one inside "
-                  "gateway" % (ctx, p.gateway, o.channel.name, o.line, o.gateway))
+                  "%s (line %d) has %s: NAT ports share one inside "
+                  "gateway" % (ctx, p.gateway, o.label, o.line, o.gateway))
             return False
         for proto, ext, _ in o.forwards:
             taken[(proto, ext)] = o
@@ -478,8 +542,7 @@ def _nat_fits(r, path, ctx, p, uplink, ports):
         if (proto, ext) in taken:
             o = taken[(proto, ext)]
             r.err(path + ("forward",), "bad-netport", "%s: %s port %d is already forwarded "
-                  "to the port on channel '%s' (line %d)" % (ctx, proto, ext, o.channel.name,
-                                                              o.line))
+                  "to the %s (line %d)" % (ctx, proto, ext, o.label, o.line))
             return False
         taken[(proto, ext)] = p
     if len(set(taken)) > NAT_FORWARDS:
@@ -494,7 +557,10 @@ def _ip_bytes(ips):
 
 
 def _entry(p):
-    cap = (p.device.holder.name if p.uplink else p.channel.ends[0].name).encode()
+    if p.number is not None:
+        cap = ("%s%d" % (RUNTIME_MARK, p.number)).encode()
+    else:
+        cap = (p.device.holder.name if p.uplink else p.channel.ends[0].name).encode()
     irq = p.irq.holder.name.encode() if p.uplink and p.irq else b""
     flags = (F_HAS_MAC if p.mac else 0) | (F_DHCP if p.dhcp else 0) | (F_IPV6 if p.ipv6 else 0)
     ranges = vid_ranges(p.vlan.vids)
@@ -525,8 +591,11 @@ def _nat_blob(ports):
     fwds = [(proto, ports.index(p), ext, inside) for p in nat
             for proto, ext, inside in p.forwards]
     gw = nat[0].gateway.packed if nat else bytes(4)
-    out = NAT_HEADER.pack(len(fwds), NAT_FILTERS[up.nat_filter], up.nat_refresh, 0, up.mtu, 0,
-                          *up.nat_timeouts, gw)
+    sw = up.switch()
+    inbox = sw.connect_inbox if sw is not None and any(p.number is not None for p in ports) \
+        else 0
+    out = NAT_HEADER.pack(len(fwds), NAT_FILTERS[up.nat_filter], up.nat_refresh, 0, up.mtu,
+                          inbox, *up.nat_timeouts, gw)
     for proto, index, ext, inside in fwds:
         out += NAT_FORWARD.pack({"tcp": 6, "udp": 17}[proto], index, ext, inside, 0)
     return out

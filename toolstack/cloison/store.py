@@ -21,7 +21,7 @@ The reader is domains/dom0/store.c; the layout is fixed here and there.
 """
 import struct
 
-from . import elf, guestconfig, images
+from . import elf, guestconfig, images, netguest
 from .description import DOMAIN_IPA_BASE
 from .errors import DescriptionError, Diagnostic
 
@@ -80,6 +80,8 @@ def read(desc, dom, image_path):
                                     "(%d bytes) does not fit the guest's memory"
                                     % (dom.ctx, shown, cfg.image, len(flat))))
             continue
+        if cfg.net_port:
+            flat = _with_net_page(desc, cfg, flat)
         dom.store_configs.append((cfg, flat))
     return diags
 
@@ -99,6 +101,20 @@ def flatten(img):
         raw = img.segment_bytes(s)
         out[s.paddr - DOMAIN_IPA_BASE:s.paddr - DOMAIN_IPA_BASE + len(raw)] = raw
     return bytes(out)
+
+
+def _with_net_page(desc, cfg, flat):
+    """The image with its network front end's slot (netguest.SLOT_MARK)
+    holding the page of the run-time port the config's [net] names, so the
+    guest knows its address. An image without the slot, or a port the
+    description does not declare (net-dom refuses it at create), is left
+    as it is."""
+    page = netguest.runtime_page(desc, cfg.net_port)
+    at = flat.find(netguest.SLOT_MARK)
+    if page is None or at < 0 or flat.find(netguest.SLOT_MARK, at + 1) >= 0:
+        return flat
+    at += len(netguest.SLOT_MARK)
+    return flat[:at] + page + flat[at + len(page):]
 
 
 def blob(dom):

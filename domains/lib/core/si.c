@@ -56,27 +56,49 @@ const struct cloison_start_info_cap *si_find(const char *name)
 	return NULL;
 }
 
+/* The channels si_find_mapped mapped: copies of their start-info entries
+ * with the IPA filled in. The page itself stays as the core wrote it (the
+ * runtime with the MMU on maps it read-only). */
+#define MAPPED_MAX 8u
+static struct cloison_start_info_cap mapped[MAPPED_MAX];
+static uint32_t n_mapped;
+
+/* The end of the highest region mapped so far (start-info's and ours). */
+static uint64_t mapped_end(void)
+{
+	uint64_t end = CHANNEL_IPA_BASE;
+
+	for (uint32_t i = 0; i < cap_count(); i++)
+		if (info->caps[i].ipa != ~0ull && info->caps[i].ipa + info->caps[i].size > end)
+			end = info->caps[i].ipa + info->caps[i].size;
+	for (uint32_t i = 0; i < n_mapped; i++)
+		if (mapped[i].ipa + mapped[i].size > end)
+			end = mapped[i].ipa + mapped[i].size;
+	return end;
+}
+
 const struct cloison_start_info_cap *si_find_mapped(const char *name)
 {
-	/* The start-info page is this domain's own RAM. */
-	struct cloison_start_info_cap *c = (struct cloison_start_info_cap *)(uintptr_t)si_find(name);
-	uint64_t ipa = CHANNEL_IPA_BASE, pa = 0, size = 0;
+	const struct cloison_start_info_cap *c = si_find(name);
+	uint64_t ipa, pa = 0, size = 0;
 
 	if (!c || c->ipa != ~0ull || c->type != CLOISON_TYPE_CHANNEL)
 		return c;
+	for (uint32_t i = 0; i < n_mapped; i++)
+		if (mapped[i].slot == c->slot)
+			return &mapped[i];
+	if (n_mapped == MAPPED_MAX)
+		return c;
 	/* Past every region mapped so far, on a 2 MiB boundary. */
-	for (uint32_t i = 0; i < cap_count(); i++)
-		if (info->caps[i].ipa != ~0ull && info->caps[i].ipa + info->caps[i].size > ipa)
-			ipa = info->caps[i].ipa + info->caps[i].size;
-	ipa = (ipa + 0x1fffff) & ~0x1fffffull;
+	ipa = (mapped_end() + 0x1fffff) & ~0x1fffffull;
 	if (cloison_memory_phys(c->slot, &pa, &size) != CLOISON_ERR_OK ||
 	    cloison_memory_map(c->slot, ipa, CLOISON_RIGHT_CHANNEL_READ |
 				   CLOISON_RIGHT_CHANNEL_WRITE) != CLOISON_ERR_OK)
 		return c;
-	/* Record where the cap is now. */
-	c->ipa = ipa;
-	c->size = size;
-	return c;
+	mapped[n_mapped] = *c;
+	mapped[n_mapped].ipa = ipa;
+	mapped[n_mapped].size = size;
+	return &mapped[n_mapped++];
 }
 
 uint64_t si_ram_pa(const volatile void *p)
@@ -118,6 +140,22 @@ uint64_t si_cap(const char *name)
 		runtime_panic("missing cap \"%s\" (check the system description)", name);
 	}
 	return c->slot;
+}
+
+uint32_t si_cspace_slots(void)
+{
+	uint32_t lo = 1, hi = CLOISON_CNODE_MAX_SLOTS + 1;
+
+	/* The first slot cap_identify calls invalid, by bisection. */
+	while (lo + 1 < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (cloison_cap_identify(mid - 1, NULL, NULL, NULL) == CLOISON_ERR_INVALID_SLOT)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return lo;
 }
 
 uint64_t si_free_slot(uint64_t after)

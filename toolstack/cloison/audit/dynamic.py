@@ -162,13 +162,18 @@ def _check_connects(m, c, cr):
                            "channels (no retype_channel): domain_connect is refused"
                            % (dom.name, drv.name))
         else:
+            ports = [str(p.obj) for p in getattr(m, "netports", [])
+                     if p.kind == "runtime" and p.switch == drv.name]
             c.notes.append("domain '%s' may connect the guests it creates to driver domain "
                            "'%s': each a channel from its pools, end 1 in the guest, end 0 "
                            "in one of the %d slots of '%s''s connect inbox (slots %d..%d); "
-                           "'%s' holds neither end"
+                           "'%s' holds neither end%s"
                            % (dom.name, drv.name, drv.inbox_slots, drv.name,
                               drv.cspace_slots - drv.inbox_slots, drv.cspace_slots - 1,
-                              dom.name))
+                              dom.name,
+                              "; its run-time ports: %s (MAC, addresses, mode and VLANs "
+                              "as the description gives them)" % ", ".join(ports)
+                              if ports else ""))
 
 
 def connected_end(m, creators, dc):

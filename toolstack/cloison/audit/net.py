@@ -17,8 +17,8 @@ class NetPort:
 
     def __init__(self, switch, kind, obj, guest, mode, mac, ips, extra):
         self.switch = switch    # the switch domain's name
-        self.kind = kind        # "uplink" or "port"
-        self.obj = obj          # the NIC device or the port's channel
+        self.kind = kind        # "uplink", "port" or "runtime" (no channel)
+        self.obj = obj          # the NIC device, the port's channel or number
         self.guest = guest      # port: the domain holding end 1 (or None)
         self.mode = mode
         self.mac = mac
@@ -27,9 +27,11 @@ class NetPort:
 
     def text(self):
         where = ("uplink device '%s'" % self.obj if self.kind == "uplink"
+                 else "run-time port %s -> the guest made at run time that dom0 connects "
+                 "to it" % self.obj if self.kind == "runtime"
                  else "port channel '%s' -> %s" % (
                      self.obj, "domain '%s'" % self.guest if self.guest else "no guest"))
-        bits = [self.mode] if self.kind == "port" else []
+        bits = [self.mode] if self.kind != "uplink" else []
         if self.mac:
             bits.append("mac " + self.mac)
         if self.ips:
@@ -51,8 +53,11 @@ def from_description(desc):
             out.append(NetPort(sw.name if sw else "?", "uplink", p.device.name, None,
                                "uplink", mac, ips, extra))
             continue
-        ends = p.channel.ends
-        guest = ends[1].domain.name if len(ends) > 1 and ends[1].domain else None
+        if p.number is not None:
+            guest = None
+        else:
+            ends = p.channel.ends
+            guest = ends[1].domain.name if len(ends) > 1 and ends[1].domain else None
         if p.mode == "bridge":
             extra = [vlan]
             if not ips:
@@ -65,8 +70,12 @@ def from_description(desc):
             extra = []
         if p.rate[0]:
             extra.append("rate %d bytes per %d us" % p.rate)
-        out.append(NetPort(sw.name if sw else "?", "port", p.channel.name, guest, p.mode, mac,
-                           ips, extra))
+        if p.number is not None:
+            out.append(NetPort(sw.name if sw else "?", "runtime", p.number, None, p.mode, mac,
+                               ips, extra))
+        else:
+            out.append(NetPort(sw.name if sw else "?", "port", p.channel.name, guest, p.mode,
+                               mac, ips, extra))
     return out
 
 
@@ -88,7 +97,7 @@ def check_net(m, reach):
                 % (p.guest, p.obj, p.switch, ", ".join("'%s'" % d for d in devices)),
                 [p.guest], [p.obj] + devices))
     if c.status == HELD:
-        n = sum(1 for p in ports if p.kind == "port")
+        n = sum(1 for p in ports if p.kind != "uplink")
         c.summary = ("%s, none relayed to a device" % plural(n, "switch port")
                      if ports else "no switch in this system")
     return c

@@ -21,8 +21,10 @@ const struct cloison_start_info_cap *si_find(const char *name);
 /*
  * The same, but a channel cap the domain was given unmapped (a guest made at
  * run time: its start-info entry says ipa all ones) is first mapped, read
- * and write, past the regions mapped so far, and its entry updated. The
- * front ends look their channel up this way.
+ * and write, past the regions mapped so far; the answer is then a copy of
+ * its entry with the IPA and size filled in (the page stays as the core
+ * wrote it: read-only with the MMU on). The front ends look their channel
+ * up this way.
  */
 const struct cloison_start_info_cap *si_find_mapped(const char *name);
 
@@ -35,6 +37,10 @@ uint64_t si_cap(const char *name);
 
 /* The same, but CLOISON_SLOT_NONE when absent (for optional caps). */
 uint64_t si_cap_or_none(const char *name);
+
+/* The number of slots of this domain's CSpace (a driver's connect inbox
+ * is its last ones, docs/dynamic-guests.md). */
+uint32_t si_cspace_slots(void);
 
 /* An empty slot of this domain's CSpace above `after`, or 0 when there is
  * none (where a domain building others puts the caps it makes). */
