@@ -33,14 +33,17 @@ void ctl_server_answer(struct ctl_server *s, uint32_t id, const void *rsp, uint3
 
 bool ctl_server_poll(struct ctl_server *s, void (*request)(const struct ring_msg *m))
 {
-	bool progress = false;
 	struct ring_msg m;
+	uint32_t n = 0;
 
-	while (s->open && ring_recv(&s->ring, &m) == RING_OK) {
+	/* At most one ring's worth a call: the control domain refilling the
+	 * ring while we answer cannot keep the driver from its clients (the
+	 * rest is taken next round; the arm before sleeping sees it). */
+	while (n < RING_SLOTS && s->open && ring_recv(&s->ring, &m) == RING_OK) {
 		request(&m);
-		progress = true;
+		n++;
 	}
-	return progress;
+	return n != 0;
 }
 
 bool ctl_server_arm(struct ctl_server *s)

@@ -29,7 +29,8 @@ struct ctl_server {
 bool ctl_server_open(struct ctl_server *s, uint32_t inbox, uint32_t vintid);
 /* Send an answer of `len` bytes to request `id`. */
 void ctl_server_answer(struct ctl_server *s, uint32_t id, const void *rsp, uint32_t len);
-/* Hand each request that came to `request`; true if any did. */
+/* Hand each request that came to `request`, at most RING_SLOTS a call (the
+ * rest next round); true if any did. */
 bool ctl_server_poll(struct ctl_server *s, void (*request)(const struct ring_msg *m));
 /* Before sleeping: true if a request came meanwhile. */
 bool ctl_server_arm(struct ctl_server *s);
